@@ -1,0 +1,1 @@
+"""Brokerage: system leaders, support requests, deployments (to come)."""

@@ -1,0 +1,256 @@
+"""Tenancy (partnerships), people (users, memberships, invitations) and the strategic board."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+
+class TrackedModel(models.Model):
+    """Who created and last changed a mutable row, and when."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    """The roles a user can hold within one partnership (a membership may hold several)."""
+
+    ADMIN = "admin", "Partnership admin"
+    OFFICER = "officer", "LA officer"
+    HEADTEACHER = "headteacher", "Headteacher"
+    CLUSTER_LEAD = "cluster_lead", "Cluster lead"
+    ALLIANCE_LEAD = "alliance_lead", "Alliance lead"
+    BOARD_MEMBER = "board_member", "Board member"
+    SYSTEM_LEADER = "system_leader", "System leader"
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users are identified by email address; there is no username."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        """Create a user with a normalised, lower-cased email."""
+        if not email:
+            raise ValueError("Users need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        """Create a Django superuser (operations staff; not a partnership role)."""
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. What they may see is decided by their memberships, never by this row."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Partnership(TrackedModel):
+    """The tenant: one local authority's school-improvement partnership."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    la_codes = ArrayField(
+        models.CharField(max_length=3),
+        default=list,
+        blank=True,
+        help_text="Three-digit DfE LA codes whose establishments belong to this partnership; empty = all.",
+    )
+    vision = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TrackedModel):
+    """A user's place in one partnership: roles, and the school/clusters/alliances the roles attach to."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_memberships"
+    )
+    clusters = models.ManyToManyField("clusters.Cluster", blank=True, related_name="lead_memberships")
+    alliances = models.ManyToManyField("clusters.Alliance", blank=True, related_name="lead_memberships")
+    job_title = models.CharField(max_length=200, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="one_membership_per_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.partnership}"
+
+    def has_role(self, *roles: str) -> bool:
+        """True when this membership holds any of ``roles``."""
+        return any(r in self.roles for r in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles if r in Role.values]
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(TrackedModel):
+    """A one-time invitation to join a partnership with given roles. Only the token's hash is stored."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200, blank=True)
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices))
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        """A fresh random token and its hash (the token goes in the email, the hash in the database)."""
+        token = secrets.token_urlsafe(32)
+        return token, _hash_token(token)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return _hash_token(token)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == self.State.PENDING and self.expires_at > timezone.now()
+
+
+class BoardMember(TrackedModel):
+    """A seat on the strategic partnership board, held by a named person for a term."""
+
+    class Seat(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        PRIMARY_HEAD = "primary_head", "Primary headteacher representative"
+        SECONDARY_HEAD = "secondary_head", "Secondary headteacher representative"
+        SPECIAL_HEAD = "special_head", "Special school / AP representative"
+        GOVERNOR = "governor", "Governor representative"
+        TRUST = "trust", "Multi-academy trust representative"
+        DIOCESE = "diocese", "Diocesan representative"
+        LA = "la", "Local authority"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="board_members")
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    seat = models.CharField(max_length=20, choices=Seat.choices)
+    organisation = models.CharField(max_length=200, blank=True)
+    term_start = models.DateField()
+    term_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seat", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_end__isnull=True) | models.Q(term_end__gte=models.F("term_start")),
+                name="board_term_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_seat_display()})"
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.term_start <= on and (self.term_end is None or self.term_end >= on)
+
+
+class Job(models.Model):
+    """Base for long-running work done by a Celery worker: one row per run, the UI reads its state."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    TRANSITIONS = {
+        State.QUEUED: {State.RUNNING, State.FAILED},
+        State.RUNNING: {State.SUCCEEDED, State.FAILED, State.RUNNING},
+        State.SUCCEEDED: set(),
+        State.FAILED: set(),
+    }
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

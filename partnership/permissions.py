@@ -1,0 +1,80 @@
+"""What each role may do. Every permission is an enum member with a sentence on what it allows.
+
+Views never check roles directly: they ask ``membership_can(membership, Permission.X)``; what a user
+may *see* of objects is decided by the scopes in ``partnership.scopes``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from partnership.models import Membership, Role
+
+
+class Permission(enum.Enum):
+    """A capability within one partnership."""
+
+    VIEW_DASHBOARD = "view_dashboard"
+    """See the partnership overview: counts and aggregates, no individual school's private facts."""
+
+    VIEW_REGISTER = "view_register"
+    """See the schools list and every school's public register facts (GIAS data, networks, clusters)."""
+
+    VIEW_ALL_SCHOOLS = "view_all_schools"
+    """See everything about every school in the partnership, including its change history."""
+
+    VIEW_OWN_SCHOOL = "view_own_school"
+    """See everything about the school the membership is tied to."""
+
+    EXPORT_REGISTER = "export_register"
+    """Download the (filtered) schools list as CSV."""
+
+    VIEW_ALL_CLUSTERS = "view_all_clusters"
+    """See every cluster and alliance page; without it, only the ones the user belongs to or leads."""
+
+    MANAGE_STRUCTURES = "manage_structures"
+    """Create and edit clusters, alliances, networks and their memberships."""
+
+    IMPORT_DATA = "import_data"
+    """Upload GIAS files and follow import jobs."""
+
+    VIEW_BOARD = "view_board"
+    """See the strategic board: its members, seats and terms."""
+
+    MANAGE_BOARD = "manage_board"
+    """Add board members and change their seats and terms."""
+
+    INVITE_USERS = "invite_users"
+    """Invite people to the partnership with non-admin roles and see the list of people."""
+
+    INVITE_ADMINS = "invite_admins"
+    """Invite people as partnership admins."""
+
+
+P = Permission
+_SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS}),
+    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL}),
+    Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING),
+    Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING),
+    Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING),
+    Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD}),
+}
+
+
+def permissions_for(membership: Membership | None) -> frozenset[Permission]:
+    """Every permission the membership's roles grant (none for no membership or an archived one)."""
+    if membership is None or membership.archived_at is not None:
+        return frozenset()
+    granted: set[Permission] = set()
+    for role in membership.roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def membership_can(membership: Membership | None, permission: Permission) -> bool:
+    """True when the membership's roles grant ``permission``."""
+    return permission in permissions_for(membership)

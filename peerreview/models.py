@@ -1,0 +1,1 @@
+"""Peer review: the cycle, findings, reports and actions (to come)."""
