@@ -8,6 +8,7 @@ and Redis from ``partnership.embedded`` are used unless ``DATABASE_URL`` / ``RED
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from csp.constants import NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = ENV == "production"
-TESTING = os.environ.get("PARTNERSHIP_TESTING") == "1"
+TESTING = os.environ.get("PARTNERSHIP_TESTING") == "1" or "pytest" in sys.modules
 
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
