@@ -35,7 +35,9 @@ class ClusterMembership(TrackedModel):
         ordering = ["-joined_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cluster", "school"], condition=models.Q(left_on__isnull=True), name="one_current_cluster_membership"
+                fields=["cluster", "school"],
+                condition=models.Q(left_on__isnull=True),
+                name="one_current_cluster_membership",
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
@@ -75,7 +77,9 @@ class AllianceMembership(TrackedModel):
         ordering = ["-joined_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["alliance", "cluster"], condition=models.Q(left_on__isnull=True), name="one_current_alliance_membership"
+                fields=["alliance", "cluster"],
+                condition=models.Q(left_on__isnull=True),
+                name="one_current_alliance_membership",
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),

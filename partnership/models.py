@@ -121,9 +121,7 @@ class Membership(TrackedModel):
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "partnership"], name="one_membership_per_partnership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "partnership"], name="one_membership_per_partnership")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.partnership}"
@@ -174,6 +172,10 @@ class Invitation(TrackedModel):
     @staticmethod
     def hash_token(token: str) -> str:
         return _hash_token(token)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles if r in Role.values]
 
     @property
     def is_usable(self) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -108,6 +108,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "partnership.forms.GovUKFormRenderer"
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

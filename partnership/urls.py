@@ -2,6 +2,23 @@
 
 from django.urls import include, path
 
+from partnership import views
+
+partnership_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("switch/", views.SwitchPartnershipView.as_view(), name="switch"),
+    path("board/", views.BoardView.as_view(), name="board"),
+    path("board/add/", views.BoardMemberFormView.as_view(), name="board_member_add"),
+    path("board/<int:pk>/edit/", views.BoardMemberFormView.as_view(), name="board_member_edit"),
+    path("people/", views.PeopleView.as_view(), name="people"),
+    path("people/invite/", views.InviteView.as_view(), name="invite"),
+    path("people/invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
+]
+
 urlpatterns = [
+    path("", include((partnership_patterns, "partnership"))),
+    path("schools/", include("schools.urls")),
+    path("clusters/", include("clusters.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from partnership.models import Job, Partnership, TrackedModel
+from schools.querysets import SchoolQuerySet
 
 
 class School(models.Model):
@@ -61,6 +62,8 @@ class School(models.Model):
     ukprn = models.CharField(max_length=10, blank=True)
     gias_last_changed = models.DateField(null=True, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -120,9 +123,7 @@ class SchoolLink(models.Model):
     class Meta:
         ordering = ["urn", "link_type", "linked_urn"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "urn", "linked_urn", "link_type"], name="unique_school_link"
-            )
+            models.UniqueConstraint(fields=["partnership", "urn", "linked_urn", "link_type"], name="unique_school_link")
         ]
         indexes = [models.Index(fields=["partnership", "urn"]), models.Index(fields=["partnership", "linked_urn"])]
 
@@ -178,7 +179,9 @@ class NetworkMembership(TrackedModel):
         ordering = ["-joined_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "school"], condition=models.Q(left_on__isnull=True), name="one_current_network_membership"
+                fields=["network", "school"],
+                condition=models.Q(left_on__isnull=True),
+                name="one_current_network_membership",
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),

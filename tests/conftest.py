@@ -6,68 +6,74 @@ a trust; and a second partnership ``other`` with its own school, cluster and all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
+from django.utils import timezone
 
-from partnership.models import Membership, Partnership, Role, User
+from partnership.models import Invitation, Membership, Partnership, Role, User
+from schools.models import ImportJob
 from tests import factories as f
 
 MFA_TEST_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret, tests only
 
 
-@dataclass
-class World:
-    home: Partnership
-    other: Partnership
-    own_school: object
-    cluster_school: object
-    outside_school: object
-    isolated_school: object
-    cluster: object
-    other_cluster: object
-    alliance: object
-    network: object
-    other_school: object
-    other_cluster_obj: object
-    other_alliance: object
-    board_member: object
-
-
 @pytest.fixture
-def world(db) -> World:
-    home = f.PartnershipFactory(slug="home", name="Home Partnership")
-    other = f.PartnershipFactory(slug="other", name="Other Partnership", la_codes=["202"])
-    own = f.SchoolFactory(partnership=home, name="Own Primary School")
-    peer = f.SchoolFactory(partnership=home, name="Peer Primary School")
-    outside = f.SchoolFactory(partnership=home, name="Far Away Academy", district="Tandridge")
-    isolated = f.SchoolFactory(partnership=home, name="Lonely Infant School")
-    cluster = f.ClusterFactory(partnership=home, name="Esher Cluster")
-    other_cluster = f.ClusterFactory(partnership=home, name="Oxted Cluster")
-    f.ClusterMembershipFactory(cluster=cluster, school=own)
-    f.ClusterMembershipFactory(cluster=cluster, school=peer)
-    f.ClusterMembershipFactory(cluster=other_cluster, school=outside)
-    alliance = f.AllianceFactory(partnership=home, name="North Alliance")
-    f.AllianceMembershipFactory(alliance=alliance, cluster=cluster)
-    network = f.NetworkFactory(partnership=home, name="Example Learning Trust")
-    f.NetworkMembershipFactory(network=network, school=outside)
-    other_school = f.SchoolFactory(partnership=other, name="Camden Secret School", la_code="202")
-    other_cluster_obj = f.ClusterFactory(partnership=other, name="Camden Cluster")
-    f.ClusterMembershipFactory(cluster=other_cluster_obj, school=other_school)
-    other_alliance = f.AllianceFactory(partnership=other, name="Camden Alliance")
-    board_member = f.BoardMemberFactory(partnership=home, name="Chair Person", seat="chair")
-    return World(
-        home, other, own, peer, outside, isolated, cluster, other_cluster, alliance, network,
-        other_school, other_cluster_obj, other_alliance, board_member,
+def world(db) -> SimpleNamespace:
+    """Two partnerships with schools, clusters, an alliance, a network, a board, invitations and import jobs."""
+    w = SimpleNamespace()
+    w.home = f.PartnershipFactory(slug="home", name="Home Partnership")
+    w.other = f.PartnershipFactory(slug="other", name="Other Partnership", la_codes=["202"])
+    w.own_school = f.SchoolFactory(partnership=w.home, name="Own Primary School")
+    w.cluster_school = f.SchoolFactory(partnership=w.home, name="Peer Primary School")
+    w.outside_school = f.SchoolFactory(partnership=w.home, name="Far Away Academy", district="Tandridge")
+    w.isolated_school = f.SchoolFactory(partnership=w.home, name="Lonely Infant School")
+    w.cluster = f.ClusterFactory(partnership=w.home, name="Esher Cluster")
+    w.other_cluster = f.ClusterFactory(partnership=w.home, name="Oxted Cluster")
+    w.cluster_membership = f.ClusterMembershipFactory(cluster=w.cluster, school=w.own_school)
+    f.ClusterMembershipFactory(cluster=w.cluster, school=w.cluster_school)
+    f.ClusterMembershipFactory(cluster=w.other_cluster, school=w.outside_school)
+    w.alliance = f.AllianceFactory(partnership=w.home, name="North Alliance")
+    w.alliance_membership = f.AllianceMembershipFactory(alliance=w.alliance, cluster=w.cluster)
+    w.network = f.NetworkFactory(partnership=w.home, name="Example Learning Trust")
+    w.network_membership = f.NetworkMembershipFactory(network=w.network, school=w.outside_school)
+    w.board_member = f.BoardMemberFactory(partnership=w.home, name="Chair Person", seat="chair")
+    w.invitation = _invitation(w.home, "invitee@example.test")
+    w.job = ImportJob.objects.create(partnership=w.home, kind="gias", original_filename="home.csv", stored_path="x")
+
+    w.other_school = f.SchoolFactory(partnership=w.other, name="Camden Secret School", la_code="202")
+    w.other_cluster_obj = f.ClusterFactory(partnership=w.other, name="Camden Cluster")
+    w.other_cluster_membership = f.ClusterMembershipFactory(cluster=w.other_cluster_obj, school=w.other_school)
+    w.other_alliance = f.AllianceFactory(partnership=w.other, name="Camden Alliance")
+    w.other_alliance_membership = f.AllianceMembershipFactory(alliance=w.other_alliance, cluster=w.other_cluster_obj)
+    w.other_network = f.NetworkFactory(partnership=w.other, name="Camden Trust")
+    w.other_network_membership = f.NetworkMembershipFactory(network=w.other_network, school=w.other_school)
+    w.other_board_member = f.BoardMemberFactory(partnership=w.other, name="Other Chair", seat="chair")
+    w.other_invitation = _invitation(w.other, "someone@example.test")
+    w.other_job = ImportJob.objects.create(
+        partnership=w.other, kind="gias", original_filename="other.csv", stored_path="x"
+    )
+    return w
+
+
+def _invitation(partnership: Partnership, email: str) -> Invitation:
+    _, token_hash = Invitation.new_token()
+    return Invitation.objects.create(
+        partnership=partnership,
+        email=email,
+        roles=[Role.HEADTEACHER],
+        token_hash=token_hash,
+        expires_at=timezone.now() + dt.timedelta(days=14),
     )
 
 
 ROLES = [r.value for r in Role]
 
 
-def make_member(world: World, role: str, *, partnership: Partnership | None = None) -> Membership:
+def make_member(world: SimpleNamespace, role: str, *, partnership: Partnership | None = None) -> Membership:
     """A membership in ``world.home`` (or ``partnership``) holding ``role`` and its natural attachments."""
     partnership = partnership or world.home
     user = f.UserFactory(email=f"{role}@{partnership.slug}.example.test")

@@ -1,0 +1,76 @@
+# School improvement partnership: run `make help` for the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help setup assets demo run worker test test-fast bench lint stop clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	@touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+static/build/app.css: node_modules/.package-lock.json $(shell find static/src -type f 2>/dev/null)
+	npm run build
+
+assets: static/build/app.css ## Build the front-end assets (govuk-frontend + Dart Sass)
+
+setup: $(STAMP) assets ## Install everything into .venv/ and node_modules/, build assets (no services needed)
+
+demo: setup ## Set up, load the Surrey demo partnership and serve it at http://127.0.0.1:8000 with a Celery worker
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Demo accounts are listed in README.md. Starting a Celery worker and the web server on http://$(HOST):$(PORT)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VENV)/bin/celery -A partnership worker -l info -P solo & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+run: setup ## Serve the app (and a worker) without reloading demo data
+	$(PY) manage.py migrate --noinput
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VENV)/bin/celery -A partnership worker -l info -P solo & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Browser tests need Chromium: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+test: setup chromium ## Run the whole test suite (unit, database, worker and real-browser tests)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup ## Run the suite without the browser and worker tests
+	$(VENV)/bin/pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+bench: setup ## Benchmarks: England-sized GIAS import against a bare pandas read, as ratios
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py bench
+
+lint: setup ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+stop: ## Stop the embedded PostgreSQL and Redis servers
+	-@[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid) 2>/dev/null; true
+	-@$(PY) -c "from partnership import embedded; embedded.stop_postgres()" 2>/dev/null; true
+
+clean: stop ## Remove the virtualenv, node_modules, built assets and embedded data
+	rm -rf $(VENV) node_modules static/build staticfiles .data

@@ -1,0 +1,179 @@
+"""GOV.UK-styled Django forms: one renderer and one field template, used by every form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+_WIDGET_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+
+
+class GovUKFormRenderer(TemplatesSetting):
+    """Render forms and fields with the project's GOV.UK templates."""
+
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+
+
+class GovUKFormMixin:
+    """Add GOV.UK classes to widgets and ``aria-describedby`` for hints and errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
+            if getattr(self, "is_bound", False) and name in self.errors:  # type: ignore[attr-defined]
+                css += f" {css}--error"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            described = [f"{name}-hint"] if field.help_text else []
+            if getattr(self, "is_bound", False) and name in self.errors:  # type: ignore[attr-defined]
+                described.append(f"{name}-error")
+            if described and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (accessible, keyboard-friendly) submitting ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class GovForm(GovUKFormMixin, forms.Form):
+    """A plain form with GOV.UK styling."""
+
+
+class GovModelForm(GovUKFormMixin, forms.ModelForm):
+    """A model form with GOV.UK styling."""
+
+
+class BoardMemberForm(GovModelForm):
+    """A board seat: who, which seat, from which organisation, for what term."""
+
+    class Meta:
+        from partnership.models import BoardMember
+
+        model = BoardMember
+        fields = ["name", "seat", "organisation", "term_start", "term_end"]
+        labels = {
+            "name": "Full name",
+            "organisation": "Organisation (optional)",
+            "term_start": "Term starts",
+            "term_end": "Term ends (optional)",
+        }
+        widgets = {"term_start": DateInput(), "term_end": DateInput()}
+        error_messages = {
+            "name": {"required": "Enter the board member's full name"},
+            "seat": {"required": "Select the seat"},
+            "term_start": {"required": "Enter the date the term starts", "invalid": "Term start must be a real date"},
+            "term_end": {"invalid": "Term end must be a real date"},
+        }
+
+
+class InvitationForm(GovForm):
+    """Invite a person by email with roles; headteachers name their school by URN."""
+
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+    full_name = forms.CharField(label="Full name (optional)", max_length=200, required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one role"},
+    )
+    urn = forms.IntegerField(
+        label="School URN (headteachers only)",
+        required=False,
+        help_text="The 6-digit URN of the headteacher's school",
+        error_messages={"invalid": "URN must be a number, like 125123"},
+    )
+
+    def __init__(self, *args, inviter, **kwargs) -> None:
+        from partnership.models import Role
+        from partnership.permissions import Permission, membership_can
+
+        self.inviter = inviter
+        super().__init__(*args, **kwargs)
+        choices = Role.choices
+        if not membership_can(inviter, Permission.INVITE_ADMINS):
+            choices = [c for c in choices if c[0] != Role.ADMIN]
+        self.fields["roles"].choices = choices
+
+    def clean(self):
+        from schools.models import School
+
+        data = super().clean()
+        urn = data.get("urn")
+        data["school"] = None
+        if urn is not None:
+            data["school"] = School.objects.filter(partnership_id=self.inviter.partnership_id, urn=urn).first()
+            if data["school"] is None:
+                self.add_error("urn", "Enter the URN of a school in this partnership")
+        return data
+
+
+class AcceptInvitationForm(GovForm):
+    """Choose a password (and confirm your name) to accept an invitation."""
+
+    full_name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter your full name"})
+    password1 = forms.CharField(
+        label="Create a password",
+        help_text="At least 12 characters. Avoid common words and your name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm your password"},
+    )
+
+    def __init__(self, *args, invitation, **kwargs) -> None:
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].initial = invitation.full_name
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        from partnership.models import User
+
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The passwords do not match")
+        elif p1:
+            try:
+                validate_password(p1, User(email=self.invitation.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class EndMembershipForm(GovForm):
+    """The date a membership ended."""
+
+    left_on = forms.DateField(
+        label="Date left",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": "Enter the date it left", "invalid": "Date left must be a real date"},
+    )

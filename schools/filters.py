@@ -1,0 +1,94 @@
+"""The schools list's filters, search and sort (django-filter), scoped to one partnership."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from clusters.models import Alliance, Cluster
+from partnership.forms import GovUKFormMixin
+from partnership.models import Partnership
+from schools.models import School
+
+OFSTED_NONE = "__none__"
+
+
+class FilterForm(GovUKFormMixin, forms.Form):
+    """The filter form, GOV.UK styled."""
+
+
+def _distinct(schools: QuerySet[School], field: str) -> list[tuple[str, str]]:
+    values = schools.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
+    return [(v, v) for v in values]
+
+
+class SchoolFilter(django_filters.FilterSet):
+    """Filters on the register; choice lists come from the partnership's own data."""
+
+    q = django_filters.CharFilter(method="filter_search", label="Name, URN, town or postcode")
+    phase = django_filters.ChoiceFilter(label="Phase", empty_label="Any phase")
+    type_name = django_filters.ChoiceFilter(label="Type", empty_label="Any type")
+    status = django_filters.ChoiceFilter(label="Status", empty_label="Any status")
+    district = django_filters.ChoiceFilter(label="District", empty_label="Any district")
+    trust_name = django_filters.ChoiceFilter(label="Trust", empty_label="Any trust")
+    ofsted_rating = django_filters.ChoiceFilter(label="Ofsted rating", empty_label="Any rating", method="filter_ofsted")
+    cluster = django_filters.ModelChoiceFilter(
+        label="Cluster", empty_label="Any cluster", queryset=Cluster.objects.none(), method="filter_cluster"
+    )
+    alliance = django_filters.ModelChoiceFilter(
+        label="Alliance", empty_label="Any alliance", queryset=Alliance.objects.none(), method="filter_alliance"
+    )
+    isolated = django_filters.BooleanFilter(
+        label="Only schools in no cluster (open, state-funded)",
+        method="filter_isolated",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(
+            ("name", "name"),
+            ("urn", "urn"),
+            ("phase", "phase"),
+            ("district", "district"),
+            ("status", "status"),
+            ("number_of_pupils", "pupils"),
+        ),
+        field_labels={"name": "Name", "urn": "URN", "pupils": "Pupils"},
+    )
+
+    class Meta:
+        model = School
+        fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        schools = School.objects.filter(partnership=partnership)
+        for name in ("phase", "type_name", "status", "district", "trust_name"):
+            self.filters[name].extra["choices"] = _distinct(schools, name)
+        self.filters["ofsted_rating"].extra["choices"] = [
+            *_distinct(schools, "ofsted_rating"),
+            (OFSTED_NONE, "Not inspected"),
+        ]
+        self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+        self.filters["alliance"].queryset = Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
+
+    def filter_search(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        return queryset.search(value)  # type: ignore[attr-defined]
+
+    def filter_ofsted(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        return queryset.filter(ofsted_rating="" if value == OFSTED_NONE else value)
+
+    def filter_cluster(self, queryset: QuerySet[School], name: str, value: Cluster) -> QuerySet[School]:
+        return queryset.filter(cluster_memberships__cluster=value, cluster_memberships__left_on__isnull=True)
+
+    def filter_alliance(self, queryset: QuerySet[School], name: str, value: Alliance) -> QuerySet[School]:
+        return queryset.filter(
+            cluster_memberships__left_on__isnull=True,
+            cluster_memberships__cluster__alliance_memberships__alliance=value,
+            cluster_memberships__cluster__alliance_memberships__left_on__isnull=True,
+        ).distinct()
+
+    def filter_isolated(self, queryset: QuerySet[School], name: str, value: bool) -> QuerySet[School]:
+        return queryset.isolated() if value else queryset  # type: ignore[attr-defined]

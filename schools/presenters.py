@@ -1,0 +1,118 @@
+"""Display values for the register: what the list, the page and the CSV show."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Q, QuerySet
+
+from schools.models import School
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("urn", "URN"),
+    ("name", "School name"),
+    ("laestab", "LAESTAB"),
+    ("la_name", "Local authority"),
+    ("type_name", "Type"),
+    ("type_group", "Type group"),
+    ("phase", "Phase"),
+    ("status", "Status"),
+    ("open_date", "Opened"),
+    ("close_date", "Closed"),
+    ("district", "District"),
+    ("town", "Town"),
+    ("postcode", "Postcode"),
+    ("trust_name", "Trust"),
+    ("diocese_name", "Diocese"),
+    ("head_name", "Headteacher"),
+    ("number_of_pupils", "Pupils"),
+    ("ofsted_rating", "Ofsted rating"),
+    ("ofsted_last_inspection", "Last Ofsted inspection"),
+    ("cluster_names", "Clusters"),
+    ("easting", "Easting"),
+    ("northing", "Northing"),
+    ("latitude", "Latitude"),
+    ("longitude", "Longitude"),
+]
+
+
+def with_cluster_names(schools: QuerySet[School]) -> QuerySet[School]:
+    """Annotate each school with its current clusters' names (one query, whatever the size)."""
+    return schools.annotate(
+        cluster_names=StringAgg(
+            "cluster_memberships__cluster__name",
+            delimiter="; ",
+            filter=Q(cluster_memberships__left_on__isnull=True, cluster_memberships__cluster__archived_at__isnull=True),
+            ordering="cluster_memberships__cluster__name",
+            default="",
+        )
+    )
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula: risky leading characters get a quote prefix."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def schools_csv_rows(schools: Iterable[School]) -> Iterator[str]:
+    """The register as CSV lines (header first), every cell formula-safe."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([label for _, label in EXPORT_COLUMNS])
+    for school in schools:
+        yield writer.writerow([csv_safe(getattr(school, attr, "")) for attr, _ in EXPORT_COLUMNS])
+
+
+def school_facts(school: School) -> list[tuple[str, str]]:
+    """The register facts shown on a school's page, as (label, value) rows, blanks left out."""
+    address = ", ".join(p for p in (school.street, school.locality, school.address3, school.town, school.postcode) if p)
+    ages = (
+        f"{school.statutory_low_age} to {school.statutory_high_age}"
+        if school.statutory_low_age is not None and school.statutory_high_age is not None
+        else ""
+    )
+    rows = [
+        ("URN", str(school.urn)),
+        ("DfE number (LAESTAB)", school.laestab),
+        ("UKPRN", school.ukprn),
+        ("Local authority", school.la_name),
+        ("Type", school.type_name),
+        ("Type group", school.type_group),
+        ("Phase", school.phase),
+        ("Age range", ages),
+        ("Gender", school.gender),
+        ("Status", school.status),
+        ("Opened", school.open_date.strftime("%-d %B %Y") if school.open_date else ""),
+        ("Closed", school.close_date.strftime("%-d %B %Y") if school.close_date else ""),
+        (
+            "Headteacher",
+            " ".join(p for p in (school.head_name, f"({school.head_job_title})" if school.head_job_title else "") if p),
+        ),
+        ("Pupils", f"{school.number_of_pupils:,}" if school.number_of_pupils is not None else ""),
+        ("Capacity", f"{school.school_capacity:,}" if school.school_capacity is not None else ""),
+        ("Free school meals", f"{school.percentage_fsm}%" if school.percentage_fsm is not None else ""),
+        ("Religious character", school.religious_character),
+        ("Address", address),
+        ("District", school.district),
+        ("Ward", school.ward),
+        ("Constituency", school.constituency),
+        ("Urban or rural", school.urban_rural),
+        ("Ofsted rating (from GIAS)", school.ofsted_rating),
+        (
+            "Last Ofsted inspection",
+            school.ofsted_last_inspection.strftime("%-d %B %Y") if school.ofsted_last_inspection else "",
+        ),
+        ("Website", school.website),
+        ("Telephone", school.telephone),
+        ("GIAS last changed", school.gias_last_changed.strftime("%-d %B %Y") if school.gias_last_changed else ""),
+    ]
+    return [(label, value) for label, value in rows if value]

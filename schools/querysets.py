@@ -1,0 +1,34 @@
+"""Composable filters on the register."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class SchoolQuerySet(models.QuerySet):
+    """Scopes on School."""
+
+    def open(self):
+        return self.filter(status__startswith="Open")
+
+    def state_funded(self):
+        return self.exclude(type_group__in=["Independent schools", "Welsh schools", "Universities", "Other types"])
+
+    def in_no_cluster(self):
+        from clusters.models import ClusterMembership
+
+        current = ClusterMembership.objects.filter(school=OuterRef("pk"), left_on__isnull=True)
+        return self.filter(~Exists(current))
+
+    def isolated(self):
+        """Open, state-funded schools in no current cluster: the partnership should reach out to them."""
+        return self.open().state_funded().in_no_cluster()
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(Q(urn=int(text)) | Q(name__icontains=text))
+        return self.filter(Q(name__icontains=text) | Q(town__icontains=text) | Q(postcode__iexact=text))

@@ -1,0 +1,108 @@
+"""Reads of the register, always through a membership's partnership and scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from clusters.models import ClusterMembership
+from partnership.models import Membership
+from partnership.permissions import Permission, membership_can
+from schools.models import ImportJob, Network, NetworkMembership, School, SchoolChange, SchoolLink
+
+
+def school_list(*, membership: Membership) -> QuerySet[School]:
+    """Schools the membership may list: the whole register of its partnership, or none."""
+    if not membership_can(membership, Permission.VIEW_REGISTER):
+        return School.objects.none()
+    return School.objects.filter(partnership_id=membership.partnership_id)
+
+
+def school_has_full_access(*, membership: Membership, school: School) -> bool:
+    """Whether the membership sees everything about ``school`` (not only its register facts)."""
+    if membership_can(membership, Permission.VIEW_ALL_SCHOOLS):
+        return True
+    return membership_can(membership, Permission.VIEW_OWN_SCHOOL) and membership.school_id == school.pk
+
+
+def access_school(*, membership: Membership, urn: int) -> School:
+    """The school with ``urn`` in the membership's partnership, if the membership may see it; else 404."""
+    school = (
+        School.objects.filter(partnership_id=membership.partnership_id, urn=urn).first()
+        if membership_can(membership, Permission.VIEW_REGISTER) or membership.school_id is not None
+        else None
+    )
+    if school is None:
+        raise Http404("No such school")
+    if not membership_can(membership, Permission.VIEW_REGISTER) and membership.school_id != school.pk:
+        raise Http404("No such school")
+    return school
+
+
+@dataclass(frozen=True)
+class SchoolPage:
+    """Everything the school page shows, fetched in a fixed number of queries."""
+
+    school: School
+    full_access: bool
+    clusters: list[ClusterMembership]
+    networks: list[NetworkMembership]
+    changes: list[SchoolChange]
+    links: list[SchoolLink]
+    linked_schools: dict[int, School]
+
+
+def school_page(*, membership: Membership, urn: int) -> SchoolPage:
+    """The school page's data; change history only with full access."""
+    school = access_school(membership=membership, urn=urn)
+    full = school_has_full_access(membership=membership, school=school)
+    clusters = list(
+        ClusterMembership.objects.filter(school=school).select_related("cluster").order_by("left_on", "-joined_on")
+    )
+    networks = list(
+        NetworkMembership.objects.filter(school=school, network__archived_at__isnull=True)
+        .select_related("network")
+        .order_by("left_on", "network__kind", "-joined_on")
+    )
+    links = list(SchoolLink.objects.filter(partnership_id=school.partnership_id, urn=school.urn))
+    linked = {
+        s.urn: s
+        for s in School.objects.filter(partnership_id=school.partnership_id, urn__in=[lnk.linked_urn for lnk in links])
+    }
+    changes = list(SchoolChange.objects.filter(school=school)[:200]) if full else []
+    return SchoolPage(school, full, clusters, networks, changes, links, linked)
+
+
+def network_list(*, membership: Membership) -> QuerySet[Network]:
+    """Networks of the membership's partnership (register facts: visible with VIEW_REGISTER)."""
+    if not membership_can(membership, Permission.VIEW_REGISTER):
+        return Network.objects.none()
+    return Network.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=True)
+
+
+def access_network(*, membership: Membership, pk: int) -> Network:
+    """A network of the membership's partnership, with its current member schools; else 404."""
+    current = NetworkMembership.objects.filter(left_on__isnull=True).select_related("school").order_by("school__name")
+    network = (
+        network_list(membership=membership).prefetch_related(Prefetch("memberships", current, "current")).filter(pk=pk)
+    ).first()
+    if network is None:
+        raise Http404("No such network")
+    return network
+
+
+def import_job_list(*, membership: Membership) -> QuerySet[ImportJob]:
+    """Import jobs of the membership's partnership (officers and admins only)."""
+    if not membership_can(membership, Permission.IMPORT_DATA):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(partnership_id=membership.partnership_id).select_related("created_by")
+
+
+def access_import_job(*, membership: Membership, pk: int) -> ImportJob:
+    """An import job of the membership's partnership; else 404."""
+    job = import_job_list(membership=membership).filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such import")
+    return job

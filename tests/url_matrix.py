@@ -1,0 +1,177 @@
+"""The permission matrix: every URL name, how to call it, and what each role must get.
+
+``OK`` means the request is served (200, or a 302 redirect after a successful POST); ``DENY`` is 403;
+``HIDDEN`` is 404 (the object is outside the user's scope, indistinguishable from missing). A URL added
+to the project without an entry here fails ``test_every_url_is_classified``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from partnership.models import Role
+
+OK, DENY, HIDDEN = "ok", 403, 404
+A, O, H, CL, AL, B, S = (  # noqa: E741 - role initials
+    Role.ADMIN,
+    Role.OFFICER,
+    Role.HEADTEACHER,
+    Role.CLUSTER_LEAD,
+    Role.ALLIANCE_LEAD,
+    Role.BOARD_MEMBER,
+    Role.SYSTEM_LEADER,
+)
+ROLES = [A, O, H, CL, AL, B, S]
+
+
+def expect(default, **overrides) -> dict[str, object]:
+    """Expected outcome per role: ``default`` for every role, then per-role ``overrides`` (by role value)."""
+    result: dict[str, object] = {role.value: default for role in ROLES}
+    result.update(overrides)
+    return result
+
+
+EVERYONE = expect(OK)
+REGISTER = expect(OK, board_member=DENY)
+STAFF = expect(DENY, admin=OK, officer=OK)
+BOARD = expect(DENY, admin=OK, officer=OK, board_member=OK)
+SCOPED_CLUSTER = expect(OK, board_member=DENY, system_leader=HIDDEN)
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to request one URL name in the ``world`` fixture."""
+
+    method: str = "get"
+    args: Callable = lambda w: []  # noqa: E731 - small data lambdas read best inline
+    other_args: Callable | None = None  # the same URL pointed at the other partnership's object
+    data: Callable = lambda w: {}  # noqa: E731
+    roles: dict[str, object] = field(default_factory=lambda: dict(EVERYONE))
+    public: bool = False
+
+
+MATRIX: dict[str, Case] = {
+    # partnership
+    "partnership:home": Case(),
+    "partnership:switch": Case(method="post", data=lambda w: {"partnership": w.home.pk}),
+    "partnership:board": Case(roles=BOARD),
+    "partnership:board_member_add": Case(roles=STAFF),
+    "partnership:board_member_edit": Case(
+        args=lambda w: [w.board_member.pk], other_args=lambda w: [w.other_board_member.pk], roles=STAFF
+    ),
+    "partnership:people": Case(roles=STAFF),
+    "partnership:invite": Case(roles=STAFF),
+    "partnership:invitation_revoke": Case(
+        method="post", args=lambda w: [w.invitation.pk], other_args=lambda w: [w.other_invitation.pk], roles=STAFF
+    ),
+    "partnership:accept_invitation": Case(args=lambda w: ["not-a-real-token"], public=True, roles=expect(HIDDEN)),
+    # schools
+    "schools:list": Case(roles=REGISTER),
+    "schools:export": Case(roles=REGISTER),
+    "schools:detail": Case(
+        args=lambda w: [w.outside_school.urn],
+        other_args=lambda w: [w.other_school.urn],
+        roles=expect(OK, board_member=HIDDEN),
+    ),
+    "schools:network_list": Case(roles=REGISTER),
+    "schools:network_create": Case(roles=STAFF),
+    "schools:network_detail": Case(
+        args=lambda w: [w.network.pk], other_args=lambda w: [w.other_network.pk], roles=REGISTER
+    ),
+    "schools:network_edit": Case(args=lambda w: [w.network.pk], other_args=lambda w: [w.other_network.pk], roles=STAFF),
+    "schools:network_add_school": Case(
+        method="post",
+        args=lambda w: [w.network.pk],
+        other_args=lambda w: [w.other_network.pk],
+        data=lambda w: {"urn": w.isolated_school.urn, "joined_on": "2025-01-01"},
+        roles=STAFF,
+    ),
+    "schools:network_end_membership": Case(
+        method="post",
+        args=lambda w: [w.network.pk, w.network_membership.pk],
+        other_args=lambda w: [w.other_network.pk, w.other_network_membership.pk],
+        data=lambda w: {"left_on": "2025-07-31"},
+        roles=STAFF,
+    ),
+    "schools:import_list": Case(roles=STAFF),
+    "schools:import_upload": Case(roles=STAFF),
+    "schools:import_detail": Case(args=lambda w: [w.job.pk], other_args=lambda w: [w.other_job.pk], roles=STAFF),
+    "schools:import_status": Case(args=lambda w: [w.job.pk], other_args=lambda w: [w.other_job.pk], roles=STAFF),
+    # clusters and alliances
+    "clusters:list": Case(roles=REGISTER),
+    "clusters:create": Case(roles=STAFF),
+    "clusters:detail": Case(
+        args=lambda w: [w.cluster.pk], other_args=lambda w: [w.other_cluster_obj.pk], roles=SCOPED_CLUSTER
+    ),
+    "clusters:edit": Case(args=lambda w: [w.cluster.pk], other_args=lambda w: [w.other_cluster_obj.pk], roles=STAFF),
+    "clusters:add_school": Case(
+        method="post",
+        args=lambda w: [w.cluster.pk],
+        other_args=lambda w: [w.other_cluster_obj.pk],
+        data=lambda w: {"urn": w.isolated_school.urn, "joined_on": "2025-01-01"},
+        roles=STAFF,
+    ),
+    "clusters:end_membership": Case(
+        method="post",
+        args=lambda w: [w.cluster.pk, w.cluster_membership.pk],
+        other_args=lambda w: [w.other_cluster_obj.pk, w.other_cluster_membership.pk],
+        data=lambda w: {"left_on": "2025-07-31"},
+        roles=STAFF,
+    ),
+    "clusters:alliance_list": Case(roles=REGISTER),
+    "clusters:alliance_create": Case(roles=STAFF),
+    "clusters:alliance_detail": Case(
+        args=lambda w: [w.alliance.pk], other_args=lambda w: [w.other_alliance.pk], roles=SCOPED_CLUSTER
+    ),
+    "clusters:alliance_edit": Case(
+        args=lambda w: [w.alliance.pk], other_args=lambda w: [w.other_alliance.pk], roles=STAFF
+    ),
+    "clusters:alliance_add_cluster": Case(
+        method="post",
+        args=lambda w: [w.alliance.pk],
+        other_args=lambda w: [w.other_alliance.pk],
+        data=lambda w: {"cluster": w.other_cluster.pk, "joined_on": "2025-01-01"},
+        roles=STAFF,
+    ),
+    "clusters:alliance_end_membership": Case(
+        method="post",
+        args=lambda w: [w.alliance.pk, w.alliance_membership.pk],
+        other_args=lambda w: [w.other_alliance.pk, w.other_alliance_membership.pk],
+        data=lambda w: {"left_on": "2025-07-31"},
+        roles=STAFF,
+    ),
+}
+
+# allauth's account pages: each acts on the signed-in user's own account, so they are classified by whether
+# an anonymous visitor may open them (True) or is sent to sign in (False).
+ALLAUTH_URLS: dict[str, bool] = {
+    "account_login": True,
+    "account_logout": True,
+    "account_inactive": True,
+    "account_signup": True,  # renders "sign-up is closed": accounts come only from invitations
+    "account_reauthenticate": False,
+    "account_email": False,
+    "account_email_verification_sent": True,
+    "account_change_password": False,
+    "account_set_password": False,
+    "account_reset_password": True,
+    "account_confirm_login_code": True,
+    "account_confirm_email": True,
+    "account_reset_password_from_key_done": True,
+    "account_reset_password_from_key": True,
+    "account_reset_password_done": True,
+    "mfa_index": False,
+    "mfa_authenticate": True,
+    "mfa_reauthenticate": False,
+    "mfa_activate_totp": False,
+    "mfa_deactivate_totp": False,
+    "mfa_view_recovery_codes": False,
+    "mfa_generate_recovery_codes": False,
+    "mfa_download_recovery_codes": False,
+    "mfa_list_webauthn": False,
+    "mfa_add_webauthn": False,
+    "mfa_reauthenticate_webauthn": False,
+    "mfa_remove_webauthn": False,
+    "mfa_edit_webauthn": False,
+}
