@@ -18,6 +18,9 @@ _WIDGET_CLASSES = {
 }
 
 
+_GROUPED = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
 class GovUKFormRenderer(TemplatesSetting):
     """Render forms and fields with the project's GOV.UK templates."""
 
@@ -26,21 +29,29 @@ class GovUKFormRenderer(TemplatesSetting):
 
 
 class GovUKFormMixin:
-    """Add GOV.UK classes to widgets and ``aria-describedby`` for hints and errors."""
+    """Add GOV.UK classes to widgets, and error classes and ``aria-describedby`` once the form is validated."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
-            if getattr(self, "is_bound", False) and name in self.errors:  # type: ignore[attr-defined]
-                css += f" {css}--error"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            described = [f"{name}-hint"] if field.help_text else []
-            if getattr(self, "is_bound", False) and name in self.errors:  # type: ignore[attr-defined]
-                described.append(f"{name}-error")
-            if described and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                widget.attrs["aria-describedby"] = " ".join(described)
+            widget.govuk_class = css
+            if field.help_text and not isinstance(widget, _GROUPED):
+                widget.attrs["aria-describedby"] = f"{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            if isinstance(widget, _GROUPED):
+                continue
+            widget.attrs["class"] += f" {widget.govuk_class}--error"
+            described = widget.attrs.get("aria-describedby", "")
+            widget.attrs["aria-describedby"] = f"{described} {name}-error".strip()
 
 
 class DateInput(forms.DateInput):

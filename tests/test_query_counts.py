@@ -1,0 +1,93 @@
+"""List and detail pages run a constant number of SQL queries whatever the data size (10 vs 500 schools)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
+from partnership.models import Role
+from schools.models import Network, NetworkMembership, School, SchoolChange
+from tests.conftest import client_for, make_member
+from tests.factories import SchoolFactory
+
+
+def _grow(world, n: int) -> None:
+    """Add ``n`` schools in clusters of 5 (clusters in the alliance), a trust each, and history rows."""
+    schools = SchoolFactory.create_batch(n, partnership=world.home)
+    joined = dt.date(2024, 9, 1)
+    for i in range(0, n, 5):
+        cluster = Cluster.objects.create(partnership=world.home, name=f"Grown cluster {n}-{i}")
+        AllianceMembership.objects.create(alliance=world.alliance, cluster=cluster, joined_on=joined)
+        ClusterMembership.objects.bulk_create(
+            ClusterMembership(cluster=cluster, school=s, joined_on=joined) for s in schools[i : i + 5]
+        )
+        ClusterMembership.objects.create(cluster=world.cluster, school=schools[i], joined_on=joined)
+    trust = Network.objects.create(partnership=world.home, kind=Network.Kind.TRUST, name=f"Grown trust {n}")
+    NetworkMembership.objects.bulk_create(NetworkMembership(network=trust, school=s, joined_on=joined) for s in schools)
+    NetworkMembership.objects.bulk_create(
+        NetworkMembership(network=world.network, school=s, joined_on=joined) for s in schools
+    )
+    for s in [*schools, world.own_school]:
+        Network.objects.create(partnership=world.home, kind=Network.Kind.FEDERATION, name=f"Fed {s.pk}")
+    SchoolChange.objects.bulk_create(
+        SchoolChange(
+            school=world.own_school, field="head_last_name", old_value=str(i), new_value=str(i + 1), changed_on=joined
+        )
+        for i in range(n)
+    )
+    Alliance.objects.create(partnership=world.home, name=f"Extra alliance {n}")
+
+
+PAGES = [
+    ("partnership:home", lambda w: []),
+    ("schools:list", lambda w: []),
+    ("schools:list?isolated=true&phase=Primary&sort=-pupils", lambda w: []),
+    ("schools:export", lambda w: []),
+    ("schools:detail", lambda w: [w.own_school.urn]),
+    ("schools:network_list", lambda w: []),
+    ("schools:network_detail", lambda w: [w.network.pk]),
+    ("clusters:list", lambda w: []),
+    ("clusters:detail", lambda w: [w.cluster.pk]),
+    ("clusters:alliance_list", lambda w: []),
+    ("clusters:alliance_detail", lambda w: [w.alliance.pk]),
+    ("partnership:board", lambda w: []),
+    ("partnership:people", lambda w: []),
+    ("schools:import_list", lambda w: []),
+]
+
+
+def _count(client, name: str, args) -> int:
+    path, _, query = name.partition("?")
+    url = reverse(path, args=args) + (f"?{query}" if query else "")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.HEADTEACHER])
+@pytest.mark.parametrize(("name", "args"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow_with_data(world, name, args, role):
+    membership = make_member(world, role)
+    client = client_for(membership.user)
+    if role == Role.HEADTEACHER and name.split("?")[0] in {
+        "partnership:board",
+        "partnership:people",
+        "schools:import_list",
+    }:
+        pytest.skip("not a headteacher page")
+    client.get(reverse("partnership:home"))  # first request of a session stamps it; measure steady state
+    _grow(world, 10)
+    small = _count(client, name, args(world))
+    _grow(world, 490)
+    assert School.objects.filter(partnership=world.home).count() >= 500
+    large = _count(client, name, args(world))
+    assert small == large, f"{name}: {small} queries at 10 schools, {large} at 500"
+    assert large <= 20, f"{name} runs {large} queries"
