@@ -41,13 +41,14 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 
 
 def with_cluster_names(schools: QuerySet[School]) -> QuerySet[School]:
-    """Annotate each school with its current clusters' names (one query, whatever the size)."""
-    return schools.annotate(
+    """Annotate each school with its current clusters' names (one query, whatever the size), stably ordered."""
+    ordering = [*(schools.query.order_by or ["name"]), "pk"]
+    return schools.order_by(*ordering).annotate(
         cluster_names=StringAgg(
             "cluster_memberships__cluster__name",
             delimiter="; ",
             filter=Q(cluster_memberships__left_on__isnull=True, cluster_memberships__cluster__archived_at__isnull=True),
-            ordering="cluster_memberships__cluster__name",
+            order_by="cluster_memberships__cluster__name",
             default="",
         )
     )
