@@ -2,8 +2,8 @@
 
 ``PartnershipViewMixin`` answers 403 to a request without a partnership membership (with a page
 saying so) or without the view's ``permission``. Objects are fetched with the ``access_*`` helpers of
-each app's selectors, which answer 404 both for "does not exist" and "not yours", so another tenant's objects are indistinguishable
-from missing ones.
+each app's selectors, which answer 404 both for "does not exist" and "not yours", so another tenant's
+objects are indistinguishable from missing ones.
 """
 
 from __future__ import annotations

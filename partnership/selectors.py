@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnership.models import BoardMember, Invitation, Membership
@@ -77,3 +79,20 @@ def people(*, membership: Membership) -> tuple[list[Membership], list[Invitation
         ).select_related("school", "created_by")
     )
     return members, invitations
+
+
+def access_board_member(*, membership: Membership, pk: int) -> BoardMember:
+    """A board seat of the membership's partnership; else 404."""
+    return get_object_or_404(BoardMember, pk=pk, partnership_id=membership.partnership_id)
+
+
+def access_pending_invitation(*, membership: Membership, pk: int) -> Invitation:
+    """A pending invitation of the membership's partnership; else 404."""
+    return get_object_or_404(
+        Invitation, pk=pk, partnership_id=membership.partnership_id, state=Invitation.State.PENDING
+    )
+
+
+def access_current_dated_membership(*, model: type[models.Model], parent_field: str, parent: models.Model, pk: int):
+    """A current (not yet ended) membership row of ``parent`` (already access-checked); else 404."""
+    return get_object_or_404(model, pk=pk, left_on__isnull=True, **{parent_field: parent})

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -21,7 +21,7 @@ from partnership import selectors, services
 from partnership.access import PartnershipViewMixin
 from partnership.forms import AcceptInvitationForm, BoardMemberForm, EndMembershipForm, InvitationForm
 from partnership.middleware import SESSION_PARTNERSHIP
-from partnership.models import BoardMember, Invitation
+from partnership.models import BoardMember
 from partnership.permissions import Permission
 
 
@@ -85,7 +85,7 @@ class BoardMemberFormView(PartnershipViewMixin, FormView):
         pk = self.kwargs.get("pk")
         if pk is None:
             return BoardMember(partnership=self.partnership)
-        return get_object_or_404(BoardMember, pk=pk, partnership=self.partnership)
+        return selectors.access_board_member(membership=self.membership, pk=pk)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_member()}
@@ -146,7 +146,7 @@ class InvitationRevokeView(PartnershipViewMixin, View):
     permission = Permission.INVITE_USERS
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invitation = get_object_or_404(Invitation, pk=pk, partnership=self.partnership, state=Invitation.State.PENDING)
+        invitation = selectors.access_pending_invitation(membership=self.membership, pk=pk)
         services.invitation_revoke(invitation=invitation, user=request.user)
         messages.success(request, f"Invitation to {invitation.email} revoked")
         return redirect("partnership:people")
@@ -205,8 +205,8 @@ class DatedMembershipEndView(PartnershipViewMixin, View):
 
     def post(self, request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
         parent = self.access(membership=self.membership, pk=pk)
-        member = get_object_or_404(
-            self.membership_model, pk=membership_pk, left_on__isnull=True, **{self.parent_field: parent}
+        member = selectors.access_current_dated_membership(
+            model=self.membership_model, parent_field=self.parent_field, parent=parent, pk=membership_pk
         )
         form = EndMembershipForm(request.POST)
         if not form.is_valid() or not self.may_end(parent):
