@@ -48,6 +48,57 @@ def _invitable_roles(inviter: Membership) -> set[str]:
     return roles
 
 
+def _send_invitation(invitation: Invitation, token: str, *, base_url: str, inviter: User | None) -> str:
+    link = base_url.rstrip("/") + reverse("partnership:accept_invitation", args=[token])
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "inviter": inviter or "The service administrator",
+        "partnership": invitation.partnership,
+    }
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You have been invited to {invitation.partnership.name}",
+            message=render_to_string("partnership/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    )
+    return link
+
+
+def _new_invitation(
+    *, partnership: Partnership, email: str, full_name: str, roles: list[str], school: School | None, user: User | None
+) -> tuple[Invitation, str]:
+    Invitation.objects.filter(partnership=partnership, email=email, state=Invitation.State.PENDING).update(
+        state=Invitation.State.REVOKED
+    )
+    token, token_hash = Invitation.new_token()
+    invitation = tracked_save(
+        Invitation(
+            partnership=partnership,
+            email=email,
+            full_name=full_name,
+            roles=roles,
+            school=school,
+            token_hash=token_hash,
+            expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+        ),
+        user=user,
+        creating=True,
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def first_admin_invite(*, partnership: Partnership, email: str, base_url: str) -> str:
+    """Invite the first admin of a new partnership (from the shell); returns the one-time link."""
+    invitation, token = _new_invitation(
+        partnership=partnership, email=email.strip().lower(), full_name="", roles=[Role.ADMIN], school=None, user=None
+    )
+    return _send_invitation(invitation, token, base_url=base_url, inviter=None)
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -70,33 +121,10 @@ def invitation_create(
         raise ValidationError({"urn": "Enter the URN of a school in this partnership"})
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email, archived_at__isnull=True).exists():
         raise ValidationError({"email": "This person is already a member of the partnership"})
-    Invitation.objects.filter(partnership=partnership, email=email, state=Invitation.State.PENDING).update(
-        state=Invitation.State.REVOKED
+    invitation, token = _new_invitation(
+        partnership=partnership, email=email, full_name=full_name, roles=roles, school=school, user=inviter.user
     )
-    token, token_hash = Invitation.new_token()
-    invitation = tracked_save(
-        Invitation(
-            partnership=partnership,
-            email=email,
-            full_name=full_name,
-            roles=roles,
-            school=school,
-            token_hash=token_hash,
-            expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
-        ),
-        user=inviter.user,
-        creating=True,
-    )
-    link = base_url.rstrip("/") + reverse("partnership:accept_invitation", args=[token])
-    context = {"invitation": invitation, "link": link, "inviter": inviter.user, "partnership": partnership}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You have been invited to {partnership.name}",
-            message=render_to_string("partnership/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    _send_invitation(invitation, token, base_url=base_url, inviter=inviter.user)
     return invitation
 
 
