@@ -1,0 +1,203 @@
+"""Trusts, dioceses and federations from GIAS, and each school's current membership of them.
+
+A network is identified by its GIAS code where the file has codes (the full extract), else by its name (web
+exports). When a school's network changes, its current membership ends (``left_on`` = the row's change date)
+and a new one starts on that date. A closed school is a current member of nothing: its memberships end on its
+close date. Networks added by hand (``source=manual``) and their memberships are never read or written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from partnership.models import Partnership
+from schools.importers.columns import NETWORK_SOURCES, NO_NETWORK_NAMES, NetworkSource
+from schools.importers.db import allocate_ids, copy_frame, queryset_frame
+from schools.models import Network, NetworkMembership
+
+CLOSED = "Closed"
+NO_CHANGES = {"networks_created": 0, "networks_renamed": 0, "memberships_started": 0, "memberships_ended": 0}
+
+
+def gias_networks_sync(
+    *, partnership: Partnership, current: pd.DataFrame, fields: list[str], now: dt.datetime
+) -> dict[str, int]:
+    """Bring GIAS networks and memberships in line with ``current`` rows (school_id, changed_on, network fields)."""
+    sources = [s for s in NETWORK_SOURCES if s.name_field in fields]
+    if not sources or current.empty:
+        return dict(NO_CHANGES)
+    desired, named = _desired_memberships(current, sources)
+    network_ids, created, renamed = _networks_upsert(partnership, named, now)
+    desired["network_id"] = network_ids[desired["network"].to_numpy()]
+    desired = desired.drop_duplicates(["school_id", "network_id"])
+    held = _current_memberships(partnership, current["school_id"].to_numpy(), [s.kind for s in sources])
+    ended = _memberships_end(held, desired, _leaving_dates(current), now)
+    started = _memberships_start(held, desired, now)
+    return {
+        "networks_created": created,
+        "networks_renamed": renamed,
+        "memberships_started": started,
+        "memberships_ended": ended,
+    }
+
+
+def _desired_memberships(current: pd.DataFrame, sources: list[NetworkSource]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each open school's network of each kind: (school_id, changed_on, network) rows, and the networks named.
+
+    Names and codes are worked out once per distinct (kind, code, name), not once per school.
+    """
+    is_open = current["status"].to_numpy() != CLOSED if "status" in current else np.ones(len(current), bool)
+    parts, named = [], []
+    offset = 0
+    for source in sources:
+        name = current[source.name_field].to_numpy(dtype=object)
+        code = current[source.code_field].to_numpy(dtype=object) if source.code_field in current else ""
+        which, distinct = pd.factorize(code + "\x1f" + name)
+        split = [value.split("\x1f", 1) for value in distinct]
+        networks = pd.DataFrame(split, columns=["code", "name"], dtype=object).assign(kind=str(source.kind))
+        networks["real"] = [_is_network(c, n) for c, n in split]
+        chosen = is_open & networks["real"].to_numpy()[which]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "school_id": current["school_id"].to_numpy()[chosen],
+                    "changed_on": current["changed_on"].to_numpy()[chosen],
+                    "network": which[chosen] + offset,
+                }
+            )
+        )
+        named.append(networks[["kind", "code", "name", "real"]])
+        offset += len(networks)
+    return pd.concat(parts, ignore_index=True), pd.concat(named, ignore_index=True)
+
+
+def _is_network(code: str, name: str) -> bool:
+    """False for GIAS's ways of saying "none": blank or "Not applicable" names, all-zero codes such as 0000."""
+    code, name = code.strip(), name.strip()
+    return name.casefold() not in NO_NETWORK_NAMES and not (code and set(code) == {"0"})
+
+
+def _networks_upsert(partnership: Partnership, named: pd.DataFrame, now: dt.datetime) -> tuple[np.ndarray, int, int]:
+    """Find or create each network the file names (a few thousand at most); rename those GIAS renamed.
+
+    Returns the network id for every row of ``named`` (-1 for "no network" rows), and the counts.
+    """
+    named = named.assign(code=named["code"].str.strip(), name=named["name"].str.strip())
+    named["identity"] = [
+        f"{kind}|{code}" if code else f"{kind}|name:{name.casefold()}"
+        for kind, code, name in zip(named["kind"], named["code"], named["name"], strict=True)
+    ]
+    stored = list(Network.objects.filter(partnership=partnership, source=Network.Source.GIAS))
+    by_code = {(n.kind, n.code): n for n in stored if n.code}
+    by_name = {(n.kind, n.name.casefold()): n for n in stored}
+    found: dict[str, int] = {}
+    missing: list[int] = []
+    renamed: list[Network] = []
+    distinct = named[named["real"]].drop_duplicates("identity")
+    for row, kind, code, name, identity in distinct[["kind", "code", "name", "identity"]].itertuples(name=None):
+        network = (by_code.get((kind, code)) if code else None) or by_name.get((kind, name.casefold()))
+        if network is None:
+            missing.append(row)
+            continue
+        found[identity] = network.pk
+        if _refresh(network, code, name, now):
+            renamed.append(network)
+    found |= _networks_create(partnership, named.loc[missing], now)
+    Network.objects.bulk_update(renamed, ["code", "name", "modified_at"])
+    ids = named["identity"].map(found).where(named["real"]).fillna(-1).to_numpy(dtype=np.int64)
+    return ids, len(missing), len(renamed)
+
+
+def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.datetime) -> dict[str, int]:
+    """COPY the networks not stored yet, with ids drawn up front; returns identity → id."""
+    if missing.empty:
+        return {}
+    ids = allocate_ids(table=Network._meta.db_table, count=len(missing))
+    frame = pd.DataFrame(
+        {
+            "id": ids.astype(object),
+            "partnership_id": partnership.pk,
+            "kind": missing["kind"].to_numpy(dtype=object),
+            "name": missing["name"].to_numpy(dtype=object),
+            "code": missing["code"].to_numpy(dtype=object),
+            "source": Network.Source.GIAS.value,
+            "description": "",
+            "created_at": now.isoformat(),
+            "modified_at": now.isoformat(),
+        }
+    )
+    copy_frame(table=Network._meta.db_table, frame=frame)
+    return dict(zip(missing["identity"], ids.tolist(), strict=True))
+
+
+def _refresh(network: Network, code: str, name: str, now: dt.datetime) -> bool:
+    """Take GIAS's current name (and a code first seen now); True when something changed."""
+    changed = network.name != name or (bool(code) and network.code != code)
+    if changed:
+        network.name = name
+        network.code = code or network.code
+        network.modified_at = now
+    return changed
+
+
+def _current_memberships(partnership: Partnership, school_ids: np.ndarray, kinds: list[str]) -> pd.DataFrame:
+    """Open GIAS memberships of these schools (joined_on as ISO text)."""
+    query = NetworkMembership.objects.filter(
+        network__partnership=partnership,
+        network__source=Network.Source.GIAS,
+        network__kind__in=kinds,
+        left_on__isnull=True,
+    ).values_list("id", "school_id", "network_id", "joined_on")
+    held = queryset_frame(query, ["id", "school_id", "network_id", "joined_on"])
+    held = held.astype({"id": np.int64, "school_id": np.int64, "network_id": np.int64})
+    return held[held["school_id"].isin(school_ids)]
+
+
+def _leaving_dates(current: pd.DataFrame) -> pd.Series:
+    """The date a school leaves a network: its close date if it has closed, else the row's change date."""
+    leave = current["changed_on"].to_numpy(dtype=object)
+    if "status" in current and "close_date" in current:
+        closed = (current["status"].to_numpy() == CLOSED) & (current["close_date"].to_numpy() != "")
+        leave = np.where(closed, current["close_date"].to_numpy(dtype=object), leave)
+    return pd.Series(leave, index=current["school_id"].to_numpy())
+
+
+def _memberships_end(held: pd.DataFrame, desired: pd.DataFrame, leaving: pd.Series, now: dt.datetime) -> int:
+    """Close memberships of networks a school no longer belongs to (never before the day it joined)."""
+    keep = held.merge(desired[["school_id", "network_id"]], how="left", indicator=True)
+    gone = keep[keep["_merge"] == "left_only"]
+    if gone.empty:
+        return 0
+    leave = gone["school_id"].map(leaving).to_numpy(dtype=object)
+    joined = gone["joined_on"].to_numpy(dtype=object)
+    left_on = np.where(leave > joined, leave, joined)  # ISO dates compare as text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {NetworkMembership._meta.db_table} AS m SET left_on = v.left_on, modified_at = %s "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::date[]) AS v(id, left_on) WHERE m.id = v.id",
+            [now, gone["id"].tolist(), left_on.tolist()],
+        )
+    return len(gone)
+
+
+def _memberships_start(held: pd.DataFrame, desired: pd.DataFrame, now: dt.datetime) -> int:
+    """Open memberships of networks a school has joined, from the row's change date."""
+    merged = desired.merge(held[["school_id", "network_id"]], how="left", indicator=True)
+    joining = merged[merged["_merge"] == "left_only"]
+    if joining.empty:
+        return 0
+    frame = pd.DataFrame(
+        {
+            "network_id": joining["network_id"].to_numpy(dtype=object),
+            "school_id": joining["school_id"].to_numpy(dtype=object),
+            "joined_on": joining["changed_on"].to_numpy(dtype=object),
+            "created_at": now.isoformat(),
+            "modified_at": now.isoformat(),
+        }
+    )
+    copy_frame(table=NetworkMembership._meta.db_table, frame=frame)
+    return len(joining)
