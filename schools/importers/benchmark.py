@@ -12,6 +12,7 @@ import csv
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -812,10 +813,11 @@ def gias_import_benchmark(*, out_dir: Path, rows: int = ENGLAND_ESTABLISHMENTS, 
             partnership = Partnership.objects.create(
                 slug=f"{BENCH_SLUG_PREFIX}{time.time_ns()}", name="GIAS benchmark (deleted after the run)"
             )
-            seconds, result = timed(lambda p=partnership: gias_import(partnership=p, path=path))
+            run = partial(gias_import, partnership=partnership, path=path)
+            seconds, result = timed(run)
             _expect(result, "created", rows)
             imports.append(seconds)
-            seconds, result = timed(lambda p=partnership: gias_import(partnership=p, path=path))
+            seconds, result = timed(run)
             _expect(result, "unchanged", rows)
             reimports.append(seconds)
     finally:

@@ -28,6 +28,7 @@ from schools.importers.columns import (
     resolve_headings,
     school_field_limits,
     school_int_limits,
+    text_max_length,
 )
 from schools.importers.errors import MAX_STORED_ERRORS, ImportRejected, RowError
 from schools.importers.reading import Table
@@ -203,7 +204,7 @@ def _link_text(kept: pd.DataFrame, headings: dict, key: str, positions: np.ndarr
     if key not in headings:
         return np.full(len(kept), "", dtype=object)
     heading = headings[key]
-    limit = SchoolLink._meta.get_field("link_type" if key == LINK_TYPE else "linked_name").max_length
+    limit = text_max_length(SchoolLink, "link_type" if key == LINK_TYPE else "linked_name")
     checked = v.check_text(kept[heading], heading=heading, max_length=limit)
     problems.add_checked(checked, positions, heading)
     if key == LINK_TYPE:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
+
+from django.db import models
 
 from schools.models import Network, School
 
@@ -96,10 +99,12 @@ REQUIRED_SCHOOL_HEADINGS: tuple[str, ...] = (
 # Required headings whose value must also be filled in on every imported row.
 REQUIRED_SCHOOL_VALUES: tuple[str, ...] = (URN, "EstablishmentName", "EstablishmentStatus (name)")
 
-# Fields whose every change is written to SchoolChange (old → new). Field names are School field names and are
-# stable: later features read head changes, status changes and trust changes from this history. Pupil numbers
-# are deliberately not tracked (they move at every census for nearly every school and belong in census data);
-# nor are addresses, telephone numbers and other contact details.
+# Fields whose every change is written to SchoolChange (old → new, as canonical text: dates ISO), dated by the
+# row's LastChangedDate (else the import date) and linked to the ImportJob if there is one. Field names are
+# School field names and are stable: later features read head changes (HEAD_FIELDS), status changes and trust
+# changes from this history. A school seen for the first time gets no change rows (there is nothing to compare
+# with). Pupil numbers are deliberately not tracked (they move at every census for nearly every school and
+# belong in census data); nor are addresses, telephone numbers and other contact details.
 FIELD_NAME = "name"
 FIELD_STATUS = "status"
 FIELD_TYPE = "type_name"
@@ -213,14 +218,16 @@ def missing_headings(kind: str, header: list[str]) -> list[str]:
     return [h for h in required if h not in found]
 
 
+def text_max_length(model: type[models.Model], name: str) -> int:
+    """The max_length of a text field of ``model`` (read from the model so the checks cannot drift from it)."""
+    field = cast(models.CharField, model._meta.get_field(name))
+    return int(field.max_length or 0)
+
+
 @cache
 def school_field_limits() -> dict[str, int]:
-    """Maximum text length of each School text field, read from the model so the two cannot drift."""
-    return {
-        c.field: School._meta.get_field(c.field).max_length  # type: ignore[misc]
-        for c in SCHOOL_COLUMNS
-        if c.kind == TEXT
-    }
+    """Maximum text length of each School text field."""
+    return {c.field: text_max_length(School, c.field) for c in SCHOOL_COLUMNS if c.kind == TEXT}
 
 
 @cache
