@@ -115,13 +115,19 @@ FORM_RENDERER = "partnership.forms.GovUKFormRenderer"
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# TEST_RUN_ID lets several test runs share one PostgreSQL and Redis without meeting (own test database,
+# queue and cache prefix), e.g. two working copies on one machine.
+TEST_RUN_ID = os.environ.get("TEST_RUN_ID", "")
+if TESTING and TEST_RUN_ID:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{TEST_RUN_ID}"}
+_TEST_SUFFIX = f"-{TEST_RUN_ID}" if TEST_RUN_ID else ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "partnership-test" if TESTING else "partnership",
+        "KEY_PREFIX": f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership",
     }
 }
 
@@ -136,7 +142,7 @@ CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "max_retries": 0}
-CELERY_TASK_DEFAULT_QUEUE = "partnership-test" if TESTING else "partnership"
+CELERY_TASK_DEFAULT_QUEUE = f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Auth, accounts, MFA ------------------------------------------------------------------------
