@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup assets demo run worker test test-fast bench lint stop clean
+.PHONY: help setup assets chromium demo run worker test test-fast bench lint stop clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -42,14 +42,14 @@ run: setup ## Serve the app (and a worker) without reloading demo data
 	  $(VENV)/bin/celery -A partnership worker -l info -P solo & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-chromium:
+chromium: ## Make sure Debian's Chromium is there for the browser tests (installs it when run as root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "Browser tests need Chromium: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; \
 	fi
 
-test: setup ## Run the whole test suite (unit, database, worker and real-browser tests)
+test: setup chromium ## Run the whole test suite (unit, database, worker and real-browser tests)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -18,7 +18,7 @@ from partnership.models import Invitation, Membership, Partnership, Role, User
 from schools.models import ImportJob
 from tests import factories as f
 
-MFA_TEST_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret, tests only
+MFA_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret (160 bits), tests only
 
 
 @pytest.fixture

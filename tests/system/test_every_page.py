@@ -1,0 +1,124 @@
+"""Every page, as every role that may open it, in real Chromium: axe (WCAG 2.2 AA), no CSP refusals, no errors.
+
+The pages come from the permission matrix (``tests/url_matrix.py``), so a new page is visited here as soon
+as it has a permission decision: each GET URL is opened by every role the matrix lets in. Each form page is
+also submitted empty, so its error state (error summary, inline messages) is checked too. Pages a role may
+not open are visited once each as a 403 and a 404, so the error pages are checked as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from partnership.models import Role
+from tests.conftest import client_for, make_member
+from tests.system.axe import axe_violations, format_violations
+from tests.url_matrix import ALLAUTH_URLS, DENY, HIDDEN, MATRIX, OK, ROLES
+
+SERVICE = "School improvement partnership"
+# Pages that are JSON or a file download rather than a page to look at.
+NOT_HTML = {"schools:import_status", "schools:export"}
+# Signed-in allauth pages every role reaches from "Your account".
+ACCOUNT_PAGES = ["mfa_index", "account_change_password", "account_email", "mfa_list_webauthn"]
+# Form pages, submitted empty to check the error state (the first submit button on the page).
+FORMS = {
+    "partnership:board_member_add",
+    "partnership:invite",
+    "schools:network_create",
+    "schools:import_upload",
+    "clusters:create",
+    "clusters:alliance_create",
+}
+
+
+def _sign_in(page, live_server, user) -> None:
+    """Put a signed-in session (MFA satisfied) into the browser, as if the person had signed in."""
+    client = client_for(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def _problems(page, console, url: str) -> list[str]:
+    """Everything wrong with the page now open: axe violations, CSP refusals, console errors, missing h1/title."""
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"axe on {url}:\n{format_violations(violations)}")
+    if console.errors:
+        problems.append(f"console errors on {url}: {console.errors}")
+    if page.locator("h1").count() != 1:
+        problems.append(f"{url} has {page.locator('h1').count()} h1 headings, not 1")
+    if not page.title().endswith(f"– {SERVICE}"):
+        problems.append(f"{url} has the title {page.title()!r}")
+    if "govuk-frontend-supported" not in (page.locator("body").get_attribute("class") or ""):
+        problems.append(f"{url}: GOV.UK Frontend's JavaScript did not start")
+    console.errors.clear()
+    return problems
+
+
+def _pages_for(role: str, world) -> list[tuple[str, str, int]]:
+    """(name, url, expected status) for every GET page ``role`` may open, plus one 403 and one 404 if any."""
+    pages = []
+    denied = hidden = None
+    for name, case in sorted(MATRIX.items()):
+        if case.method != "get" or name in NOT_HTML or case.public:
+            continue
+        url = reverse(name, args=case.args(world))
+        outcome = case.roles[role]
+        if outcome == OK:
+            pages.append((name, url, 200))
+        elif outcome == DENY and denied is None:
+            denied = (name, url, 403)
+        elif outcome == HIDDEN and hidden is None:
+            hidden = (name, url, 404)
+    pages += [(name, reverse(name), 200) for name in ACCOUNT_PAGES]
+    return pages + [p for p in (denied, hidden) if p]
+
+
+@pytest.mark.parametrize("role", [r.value for r in ROLES])
+def test_every_page_a_role_can_open_is_accessible(page, console, world, live_server, role):
+    membership = make_member(world, role)
+    _sign_in(page, live_server, membership.user)
+    pages = _pages_for(role, world)
+    if role == Role.HEADTEACHER:  # the full school page, only for their own school
+        pages.append(("schools:detail (own school)", reverse("schools:detail", args=[world.own_school.urn]), 200))
+
+    problems = []
+    for name, url, status in pages:
+        response = page.goto(url)
+        assert response is not None and response.status == status, f"{role} on {name} ({url}): {response.status}"
+        if status != 200:
+            console.errors.clear()  # the browser logs the 403/404 status itself as an error
+        problems += _problems(page, console, url)
+
+        if status == 200 and name in FORMS:
+            page.locator("main form").last.locator("button[type=submit], input[type=submit]").first.click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            expect(page).to_have_title(re.compile(r"^Error: "))
+            problems += _problems(page, console, f"{url} (submitted empty)")
+
+    assert not problems, f"{len(problems)} problem(s) for {role}:\n" + "\n".join(problems)
+    assert len(pages) >= 5, pages
+
+
+def test_signed_out_pages_are_accessible(page, console, world):
+    names = [n for n, anonymous in ALLAUTH_URLS.items() if anonymous]
+    problems = []
+    for name in ["account_login", "account_reset_password", "account_signup", "account_logout"]:
+        assert name in names
+        url = reverse(name)
+        page.goto(url)
+        problems += _problems(page, console, url)
+    assert not problems, "\n".join(problems)
