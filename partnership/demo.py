@@ -1,0 +1,575 @@
+"""The demo partnership for newcomers (``manage.py load_demo``): real Surrey GIAS data, invented people.
+
+``demo_build`` makes partnership ``surrey`` from the real GIAS files (the 2021 extract, then the 2022 one, so
+schools have a change history; then the England links file) through the normal importer, draws clusters and
+alliances from geography (``clusters.geography``), seats a board of obviously fictional members and gives
+one demo user per role a documented password, with documented TOTP seeds for the roles that must use MFA.
+
+Running it again changes nothing: every part is found by its natural key (file rows by URN, clusters and
+alliances by name, board seats by name, users by email) and only what is missing is written. ``demo_delete``
+removes the partnership and the demo users, for a clean rebuild. Both refuse to run in production, so demo
+accounts with published passwords can never be created there this way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import Count, Q
+
+from clusters.geography import districts_in_alliances, schools_clustered
+from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
+from clusters.services import alliance_add_cluster, alliance_create, cluster_add_school, cluster_create
+from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
+from partnership.services import board_member_save, dated_membership_end, tracked_save
+from schools.importers.db import partnership_import_lock
+from schools.importers.service import gias_import
+from schools.models import Network, School, SchoolChange, SchoolLink
+
+DEMO_SLUG = "surrey"
+DEMO_NAME = "Surrey School Improvement Partnership"
+DEMO_LA_CODES = ["936"]
+DEMO_AREA = "Surrey"
+
+# Published on purpose (README "Demo accounts"): the demo is for trying the service, never for real data.
+DEMO_PASSWORD = "surrey-demo-partnership-2026"  # noqa: S105
+ADMIN_TOTP_SEED = "SURREYDEMOADMINTOTPSEED234567ABC"  # noqa: S105
+OFFICER_TOTP_SEED = "SURREYDEMOOFFICERTOTPSEED234567A"  # noqa: S105
+
+GIAS_FILES = (
+    "gias/gias_search_results_936_2021.csv",
+    "gias/gias_search_results_936_20220420.csv",
+    "gias/links_edubasealldata20250422.csv",
+)
+CLUSTERS_FORMED = dt.date(2019, 9, 1)
+ALLIANCES_FORMED = dt.date(2020, 9, 1)
+ALLIANCE_COUNT = 3
+
+# GIAS establishment groups that are not schools (the register still holds them, but no cluster will).
+NOT_SCHOOLS = ("Children's Centres", "Colleges")
+# Left out of geographic clusters on purpose, so the demo shows isolated schools a partnership would chase.
+LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """One demo user: the role they hold, how they sign in, and the TOTP seed if their role needs MFA."""
+
+    role: str
+    email: str
+    full_name: str
+    job_title: str
+    totp_seed: str = ""
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(Role.ADMIN, "admin@demo.test", "Demo Admin", "Partnership administrator (demo)", ADMIN_TOTP_SEED),
+    DemoAccount(
+        Role.OFFICER, "officer@demo.test", "Demo Officer", "School improvement officer (demo)", OFFICER_TOTP_SEED
+    ),
+    DemoAccount(Role.HEADTEACHER, "head@demo.test", "Demo Headteacher", "Headteacher (demo)"),
+    DemoAccount(Role.CLUSTER_LEAD, "cluster-lead@demo.test", "Demo Cluster Lead", "Cluster lead (demo)"),
+    DemoAccount(Role.ALLIANCE_LEAD, "alliance-lead@demo.test", "Demo Alliance Lead", "Alliance lead (demo)"),
+    DemoAccount(Role.BOARD_MEMBER, "board@demo.test", "Demo Board Member", "Board member (demo)"),
+    DemoAccount(
+        Role.SYSTEM_LEADER, "system-leader@demo.test", "Demo System Leader", "Local leader of education (demo)"
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoSeat:
+    """A fictional board member: the name says it is a demo, the seat and term are realistic."""
+
+    name: str
+    seat: str
+    organisation: str
+    term_start: dt.date
+    term_end: dt.date | None
+    is_demo_user: bool = False
+
+
+def _september(year: int) -> dt.date:
+    return dt.date(year, 9, 1)
+
+
+def _august(year: int) -> dt.date:
+    return dt.date(year, 8, 31)
+
+
+_Seat = BoardMember.Seat
+_PRIMARY_HEADS = "Surrey primary headteachers"
+DEMO_BOARD: tuple[DemoSeat, ...] = (
+    DemoSeat("Board Member A (demo)", _Seat.CHAIR, "Independent chair", _september(2024), _august(2027)),
+    DemoSeat("Board Member B (demo)", _Seat.PRIMARY_HEAD, _PRIMARY_HEADS, _september(2025), _august(2028)),
+    DemoSeat("Board Member C (demo)", _Seat.SECONDARY_HEAD, "Surrey secondary headteachers", _september(2025), None),
+    DemoSeat("Board Member D (demo)", _Seat.SPECIAL_HEAD, "Special schools and AP", _september(2024), _august(2027)),
+    DemoSeat("Board Member E (demo)", _Seat.GOVERNOR, "Surrey governors", _september(2025), _august(2028), True),
+    DemoSeat("Board Member F (demo)", _Seat.TRUST, "Multi-academy trusts", dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+    DemoSeat("Board Member G (demo)", _Seat.DIOCESE, "Diocesan board of education", _september(2024), None),
+    DemoSeat("Board Member H (demo)", _Seat.LA, "Surrey County Council", dt.date(2023, 4, 1), None),
+    # A seat whose term has ended, so the board page shows its history.
+    DemoSeat("Board Member I (demo)", _Seat.PRIMARY_HEAD, _PRIMARY_HEADS, _september(2021), _august(2025)),
+)
+
+
+class DemoRefused(Exception):  # noqa: N818 - reads as "the demo was refused"
+    """The demo may not be built here (production settings)."""
+
+
+class DemoDataError(Exception):
+    """A demo data file is missing or the importer rejected it."""
+
+
+@dataclass
+class DemoSummary:
+    """What the demo partnership holds after a build (counted from the database, not from what was written)."""
+
+    partnership: Partnership
+    schools: int
+    open_schools: int
+    changes: int
+    links: int
+    networks: int
+    clusters: int
+    cluster_sizes: tuple[int, int]
+    clustered_schools: int
+    alliances: dict[str, int]
+    isolated: int
+    isolated_reasons: dict[str, int]
+    isolated_not_schools: int
+    board_members: int
+    users: int
+    accounts: list[tuple[DemoAccount, str]] = field(default_factory=list)
+
+
+def demo_guard() -> None:
+    """Raise DemoRefused under production settings: published demo passwords must never exist there."""
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "Demo commands are refused in production (DJANGO_ENV=production): "
+            "the demo accounts have published passwords and TOTP seeds."
+        )
+
+
+def default_data_dir() -> Path:
+    """The shared data folder beside the repository (``<BASE_DIR>/../shared/data``)."""
+    return (Path(settings.BASE_DIR) / ".." / "shared" / "data").resolve()
+
+
+def demo_files(data_dir: Path | None = None) -> list[Path]:
+    """The GIAS files the demo imports, in order; DemoDataError if any is missing."""
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
+    paths = [base / name for name in GIAS_FILES]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise DemoDataError(f"Demo data not found: {', '.join(missing)} (use --data-dir to point at shared/data)")
+    return paths
+
+
+def demo_delete() -> int:
+    """Delete the demo partnership (with everything in it) and the demo users; returns rows deleted."""
+    demo_guard()
+    with transaction.atomic():
+        # Memberships and invitations protect the schools they point at: remove them before the schools go.
+        people, _ = Membership.objects.filter(partnership__slug=DEMO_SLUG).delete()
+        invitations, _ = Invitation.objects.filter(partnership__slug=DEMO_SLUG).delete()
+        deleted, _ = Partnership.objects.filter(slug=DEMO_SLUG).delete()
+        users, _ = User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS]).delete()
+    return people + invitations + deleted + users
+
+
+def demo_build(
+    *, data_dir: Path | None = None, reset: bool = False, on_step: Callable[[str], None] | None = None
+) -> DemoSummary:
+    """Build (or bring up to date) the demo partnership; the same data twice changes nothing."""
+    demo_guard()
+    step = on_step or (lambda message: None)
+    paths = demo_files(data_dir)
+    if reset:
+        step("Deleting the existing demo partnership")
+        demo_delete()
+    partnership = _partnership_ensure()
+    with partnership_import_lock(partnership.pk) as acquired:
+        if not acquired:
+            raise DemoDataError(f"An import into {partnership.slug} is running: try again when it finishes")
+        with transaction.atomic():
+            for path in paths:
+                step(f"Importing {path.name}")
+                _import(partnership, path)
+            step("Drawing clusters from geography")
+            plan = cluster_plan(partnership=partnership)
+            clusters = _clusters_write(partnership, plan)
+            _predecessors_write(partnership, plan, clusters)
+            step("Grouping clusters into alliances")
+            alliances = _alliances_write(partnership, plan, clusters)
+            step("Creating the demo accounts and the board")
+            accounts = _accounts_write(partnership, plan, clusters, alliances)
+            _board_write(partnership, accounts[Role.BOARD_MEMBER].user)
+    return demo_summary(partnership=partnership, plan=plan)
+
+
+def _partnership_ensure() -> Partnership:
+    with transaction.atomic():
+        partnership, created = Partnership.objects.get_or_create(
+            slug=DEMO_SLUG, defaults={"name": DEMO_NAME, "la_codes": DEMO_LA_CODES}
+        )
+        if not created and (partnership.name, partnership.la_codes) != (DEMO_NAME, DEMO_LA_CODES):
+            partnership.name, partnership.la_codes = DEMO_NAME, DEMO_LA_CODES
+            tracked_save(partnership, user=None, creating=False)
+    return partnership
+
+
+def _import(partnership: Partnership, path: Path) -> None:
+    result = gias_import(partnership=partnership, path=path)
+    if not result.ok:
+        raise DemoDataError(f"{path.name} was rejected: {result.summary()}")
+
+
+# --- Clusters and alliances ------------------------------------------------------------------------
+
+
+def cluster_plan(*, partnership: Partnership) -> pd.DataFrame:
+    """Open state-funded schools (not children's centres or colleges) with their cluster, or why they have none.
+
+    Columns: id, urn, name, district, town, phase, type_name, open_date, easting, northing, cluster, alone.
+    """
+    columns = ["id", "urn", "name", "district", "town", "phase", "type_name", "open_date", "easting", "northing"]
+    schools = (
+        School.objects.filter(partnership=partnership)
+        .open()
+        .state_funded()
+        .exclude(type_group__in=NOT_SCHOOLS)
+        .order_by("urn")
+        .values_list(*columns)
+    )
+    frame = pd.DataFrame.from_records(list(schools), columns=columns)
+    frame["easting"] = pd.to_numeric(frame["easting"], errors="coerce").astype(float)
+    frame["northing"] = pd.to_numeric(frame["northing"], errors="coerce").astype(float)
+    left_out = frame["type_name"].isin(list(LEFT_OUT_TYPES))
+    clustered = schools_clustered(frame[~left_out])
+    kept_apart = frame[left_out].assign(cluster="", alone=frame.loc[left_out, "type_name"].map(LEFT_OUT_TYPES))
+    return pd.concat([clustered, kept_apart]).sort_values("urn", kind="stable").reset_index(drop=True)
+
+
+def _joined_on(opened: dt.date | None, formed: dt.date) -> dt.date:
+    return max(formed, opened) if opened else formed
+
+
+def _cluster_description(rows: pd.DataFrame) -> str:
+    towns = [t for t, _ in Counter(t for t in rows["town"] if t).most_common(3)]
+    around = f" in and around {', '.join(towns)}" if towns else ""
+    return f"{len(rows)} schools{around} ({rows['district'].iloc[0]}). Drawn from geography for the demo."
+
+
+def _clusters_write(partnership: Partnership, plan: pd.DataFrame) -> dict[str, Cluster]:
+    """Create the planned clusters that are missing and add the schools that are not current members."""
+    clusters = {c.name: c for c in Cluster.objects.filter(partnership=partnership)}
+    current = set(
+        ClusterMembership.objects.filter(cluster__partnership=partnership, left_on__isnull=True).values_list(
+            "cluster__name", "school_id"
+        )
+    )
+    members = plan[plan["cluster"] != ""]
+    schools = School.objects.in_bulk(members["id"].tolist())
+    for name, rows in members.groupby("cluster", sort=True):
+        if name not in clusters:
+            clusters[name] = cluster_create(
+                partnership=partnership, name=name, description=_cluster_description(rows), user=None
+            )
+        for school_id in rows["id"]:
+            if (name, school_id) not in current:
+                school = schools[school_id]
+                cluster_add_school(
+                    cluster=clusters[name],
+                    school=school,
+                    joined_on=_joined_on(school.open_date, CLUSTERS_FORMED),
+                    user=None,
+                )
+    return clusters
+
+
+def _predecessors_write(partnership: Partnership, plan: pd.DataFrame, clusters: dict[str, Cluster]) -> None:
+    """Schools that closed (academy conversions, mergers) after clusters formed were members until they closed.
+
+    Their membership of their successor's cluster ends on the close date: the cluster pages show the history.
+    """
+    cluster_of_urn = dict(zip(plan["urn"], plan["cluster"], strict=True))
+    closed = {
+        s.urn: s
+        for s in School.objects.filter(partnership=partnership, status="Closed", close_date__gt=CLUSTERS_FORMED)
+    }
+    links = (
+        SchoolLink.objects.filter(partnership=partnership, urn__in=list(closed), link_type__startswith="Successor")
+        .order_by("urn", "linked_urn")
+        .values_list("urn", "linked_urn")
+    )
+    successor: dict[int, int] = {}
+    for urn, linked in links:
+        successor.setdefault(urn, linked)
+    had = set(ClusterMembership.objects.filter(school__in=closed.values()).values_list("school_id", flat=True))
+    for urn, linked in successor.items():
+        name = cluster_of_urn.get(linked, "")
+        school = closed[urn]
+        joined = _joined_on(school.open_date, CLUSTERS_FORMED)
+        if not name or school.pk in had or school.close_date is None or school.close_date < joined:
+            continue
+        membership = cluster_add_school(cluster=clusters[name], school=school, joined_on=joined, user=None)
+        dated_membership_end(membership=membership, left_on=school.close_date, user=None)
+
+
+def _alliances_write(partnership: Partnership, plan: pd.DataFrame, clusters: dict[str, Cluster]) -> dict[str, Alliance]:
+    """Group each district's clusters into geographic alliances; add clusters that are not current members."""
+    alliance_of_district = districts_in_alliances(plan, count=ALLIANCE_COUNT, area=DEMO_AREA)
+    district_of_cluster = plan[plan["cluster"] != ""].groupby("cluster")["district"].first()
+    alliances = {a.name: a for a in Alliance.objects.filter(partnership=partnership)}
+    current = set(
+        AllianceMembership.objects.filter(alliance__partnership=partnership, left_on__isnull=True).values_list(
+            "alliance__name", "cluster_id"
+        )
+    )
+    for name in sorted(set(alliance_of_district.values())):
+        if name not in alliances:
+            districts = sorted(d for d, a in alliance_of_district.items() if a == name)
+            alliances[name] = alliance_create(
+                partnership=partnership,
+                name=name,
+                description=f"District alliance of the clusters in {', '.join(districts)}.",
+                user=None,
+            )
+    for cluster_name, district in district_of_cluster.items():
+        alliance_name = alliance_of_district[district]
+        cluster = clusters[str(cluster_name)]
+        if (alliance_name, cluster.pk) not in current:
+            alliance_add_cluster(
+                alliance=alliances[alliance_name], cluster=cluster, joined_on=ALLIANCES_FORMED, user=None
+            )
+    return alliances
+
+
+# --- People ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Attachments:
+    school: School | None = None
+    clusters: list[Cluster] = field(default_factory=list)
+    alliances: list[Alliance] = field(default_factory=list)
+
+
+def _demo_attachments(
+    plan: pd.DataFrame, clusters: dict[str, Cluster], alliances: dict[str, Alliance]
+) -> dict[str, _Attachments]:
+    """The headteacher's school (a real clustered primary), the lead's cluster (its cluster) and that alliance."""
+    members = plan[plan["cluster"] != ""]
+    cluster_name = sorted(members["cluster"].unique())[0]
+    in_cluster = members[members["cluster"] == cluster_name].sort_values(["name", "urn"])
+    primaries = in_cluster[in_cluster["phase"] == "Primary"]
+    school = School.objects.get(pk=(primaries if len(primaries) else in_cluster)["id"].iloc[0])
+    cluster = clusters[cluster_name]
+    alliance = next(
+        a
+        for a in alliances.values()
+        if AllianceMembership.objects.filter(alliance=a, cluster=cluster, left_on__isnull=True).exists()
+    )
+    return {
+        Role.HEADTEACHER: _Attachments(school=school),
+        Role.CLUSTER_LEAD: _Attachments(clusters=[cluster]),
+        Role.ALLIANCE_LEAD: _Attachments(alliances=[alliance]),
+    }
+
+
+def _accounts_write(
+    partnership: Partnership, plan: pd.DataFrame, clusters: dict[str, Cluster], alliances: dict[str, Alliance]
+) -> dict[str, Membership]:
+    """One verified user per role with the demo password, its membership, and TOTP for the MFA roles."""
+    attachments = _demo_attachments(plan, clusters, alliances)
+    memberships = {}
+    for account in DEMO_ACCOUNTS:
+        user = _user_ensure(account)
+        attached = attachments.get(account.role, _Attachments())
+        memberships[account.role] = _membership_ensure(partnership, user, account, attached)
+        if account.totp_seed:
+            _totp_ensure(user, account.totp_seed)
+    return memberships
+
+
+def _user_ensure(account: DemoAccount) -> User:
+    user = User.objects.filter(email=account.email).first()
+    if user is None:
+        user = User.objects.create_user(account.email, None, full_name=account.full_name)
+    validate_password(DEMO_PASSWORD, user)
+    if user.full_name != account.full_name or not user.is_active or not user.check_password(DEMO_PASSWORD):
+        user.full_name, user.is_active = account.full_name, True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    address, _ = EmailAddress.objects.get_or_create(
+        user=user, email=account.email, defaults={"verified": True, "primary": True}
+    )
+    if not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save()
+    return user
+
+
+def _membership_ensure(
+    partnership: Partnership, user: User, account: DemoAccount, attached: _Attachments
+) -> Membership:
+    membership = Membership.objects.filter(user=user, partnership=partnership).first()
+    wanted = ([account.role], attached.school, account.job_title, None)
+    if membership is None or (membership.roles, membership.school, membership.job_title, membership.archived_at) != (
+        wanted
+    ):
+        membership = membership or Membership(user=user, partnership=partnership)
+        membership.roles, membership.school, membership.job_title, membership.archived_at = wanted
+        tracked_save(membership, user=None, creating=membership.pk is None)
+    if set(membership.clusters.all()) != set(attached.clusters):
+        membership.clusters.set(attached.clusters)
+    if set(membership.alliances.all()) != set(attached.alliances):
+        membership.alliances.set(attached.alliances)
+    return membership
+
+
+def _totp_ensure(user: User, seed: str) -> None:
+    """Give ``user`` a TOTP authenticator with ``seed`` through allauth (which encrypts it via our MFA adapter)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        if decrypt(existing.data["secret"]) == seed:
+            return
+        existing.delete()
+    TOTP.activate(user, seed)
+
+
+def _board_write(partnership: Partnership, board_user: User) -> None:
+    """Seat the fictional board; the demo board member's account holds the governor seat."""
+    stored = {m.name: m for m in BoardMember.objects.filter(partnership=partnership)}
+    for seat in DEMO_BOARD:
+        user = board_user if seat.is_demo_user else None
+        member = stored.get(seat.name) or BoardMember(partnership=partnership, name=seat.name)
+        facts = (seat.seat, seat.organisation, seat.term_start, seat.term_end, user)
+        if (
+            member.pk is None
+            or (
+                member.seat,
+                member.organisation,
+                member.term_start,
+                member.term_end,
+                member.user,
+            )
+            != facts
+        ):
+            member.seat, member.organisation, member.term_start, member.term_end, member.user = facts
+            board_member_save(member=member, user=None)
+
+
+# --- Summary and TOTP codes -----------------------------------------------------------------------
+
+
+def demo_summary(*, partnership: Partnership, plan: pd.DataFrame | None = None) -> DemoSummary:
+    """Count what the demo partnership holds; ``isolated`` uses the register's own definition."""
+    plan = cluster_plan(partnership=partnership) if plan is None else plan
+    schools = School.objects.filter(partnership=partnership)
+    sizes = list(
+        Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+        .annotate(n=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .values_list("n", flat=True)
+    )
+    alliances = dict(
+        Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
+        .annotate(n=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .values_list("name", "n")
+    )
+    isolated = schools.isolated()  # type: ignore[attr-defined]
+    isolated_urns = set(isolated.values_list("urn", flat=True))
+    reasons = plan[plan["urn"].isin(isolated_urns) & (plan["alone"] != "")]["alone"].value_counts()
+    accounts = []
+    for account in DEMO_ACCOUNTS:
+        membership = (
+            Membership.objects.filter(partnership=partnership, user__email=account.email)
+            .select_related("school")
+            .prefetch_related("clusters", "alliances")
+            .first()
+        )
+        accounts.append((account, _attached_text(membership)))
+    return DemoSummary(
+        partnership=partnership,
+        schools=schools.count(),
+        open_schools=schools.open().count(),  # type: ignore[attr-defined]
+        changes=SchoolChange.objects.filter(school__partnership=partnership).count(),
+        links=SchoolLink.objects.filter(partnership=partnership).count(),
+        networks=Network.objects.filter(partnership=partnership).count(),
+        clusters=len(sizes),
+        cluster_sizes=(min(sizes, default=0), max(sizes, default=0)),
+        clustered_schools=sum(sizes),
+        alliances=alliances,
+        isolated=len(isolated_urns),
+        isolated_reasons={str(k): int(v) for k, v in reasons.items()},
+        isolated_not_schools=isolated.filter(type_group__in=NOT_SCHOOLS).count(),
+        board_members=BoardMember.objects.filter(partnership=partnership).count(),
+        users=Membership.objects.filter(partnership=partnership).count(),
+        accounts=accounts,
+    )
+
+
+def _attached_text(membership: Membership | None) -> str:
+    if membership is None:
+        return "(missing)"
+    parts = [f"school {membership.school.name} ({membership.school.urn})"] if membership.school else []
+    parts += [f"cluster {c.name}" for c in membership.clusters.all()]
+    parts += [f"alliance {a.name}" for a in membership.alliances.all()]
+    parts += [
+        f"board seat: {m.get_seat_display()}"
+        for m in BoardMember.objects.filter(partnership_id=membership.partnership_id, user_id=membership.user_id)
+    ]
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    """The current TOTP code of a demo account, read from its stored (encrypted) authenticator."""
+
+    account: DemoAccount
+    seed: str
+    code: str
+    seconds_left: int
+
+
+def demo_totp_codes(*, at: float | None = None) -> list[DemoCode]:
+    """Current codes for every demo account that has a TOTP authenticator (in DEMO_ACCOUNTS order)."""
+    demo_guard()
+    now = time.time() if at is None else at
+    period = mfa_settings.TOTP_PERIOD
+    stored = {
+        a.user.email: decrypt(a.data["secret"])
+        for a in Authenticator.objects.filter(
+            user__email__in=[d.email for d in DEMO_ACCOUNTS], type=Authenticator.Type.TOTP
+        ).select_related("user")
+    }
+    return [
+        DemoCode(
+            account=account,
+            seed=stored[account.email],
+            code=format_hotp_value(hotp_value(stored[account.email], int(now) // period)),
+            seconds_left=period - int(now) % period,
+        )
+        for account in DEMO_ACCOUNTS
+        if account.email in stored
+    ]

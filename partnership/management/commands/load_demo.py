@@ -1,0 +1,60 @@
+"""Load the Surrey demo partnership (real GIAS data, fictional people, one account per role). Never in production."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from partnership.demo import DEMO_PASSWORD, DemoDataError, DemoRefused, DemoSummary, demo_build
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo partnership 'surrey' from the real Surrey GIAS files (../shared/data/gias/): schools with "
+        "change history, clusters and alliances drawn from geography, a fictional board and one demo user per "
+        "role. Running it again changes nothing; --reset rebuilds it. Refuses to run in production."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--data-dir", type=Path, help="folder holding gias/ (default: <repo>/../shared/data)")
+        parser.add_argument("--reset", action="store_true", help="delete the demo partnership and users first")
+
+    def handle(self, *args, **options) -> None:
+        verbose = options["verbosity"] >= 2
+        try:
+            summary = demo_build(
+                data_dir=options["data_dir"],
+                reset=options["reset"],
+                on_step=(lambda message: self.stdout.write(message)) if verbose else None,
+            )
+        except (DemoRefused, DemoDataError) as error:
+            raise CommandError(str(error)) from error
+        self._summary(summary)
+        self._accounts(summary)
+
+    def _summary(self, s: DemoSummary) -> None:
+        low, high = s.cluster_sizes
+        reasons = "; ".join(f"{reason}: {n}" for reason, n in sorted(s.isolated_reasons.items(), key=lambda r: -r[1]))
+        self.stdout.write(self.style.SUCCESS(f"{s.partnership.name} ({s.partnership.slug}) is ready."))
+        lines = [
+            f"Schools:   {s.schools} in the register ({s.open_schools} open), {s.changes} recorded changes, "
+            f"{s.links} links, {s.networks} networks",
+            f"Clusters:  {s.clusters} of {low}–{high} schools ({s.clustered_schools} schools in a cluster)",
+            f"Isolated:  {s.isolated - s.isolated_not_schools} schools ({reasons})",
+            f"           plus {s.isolated_not_schools} children's centres and colleges, which the register's "
+            "isolated filter also lists",
+            f"Alliances: {len(s.alliances)}: " + ", ".join(f"{name} ({n} clusters)" for name, n in s.alliances.items()),
+            f"Board:     {s.board_members} seats (fictional members)    Users: {s.users}",
+        ]
+        for line in lines:
+            self.stdout.write(line)
+
+    def _accounts(self, s: DemoSummary) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}; TOTP codes: manage.py demo_totp)")
+        rows = [("Role", "Email", "TOTP seed", "Attached to")]
+        rows += [(a.role_label, a.email, a.totp_seed or "-", attached) for a, attached in s.accounts]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + row[3])

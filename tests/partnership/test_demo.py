@@ -1,0 +1,215 @@
+"""``load_demo`` and ``demo_totp``: the Surrey demo from the real GIAS files, one account per role, never in production.
+
+The demo is loaded once for the module (committed to the test database, removed at the end); each test runs in
+its own transaction on top of it, so the second run, the reset and the sign-in are rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from types import SimpleNamespace
+
+import pyotp
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
+from partnership.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_SLUG,
+    NOT_SCHOOLS,
+    OFFICER_TOTP_SEED,
+    demo_delete,
+)
+from partnership.models import BoardMember, Membership, Partnership, Role, User
+from schools.models import Network, NetworkMembership, School, SchoolChange, SchoolLink
+from tests.paths import SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo as ``make demo`` loads it, with what the command printed."""
+    with django_db_blocker.unblock():
+        out = StringIO()
+        call_command("load_demo", data_dir=SHARED_DATA, stdout=out)
+        yield SimpleNamespace(output=out.getvalue(), partnership=Partnership.objects.get(slug=DEMO_SLUG))
+        demo_delete()
+
+
+def _state(partnership: Partnership) -> dict[str, list]:
+    """Every row the demo writes for ``partnership``, as comparable values (timestamps of rows left alone)."""
+    in_partnership = {"partnership": partnership}
+    return {
+        "schools": list(School.objects.filter(**in_partnership).order_by("urn").values_list("urn", "name", "status")),
+        "changes": list(SchoolChange.objects.filter(school__partnership=partnership).order_by("pk").values_list()),
+        "links": list(SchoolLink.objects.filter(**in_partnership).order_by("pk").values_list()),
+        "networks": list(Network.objects.filter(**in_partnership).order_by("pk").values_list()),
+        "network_members": list(
+            NetworkMembership.objects.filter(school__partnership=partnership).order_by("pk").values_list()
+        ),
+        "clusters": list(Cluster.objects.filter(**in_partnership).order_by("pk").values_list()),
+        "cluster_members": list(
+            ClusterMembership.objects.filter(cluster__partnership=partnership).order_by("pk").values_list()
+        ),
+        "alliances": list(Alliance.objects.filter(**in_partnership).order_by("pk").values_list()),
+        "alliance_members": list(
+            AllianceMembership.objects.filter(alliance__partnership=partnership).order_by("pk").values_list()
+        ),
+        "board": list(BoardMember.objects.filter(**in_partnership).order_by("pk").values_list()),
+        "memberships": list(
+            Membership.objects.filter(**in_partnership)
+            .order_by("pk")
+            .values_list("pk", "user__email", "roles", "school_id", "clusters", "alliances")
+        ),
+        "users": list(User.objects.filter(email__endswith="@demo.test").order_by("pk").values_list("pk", "password")),
+        "authenticators": list(Authenticator.objects.order_by("pk").values_list("pk", "user_id", "data")),
+        "emails": list(EmailAddress.objects.order_by("pk").values_list()),
+    }
+
+
+def test_clusters_are_drawn_from_geography_within_districts(demo, db):
+    clusters = Cluster.objects.filter(partnership=demo.partnership)
+    sizes = {c.name: c.memberships.filter(left_on__isnull=True).count() for c in clusters}
+    assert len(sizes) >= 40, "about 400 Surrey schools make dozens of clusters"
+    assert all(3 <= n <= 10 for n in sizes.values()), sizes
+    current = ClusterMembership.objects.filter(cluster__partnership=demo.partnership, left_on__isnull=True)
+    assert all(m.school.is_open and m.cluster.name.startswith(m.school.district) for m in current)
+    assert current.values("school").distinct().count() == current.count(), "a school is in one cluster"
+    # Schools that closed after the clusters formed (academy conversions) left on their close date.
+    past = ClusterMembership.objects.filter(cluster__partnership=demo.partnership, left_on__isnull=False)
+    assert past.exists() and all(m.left_on == m.school.close_date for m in past)
+
+
+def test_a_few_schools_are_left_isolated(demo, db):
+    schools = School.objects.filter(partnership=demo.partnership)
+    open_schools = schools.open().state_funded().exclude(type_group__in=NOT_SCHOOLS).count()
+    isolated = schools.isolated().exclude(type_group__in=NOT_SCHOOLS)
+    assert 1 <= isolated.count() <= 0.05 * open_schools
+    assert isolated.filter(type_name="Pupil referral unit").exists()
+    assert isolated.exclude(type_name="Pupil referral unit").exists(), "and some far from the others"
+    assert re.search(rf"Isolated:\s+{isolated.count()} schools", demo.output)
+
+
+def test_two_or_three_alliances_hold_every_cluster_once(demo, db):
+    alliances = Alliance.objects.filter(partnership=demo.partnership)
+    assert 2 <= alliances.count() <= 3
+    held = AllianceMembership.objects.filter(alliance__in=alliances, left_on__isnull=True)
+    assert sorted(held.values_list("cluster_id", flat=True)) == sorted(
+        Cluster.objects.filter(partnership=demo.partnership).values_list("pk", flat=True)
+    )
+    for alliance in alliances:
+        districts = {m.cluster.memberships.first().school.district for m in held.filter(alliance=alliance)}
+        others = {m.cluster.memberships.first().school.district for m in held.exclude(alliance=alliance)}
+        assert districts and not districts & others, "an alliance holds whole districts"
+
+
+def test_schools_have_history_from_the_second_file(demo, db):
+    changes = SchoolChange.objects.filter(school__partnership=demo.partnership)
+    assert changes.count() > 50
+    assert changes.filter(field="head_last_name").exists() and changes.filter(field="status").exists()
+    assert SchoolLink.objects.filter(partnership=demo.partnership).exists()
+    assert Network.objects.filter(partnership=demo.partnership, kind=Network.Kind.TRUST).exists()
+
+
+def test_one_demo_user_per_role_attached_where_the_role_needs(demo, db):
+    memberships = Membership.objects.filter(partnership=demo.partnership)
+    for role in Role.values:
+        holders = memberships.filter(roles__contains=[role])
+        assert holders.count() == 1 and holders.get().user.email.endswith("@demo.test"), role
+    head = memberships.get(roles__contains=[Role.HEADTEACHER])
+    lead = memberships.get(roles__contains=[Role.CLUSTER_LEAD])
+    alliance_lead = memberships.get(roles__contains=[Role.ALLIANCE_LEAD])
+    cluster = lead.clusters.get()
+    assert cluster.memberships.filter(school=head.school, left_on__isnull=True).exists()
+    assert alliance_lead.alliances.get().memberships.filter(cluster=cluster, left_on__isnull=True).exists()
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(user=user, email=account.email, verified=True, primary=True).exists()
+        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        assert has_totp == (account.role in (Role.ADMIN, Role.OFFICER)) == bool(account.totp_seed)
+        assert account.email in demo.output
+    assert DEMO_PASSWORD in demo.output
+
+
+def test_the_board_is_fictional(demo, db):
+    board = BoardMember.objects.filter(partnership=demo.partnership)
+    assert 6 <= board.count() <= 9
+    assert all(m.name.startswith("Board Member ") and m.name.endswith("(demo)") for m in board)
+    assert [m.seat for m in board if m.is_current()].count(BoardMember.Seat.CHAIR) == 1
+    assert any(not m.is_current() for m in board), "one past member shows the board's history"
+    assert board.get(user__email="board@demo.test").is_current()
+
+
+def test_totp_secrets_are_stored_encrypted(demo, db):
+    officer = User.objects.get(email="officer@demo.test")
+    stored = Authenticator.objects.get(user=officer, type=Authenticator.Type.TOTP).data["secret"]
+    assert OFFICER_TOTP_SEED not in stored
+
+
+def test_a_second_run_changes_nothing(demo, db):
+    before = _state(demo.partnership)
+    call_command("load_demo", data_dir=SHARED_DATA, stdout=StringIO())
+    assert _state(demo.partnership) == before
+
+
+def test_reset_rebuilds_the_same_partnership(demo, db):
+    def counts(partnership: Partnership) -> dict[str, int]:
+        return {key: len(rows) for key, rows in _state(partnership).items()}
+
+    before = counts(demo.partnership)
+    call_command("load_demo", "--reset", data_dir=SHARED_DATA, stdout=StringIO())
+    rebuilt = Partnership.objects.get(slug=DEMO_SLUG)
+    assert rebuilt.pk != demo.partnership.pk
+    assert counts(rebuilt) == before
+
+
+def test_missing_data_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="Demo data not found"):
+        call_command("load_demo", data_dir=tmp_path, stdout=StringIO())
+
+
+def test_both_commands_refuse_in_production(db, settings):
+    settings.PRODUCTION = True
+    before = (Partnership.objects.count(), User.objects.count(), School.objects.count())
+    with pytest.raises(CommandError, match="refused in production"):
+        call_command("load_demo", "--reset", data_dir=SHARED_DATA, stdout=StringIO())
+    with pytest.raises(CommandError, match="refused in production"):
+        call_command("demo_totp", stdout=StringIO())
+    assert (Partnership.objects.count(), User.objects.count(), School.objects.count()) == before
+
+
+def test_officer_signs_in_with_the_demo_password_and_totp_seed(demo, db):
+    officer = User.objects.get(email="officer@demo.test")
+    code = pyotp.TOTP(OFFICER_TOTP_SEED).now()
+    # A code is accepted once per period; forget an earlier test run's use of this same code.
+    cache.delete(TOTP(Authenticator.objects.get(user=officer, type="totp"))._get_used_cache_key(code))
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": "officer@demo.test", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    home = client.get(reverse("partnership:home"))
+    assert home.status_code == 200
+    assert "Surrey School Improvement Partnership" in home.content.decode()
+
+
+def test_demo_totp_prints_codes_that_verify(demo, db):
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    lines = out.getvalue().splitlines()
+    printed = {line.split()[0]: line for line in lines}
+    with_seeds = [a for a in DEMO_ACCOUNTS if a.totp_seed]
+    assert sorted(printed) == sorted(a.email for a in with_seeds)
+    for account in with_seeds:
+        code = re.search(r"\s(\d{6})\s", printed[account.email]).group(1)
+        assert account.totp_seed in printed[account.email]
+        assert pyotp.TOTP(account.totp_seed).verify(code, valid_window=1)
