@@ -39,7 +39,7 @@ class SchoolListView(PartnershipViewMixin, TemplateView):
         return super().get_context_data(
             filter=school_filter,
             page_obj=page,
-            sort=self.request.GET.get("sort", "name"),
+            sort=self.request.GET.get("sort") or "name",
             can_export=self.can(Permission.EXPORT_REGISTER),
             **kwargs,
         )
