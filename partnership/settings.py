@@ -33,8 +33,10 @@ def _required(name: str) -> str:
 if PRODUCTION:
     SECRET_KEY = _required("DJANGO_SECRET_KEY")
     DEBUG = False
-    ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
-    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+    CSRF_TRUSTED_ORIGINS = [
+        o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ]
     DATABASE_URL = _required("DATABASE_URL")
     REDIS_URL = _required("REDIS_URL")
 else:
@@ -113,7 +115,10 @@ TEMPLATES = [
 
 FORM_RENDERER = "partnership.forms.GovUKFormRenderer"
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0)}
+# Persistent connections in production, checked before reuse so a database restart costs no failed request.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0, conn_health_checks=PRODUCTION)
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # TEST_RUN_ID lets several test runs share one PostgreSQL and Redis without meeting (own test database,
 # queue and cache prefix), e.g. two working copies on one machine.
@@ -128,6 +133,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership",
+        # Never wait long on Redis: a dead or unreachable server must not hold a request (or a worker) hostage.
+        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 5},
     }
 }
 
@@ -141,9 +148,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "max_retries": 0}
+# Publishing happens inside web requests (after commit): fail fast when Redis is down or unreachable, so the
+# page answers at once and the job waits (``import_job_enqueue``); beat's requeue task sends it later.
+# ``max_retries: 0``: no reconnect loop while publishing; socket timeouts: a broker that accepts the TCP
+# connection but never answers (failover, NAT, firewall) costs seconds, not a hung gunicorn worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,  # longer than any task's time limit, so late-acked tasks are not run twice
+    "max_retries": 0,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    "socket_keepalive": True,
+}
 CELERY_TASK_DEFAULT_QUEUE = f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Jobs whose task could not be sent (the broker was down when they were created) are sent again by beat;
+# a send that is not picked up within one interval expires, so a long outage does not pile them up.
+IMPORT_REQUEUE_SECONDS = float(os.environ.get("IMPORT_REQUEUE_SECONDS", 5 * 60))
+CELERY_BEAT_SCHEDULE: dict = {
+    "import-jobs-requeue": {
+        "task": "schools.tasks.import_jobs_requeue_task",
+        "schedule": IMPORT_REQUEUE_SECONDS,
+        "options": {"expires": IMPORT_REQUEUE_SECONDS},
+    },
+}
 
 # --- Auth, accounts, MFA ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -206,7 +232,9 @@ if PRODUCTION:
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = True
+    EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"  # implicit TLS, usually port 465
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("EMAIL_USE_TLS", "1") == "1"  # STARTTLS, usually 587
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # an unreachable relay must not hang a request
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = BASE_DIR / ".data" / "mail"

@@ -53,7 +53,7 @@ def gias_import_task(self, job_id: int) -> str:
     return job.state
 
 
-@shared_task(acks_late=True, time_limit=60)
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def import_jobs_requeue_task() -> int:
     """Queue again jobs left waiting by a broker outage (schedule it with beat, e.g. every 5 minutes)."""
     return import_jobs_requeue_waiting()
