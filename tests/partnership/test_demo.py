@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyotp
@@ -213,3 +214,12 @@ def test_demo_totp_prints_codes_that_verify(demo, db):
         code = re.search(r"\s(\d{6})\s", printed[account.email]).group(1)
         assert account.totp_seed in printed[account.email]
         assert pyotp.TOTP(account.totp_seed).verify(code, valid_window=1)
+
+
+def test_readme_documents_every_demo_account():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for account in DEMO_ACCOUNTS:
+        row = next((line for line in readme.splitlines() if f"| `{account.email}` |" in line), "")
+        assert row.startswith(f"| {account.role_label} |"), account.email
+        assert f"`{DEMO_PASSWORD}`" in row
+        assert (f"`{account.totp_seed}`" if account.totp_seed else "| none |") in row
