@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "partnership",
     "schools",
+    "schools.risk",
     "clusters",
     "peerreview",
     "brokerage",
