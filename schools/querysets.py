@@ -6,6 +6,17 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 
+# GIAS "EstablishmentTypeGroup (name)" values that are not state-funded schools.
+NOT_STATE_FUNDED_SCHOOLS = [
+    "Independent schools",
+    "Welsh schools",
+    "Universities",
+    "Other types",
+    "Children's Centres",
+    "Colleges",
+]
+
+
 class SchoolQuerySet(models.QuerySet):
     """Scopes on School."""
 
@@ -13,7 +24,9 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(status__startswith="Open")
 
     def state_funded(self):
-        return self.exclude(type_group__in=["Independent schools", "Welsh schools", "Universities", "Other types"])
+        """State-funded schools: not independent, and not the GIAS groups that are not schools at all
+        (children's centres, FE colleges, universities, Welsh establishments, "other types")."""
+        return self.exclude(type_group__in=NOT_STATE_FUNDED_SCHOOLS)
 
     def in_no_cluster(self):
         from clusters.models import ClusterMembership

@@ -51,6 +51,13 @@ def test_isolated_filter_lists_schools_in_no_cluster(world, officer):
     assert names == ["Lonely Infant School"]
 
 
+def test_children_centres_colleges_and_independent_schools_are_never_isolated(world, officer):
+    for group in ["Children's Centres", "Colleges", "Independent schools"]:
+        SchoolFactory(partnership=world.home, name=f"Not a school: {group}", type_group=group)
+    names = _names(officer.get(reverse("schools:list"), {"isolated": "true"}))
+    assert names == ["Lonely Infant School"]
+
+
 def test_sort_and_pagination(world, officer):
     SchoolFactory.create_batch(60, partnership=world.home, number_of_pupils=5)
     SchoolFactory(partnership=world.home, name="Biggest School", number_of_pupils=2000)
