@@ -50,13 +50,28 @@ class Permission(enum.Enum):
     INVITE_ADMINS = "invite_admins"
     """Invite people as partnership admins."""
 
+    RECORD_INTELLIGENCE = "record_intelligence"
+    """Record soft intelligence about any school in the partnership (with evidence), and archive entries."""
+
+    VIEW_CONFIDENTIAL_INTELLIGENCE = "view_confidential_intelligence"
+    """See soft-intelligence entries marked confidential (never shown to the school itself)."""
+
+    VIEW_RISK = "view_risk"
+    """See risk runs, every school's proposed category with its reasons, and the rule set in use."""
+
+    RUN_RISK = "run_risk"
+    """Start a recomputation of every school's proposed risk category."""
+
+    MANAGE_RULESET = "manage_ruleset"
+    """Change the partnership's risk rule set (thresholds, matrix, categories): each change is a new version."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS}),
+    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET}),
     Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL}),
     Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING),
     Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING),

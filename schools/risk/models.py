@@ -1,0 +1,184 @@
+"""Rows of the risk app: soft intelligence, rule-set versions, risk runs and the assessments a run writes.
+
+The engine itself (``engine.py``, ``ruleset.py``, ``indicators/``) is pure pandas and never sees these models;
+``schools.risk.inputs`` turns rows into the engine's frames and ``schools.risk.services`` writes the answer back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from partnership.models import Job, Partnership, TrackedModel
+from schools.models import School
+
+
+class IntelligenceEntry(TrackedModel):
+    """A dated, attributed piece of soft intelligence about a school, with evidence; archived, never deleted.
+
+    ``kind`` is what officers choose; ``engine_kind`` is the kind the engine's rules read (docs/design
+    risk-data-contract.md): the three headship kinds are all ``head``, the two finance kinds ``finance``.
+    Confidential entries are seen by officers and admins only, never by the school itself.
+    """
+
+    class Kind(models.TextChoices):
+        HEAD_NEW = "head_new", "Headteacher new in post"
+        HEAD_ACTING = "head_acting", "Headteacher acting or interim"
+        HEAD_VACANT = "head_vacant", "Headship vacant"
+        GOVERNANCE = "governance", "Governance"
+        FINANCE_DEFICIT = "finance_deficit", "Finance: deficit"
+        FINANCE_RECOVERY_PLAN = "finance_recovery_plan", "Finance: recovery plan"
+        STAFFING = "staffing", "Staffing"
+        COMPLAINTS = "complaints", "Complaints"
+        SEND = "send", "Special educational needs and disabilities (SEND)"
+        SAFEGUARDING = "safeguarding", "Safeguarding incident"
+        WARNING_NOTICE = "warning_notice", "Warning notice"
+        IEB = "ieb", "Interim executive board"
+        NETWORK_ATTENDANCE = "network_attendance", "Attendance at network meetings"
+        SELF_EVALUATION = "self_evaluation", "Self-evaluation"
+        PEER_REVIEW = "peer_review", "Peer review"
+        ROLL = "roll", "Pupil roll"
+
+    class Rating(models.TextChoices):
+        GREEN = "green", "Green"
+        AMBER = "amber", "Amber"
+        RED = "red", "Red"
+
+    ENGINE_KINDS: dict[str, str] = {
+        Kind.HEAD_NEW: "head",
+        Kind.HEAD_ACTING: "head",
+        Kind.HEAD_VACANT: "head",
+        Kind.FINANCE_DEFICIT: "finance",
+        Kind.FINANCE_RECOVERY_PLAN: "finance",
+    }
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="intelligence_entries")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    rating = models.CharField(max_length=5, choices=Rating.choices)
+    recorded_on = models.DateField(help_text="The date the intelligence was received or the event happened.")
+    summary = models.CharField(max_length=300)
+    evidence = models.TextField()
+    confidential = models.BooleanField(default=False, help_text="Seen by LA officers and admins only.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["school", "kind", "-recorded_on"]),
+            models.Index(fields=["partnership", "-recorded_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.rating}) for {self.school_id} on {self.recorded_on}"
+
+    def clean(self) -> None:
+        if self.school_id and self.partnership_id and self.school.partnership_id != self.partnership_id:
+            raise ValidationError({"school": "Choose a school in this partnership"})
+        if self.recorded_on and self.recorded_on > timezone.localdate():
+            raise ValidationError({"recorded_on": "Date recorded must be today or in the past"})
+
+    @property
+    def engine_kind(self) -> str:
+        return self.ENGINE_KINDS.get(self.kind, self.kind)
+
+
+class RuleSetVersion(models.Model):
+    """One version of a partnership's risk rule set (``ruleset_to_dict`` form); exactly one is active.
+
+    Versions are never edited: a change is a new version, so every run names the rules it used.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    config = models.JSONField()
+    note = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "version"], name="unique_ruleset_version"),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(is_active=True), name="one_active_ruleset_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rule set version {self.version}"
+
+
+class RiskRun(Job):
+    """One computation of every school's proposed category, run by a worker (or in-process by the command).
+
+    At most one run per partnership waits in the queue (a constraint, and ``risk_run_create`` returns it to a
+    second request); runs execute one at a time per partnership under an advisory lock. ``created_by`` is who
+    requested it (empty for the schedule and imports); ``school_ids`` the schools whose change asked for it.
+    """
+
+    class Trigger(models.TextChoices):
+        BUTTON = "button", "Officer"
+        SCHEDULE = "schedule", "Schedule"
+        IMPORT = "import", "Data import"
+        INTELLIGENCE = "intelligence", "New intelligence"
+        COMMAND = "command", "Command line"
+
+    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="runs")
+    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    as_at = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The academic year (ending year) categorised; empty: the current one."
+    )
+    school_ids = models.JSONField(default=list, blank=True)
+
+    class Meta(Job.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(state="queued"), name="one_queued_risk_run"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "state", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Risk run {self.pk} ({self.state})"
+
+    @property
+    def requested_by(self):
+        return self.created_by
+
+
+class RiskAssessment(models.Model):
+    """A school's proposed category from one run, with its bands, score, indicators and every reason.
+
+    ``indicators`` maps each code (S1…S9, C1…C9) to ``{"rating": "G"|"A"|"R"|null, "value": number|null,
+    "sentence": text}``; ``reasons``, ``overrides`` and ``missing_inputs`` are lists of sentences.
+    """
+
+    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="assessments")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="risk_assessments")
+    proposed_category = models.PositiveSmallIntegerField()
+    standards_band = models.CharField(max_length=1)
+    capacity_band = models.CharField(max_length=1)
+    score = models.IntegerField()
+    leading = models.BooleanField(default=False)
+    academy_view = models.CharField(max_length=12, blank=True, help_text="Academies: concern / no concern.")
+    overrides = models.JSONField(default=list)
+    indicators = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    missing_inputs = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-proposed_category", "-score", "school_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="one_assessment_per_school_per_run")]
+        indexes = [models.Index(fields=["school", "run"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: category {self.proposed_category} (run {self.run_id})"
