@@ -1,0 +1,215 @@
+"""``RiskContext``: the normalised inputs plus the lookups every indicator shares, computed once and cached.
+
+All lookups are vectorised: a per-school year (a Series indexed by ``school_id``) goes in, a per-school value
+comes out. No lookup loops over schools.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .frames import (
+    RiskInputs,
+    averages_normalise,
+    inspections_normalise,
+    intelligence_normalise,
+    measures_normalise,
+    schools_normalise,
+    via_uniques,
+)
+from .ruleset import Ruleset
+
+STAGES = ("ks2", "ks4", "abs", "exc", "ey", "census")
+GRADED_FRAMEWORKS = ("report_card", "oeif")
+
+MISSING_CODES = {
+    "SUPP": "suppressed (small numbers)",
+    "NE": "no entries",
+    "NP": "not published",
+    "NA": "not available",
+    "LOWCOV": "low coverage",
+    "NEW": "new school",
+    "DNS": "did not submit",
+    "X": "not published",
+    "..": "not published",
+    "BLANK": "blank in the source",
+}
+
+
+class RiskContext:
+    """Normalised inputs and shared per-school lookups for one engine run."""
+
+    def __init__(self, inputs: RiskInputs, ruleset: Ruleset) -> None:
+        self.rules = ruleset
+        self.as_at = int(inputs.as_at)
+        self.today = pd.Timestamp(inputs.today).normalize()
+        self.schools = schools_normalise(inputs.schools)
+        self.index: pd.Index = self.schools.index
+        self.measures = measures_normalise(inputs.measures, self.index)
+        self.averages = averages_normalise(inputs.averages)
+        self.inspections = inspections_normalise(inputs.inspections, self.index)
+        self.intelligence = intelligence_normalise(inputs.intelligence, self.index)
+
+    # ------------------------------------------------------------------------------------------ measures
+
+    @cached_property
+    def values(self) -> pd.DataFrame:
+        """Measure values, index (school_id, year), one column per code."""
+        return self.measures.pivot(index=["school_id", "year"], columns="code", values="value")
+
+    @cached_property
+    def markers(self) -> pd.DataFrame:
+        """Missing markers (SUPP, NE, ...), index (school_id, year), one column per code."""
+        return self.measures.pivot(index=["school_id", "year"], columns="code", values="missing")
+
+    def series(self, code: str) -> pd.Series:
+        """All years of one measure, indexed by (school_id, year) (empty when the code never occurs)."""
+        if code in self.values.columns:
+            return self.values[code].dropna()
+        return pd.Series(dtype="float64", index=pd.MultiIndex.from_arrays([[], []], names=["school_id", "year"]))
+
+    def _keys(self, year: pd.Series) -> pd.MultiIndex:
+        years = year.reindex(self.index).fillna(-1).astype("int64")
+        return pd.MultiIndex.from_arrays([self.index, years.to_numpy()], names=["school_id", "year"])
+
+    def at(self, code: str, year: pd.Series) -> pd.Series:
+        """Each school's value of ``code`` in its own ``year`` (NaN when absent)."""
+        if code not in self.values.columns:
+            return pd.Series(np.nan, index=self.index, dtype="float64")
+        found = self.values[code].reindex(self._keys(year))
+        return pd.Series(found.to_numpy(dtype="float64"), index=self.index)
+
+    def marker_at(self, code: str, year: pd.Series) -> pd.Series:
+        """Each school's missing marker for ``code`` in ``year`` as a readable phrase ("" when none)."""
+        if code not in self.markers.columns:
+            return pd.Series("", index=self.index, dtype=object)
+        raw = pd.Series(self.markers[code].reindex(self._keys(year)).to_numpy(dtype=object), index=self.index)
+        return via_uniques(
+            raw, lambda u: pd.Index([MISSING_CODES.get(str(m).upper(), str(m)) for m in u], dtype=object)
+        )
+
+    def stage_year(self, stage: str) -> pd.Series:
+        """Each school's latest year with any row of the stage, from ``as_at - max_age_years`` to ``as_at``."""
+        return self._stage_years[stage]
+
+    @cached_property
+    def _stage_years(self) -> dict[str, pd.Series]:
+        lo = self.as_at - self.rules.data.max_age_years
+        rows = self.measures[(self.measures["year"] <= self.as_at) & (self.measures["year"] >= lo)]
+        latest = rows.groupby(["stage", "school_id"])["year"].max()
+        out = {}
+        for stage in STAGES:
+            found = (
+                latest.xs(stage, level="stage") if stage in latest.index.get_level_values("stage") else latest.iloc[:0]
+            )
+            out[stage] = found.reindex(self.index).astype("float64")
+        return out
+
+    # ------------------------------------------------------------------------------------------ averages
+
+    def national(self, code: str, year: pd.Series, *, phase_specific: bool = False) -> pd.Series:
+        """The national average of ``code`` in each school's ``year``.
+
+        With ``phase_specific``, an average for the school's phase group (area ``england/primary`` or
+        ``england/secondary``) is used where loaded, else the all-school national figure.
+        """
+        area = self.rules.data.national_area
+        overall = self._average(code, area, year)
+        if not phase_specific:
+            return overall
+        group = self.phase_group
+        primary = self._average(code, f"{area}/primary", year)
+        secondary = self._average(code, f"{area}/secondary", year)
+        specific = pd.Series(np.where(group == "secondary", secondary, primary), index=self.index)
+        return specific.where(specific.notna(), overall)
+
+    def _average(self, code: str, area: str, year: pd.Series) -> pd.Series:
+        av = self.averages
+        table = av.loc[(av["code"] == code) & (av["area"] == area)].set_index("year")["value"]
+        return pd.Series(table.reindex(year.reindex(self.index).to_numpy()).to_numpy(dtype="float64"), index=self.index)
+
+    def national_by_year(self, code: str) -> pd.Series:
+        """The national series of ``code`` indexed by year."""
+        av = self.averages
+        return av.loc[(av["code"] == code) & (av["area"] == self.rules.data.national_area)].set_index("year")["value"]
+
+    # ------------------------------------------------------------------------------------------ phases
+
+    def _has_stage_rows(self, stage: str) -> pd.Series:
+        ids = self.measures.loc[self.measures["stage"] == stage, "school_id"].unique()
+        return pd.Series(self.index.isin(ids), index=self.index)
+
+    @cached_property
+    def ks2(self) -> pd.Series:
+        """Schools with a key stage 2 cohort: a KS2 phase (and not an infant school), or KS2 results on file."""
+        phase = self.schools["phase"].isin(self.rules.data.ks2_phases)
+        high = self.schools["statutory_high_age"]
+        return (phase & ~(high < 11)) | self._has_stage_rows("ks2")
+
+    @cached_property
+    def ks4(self) -> pd.Series:
+        """Schools with a key stage 4 cohort: a KS4 phase (and not ending before 16), or KS4 results on file."""
+        phase = self.schools["phase"].isin(self.rules.data.ks4_phases)
+        high = self.schools["statutory_high_age"]
+        return (phase & ~(high < 16)) | self._has_stage_rows("ks4")
+
+    @cached_property
+    def early_years(self) -> pd.Series:
+        """Schools with a reception class and year 1 (phonics): an early-years phase, or such results on file."""
+        return self.schools["phase"].isin(self.rules.data.early_years_phases) | self._has_stage_rows("ey")
+
+    @cached_property
+    def phase_group(self) -> pd.Series:
+        """'secondary' or 'primary': which phase-specific national average applies."""
+        secondary = self.schools["phase"].isin(self.rules.data.secondary_phases) | self.ks4
+        return pd.Series(np.where(secondary, "secondary", "primary"), index=self.index)
+
+    # ------------------------------------------------------------------------------------------ inspections
+
+    @cached_property
+    def graded(self) -> pd.DataFrame:
+        """Graded inspections (report card or legacy OEIF) up to today, newest first within each school."""
+        ins = self.inspections
+        ins = ins[ins["framework"].isin(GRADED_FRAMEWORKS) & ~(ins["start_date"] > self.today)]
+        ins = ins.sort_values(
+            ["school_id", "start_date", "publication_date", "inspection_number"],
+            ascending=[True, False, False, False],
+            na_position="last",
+        )
+        return ins.assign(position=ins.groupby("school_id").cumcount())
+
+    @cached_property
+    def latest(self) -> pd.DataFrame:
+        """Each school's latest graded inspection (all-NaN row when none), indexed by school_id."""
+        return self._nth_graded(0)
+
+    @cached_property
+    def previous(self) -> pd.DataFrame:
+        """Each school's graded inspection before the latest (all-NaN row when none)."""
+        return self._nth_graded(1)
+
+    def _nth_graded(self, n: int) -> pd.DataFrame:
+        rows = self.graded[self.graded["position"] == n].set_index("school_id")
+        return rows.reindex(self.index)
+
+    # ------------------------------------------------------------------------------------------ intelligence
+
+    def intelligence_latest(self, kinds: tuple[str, ...], *, window_days: int | None) -> pd.DataFrame:
+        """Each school's latest entry of ``kinds`` (within ``window_days`` of today when given).
+
+        Columns ``rating`` (green/amber/red), ``recorded_on``, ``summary``, ``kind``; NaN rows when none. Entries
+        on the same day: the worse rating wins, so the answer never depends on row order.
+        """
+        intel = self.intelligence
+        mask = intel["kind"].isin(kinds) & (intel["recorded_on"] <= self.today)
+        if window_days is not None:
+            mask &= intel["recorded_on"] > self.today - pd.Timedelta(days=window_days)
+        rows = intel.loc[mask].assign(severity=intel["rating"].map({"green": 0, "amber": 1, "red": 2}).fillna(-1))
+        rows = rows.sort_values(
+            ["school_id", "recorded_on", "severity", "summary", "kind"], ascending=[True, False, False, True, True]
+        )
+        rows = rows.drop_duplicates("school_id", keep="first").set_index("school_id")
+        return rows[["kind", "rating", "recorded_on", "summary"]].reindex(self.index)

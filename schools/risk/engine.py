@@ -1,0 +1,249 @@
+"""The risk categorisation engine: ``risk_compute(inputs, ruleset) -> RiskResult``.
+
+Pure and vectorised (pandas/numpy over all schools at once; loops only over the fixed list of rules). Steps, as
+in docs DOMAIN "The risk categorisation model": hard overrides (floors), indicators S1-S8 and C1-C9 scored
+G/A/R, bands A-D by counts, the S9 trend modifier, the standards x capacity matrix, overrides applied as floors,
+the score for ranking within a category, the Leading tag, and the academy view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .context import RiskContext
+from .frames import RiskInputs, RiskResult
+from .indicators import CODES, INDICATORS, indicators_compute
+from .indicators.common import choose, join, long_date, num, when
+from .overrides import overrides_compute
+from .ruleset import BANDS, DEFAULT_RULESET, REPORT_CARD_AREAS, BandRule, Ruleset, RulesetError, ruleset_validate
+
+STANDARDS_SCORED = tuple(i.code for i in INDICATORS if i.dimension == "standards" and i.scored)
+CAPACITY_SCORED = tuple(i.code for i in INDICATORS if i.dimension == "capacity" and i.scored)
+RATING_WORDS = {"A": "amber", "R": "red"}
+LONG_COLUMNS = ("school_id", "code", "dimension", "label", "rating", "points", "value", "sentence", "missing")
+
+
+def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> RiskResult:
+    """Categorise every school in ``inputs.schools``; never drops or adds a school.
+
+    Raises ``RulesetError`` for a rule set that fails ``ruleset_validate`` and ``ValueError`` for duplicate
+    school ids; missing or suppressed data never raises (it is listed in ``missing_inputs``).
+    """
+    errors = ruleset_validate(ruleset)
+    if errors:
+        raise RulesetError(errors)
+    ctx = RiskContext(inputs, ruleset)
+    frames = indicators_compute(ctx)
+    idx = ctx.index
+    ratings = pd.DataFrame({code: frames[code]["rating"] for code in CODES}, index=idx)
+
+    s_before = band_compute(ratings[list(STANDARDS_SCORED)], ruleset.bands)
+    trend = (ratings["S9"] == "A").to_numpy()
+    s_band = np.minimum(s_before + ruleset.trend.band_steps * trend, 3)
+    c_band = band_compute(ratings[list(CAPACITY_SCORED)], ruleset.bands)
+    matrix_cat = np.asarray(ruleset.matrix)[s_band, c_band]
+
+    overrides = overrides_compute(ctx)
+    floor = overrides.groupby(level=0)["floor"].max().reindex(idx).fillna(0).astype(int).to_numpy()
+    proposed = np.maximum(matrix_cat, floor)
+
+    points = _points(ratings, ruleset)
+    score = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
+
+    out = pd.DataFrame(index=idx)
+    for col in ("urn", "name", "phase", "district", "is_academy"):
+        out[col] = ctx.schools[col]
+    out["proposed_category"] = proposed
+    categories = {c.number: c for c in ruleset.categories}
+    out["category_name"] = out["proposed_category"].map({n: c.name for n, c in categories.items()})
+    out["category_colour"] = out["proposed_category"].map({n: c.colour for n, c in categories.items()})
+    out["rise_tier"] = out["proposed_category"].map({n: c.rise_tier for n, c in categories.items()})
+    out["matrix_category"] = matrix_cat
+    out["override_floor"] = floor
+    out["standards_band"] = np.asarray(BANDS)[s_band]
+    out["standards_band_before_trend"] = np.asarray(BANDS)[s_before]
+    out["capacity_band"] = np.asarray(BANDS)[c_band]
+    out["trend_raised"] = trend & (s_band > s_before)
+    out["score"] = score
+    leading, leading_sentence = _leading(ctx, out, ratings)
+    out["leading"] = leading
+    out["academy_view"] = _academy_view(out, ruleset)
+    out["overrides"] = _lists(overrides.reset_index().assign(order=0), "sentence", idx)
+    long = _long(frames, points, idx)
+    band_sentence = _band_sentence(out, ratings)
+    out["reasons"] = _reasons(overrides, long, band_sentence, leading_sentence, idx)
+    missing = long[long["missing"] != ""].assign(text=lambda d: d["code"] + ": " + d["missing"])
+    out["missing_inputs"] = _lists(missing, "text", idx)
+    for code in CODES:
+        out[code] = frames[code]["rating"]
+        out[f"{code}_value"] = frames[code]["value"]
+        out[f"{code}_sentence"] = frames[code]["sentence"]
+    out["ruleset_version"] = ruleset.version
+    return RiskResult(schools=out, indicators=long, ruleset_version=ruleset.version, as_at=ctx.as_at)
+
+
+def band_compute(ratings: pd.DataFrame, rule: BandRule) -> np.ndarray:
+    """Band index per school (0 = A ... 3 = D) from counts of reds and of indicators at amber or worse."""
+    reds = (ratings == "R").sum(axis=1).to_numpy()
+    flagged = ratings.isin(["A", "R"]).sum(axis=1).to_numpy()
+    return np.select(
+        [
+            reds >= rule.d_min_reds,
+            (reds >= rule.c_min_reds) | (flagged >= rule.c_min_ambers),
+            flagged >= rule.b_min_ambers,
+        ],
+        [3, 2, 1],
+        0,
+    ).astype(int)
+
+
+def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    p = ruleset.points
+    values = {"G": p.green, "A": p.amber, "R": p.red}
+    points = pd.DataFrame({code: ratings[code].map(values) for code in ratings.columns}, index=ratings.index)
+    points = points.astype("float64").fillna(0).astype(int)
+    points["S9"] = np.where(ratings["S9"] == "A", ruleset.trend.points, 0)
+    return points
+
+
+def _academy_view(out: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
+    concern = np.where(out["proposed_category"] >= ruleset.academy_concern_min_category, "concern", "no concern")
+    return pd.Series(np.where(out["is_academy"], concern, None), index=out.index, dtype=object)
+
+
+def _leading(ctx: RiskContext, out: pd.DataFrame, ratings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The Leading tag and its sentence: strong outcomes, strong capacity and a strong latest inspection."""
+    rule, latest = ctx.rules.leading, ctx.latest
+    legacy_ok = (latest["framework"] == "oeif") & latest["overall"].isin(rule.legacy_overall_grades)
+    rc_areas = latest[list(rule.report_card_areas)].isin(rule.report_card_grades).all(axis=1)
+    rc_clean = ~latest[list(REPORT_CARD_AREAS)].isin(rule.report_card_excluded_grades).any(axis=1)
+    rc_ok = (latest["framework"] == "report_card") & rc_areas & rc_clean
+    no_reds = ~(ratings[list(STANDARDS_SCORED + CAPACITY_SCORED)] == "R").any(axis=1) | rule.allow_reds
+    leading = (
+        (out["proposed_category"] <= rule.max_category)
+        & out["standards_band"].isin(rule.standards_bands)
+        & out["capacity_band"].isin(rule.capacity_bands)
+        & no_reds
+        & (legacy_ok | rc_ok)
+    )
+    date = long_date(latest["start_date"])
+    inspection = choose(
+        [legacy_ok, rc_ok],
+        ["latest graded inspection good or better (legacy, " + date + ")", "strong report card of " + date],
+    )
+    sentence = when(
+        leading,
+        "Leading: category "
+        + num(out["proposed_category"].astype("float64"), 0)
+        + ", standards band "
+        + out["standards_band"].astype(object)
+        + ", capacity band "
+        + out["capacity_band"].astype(object)
+        + ", no red indicators, "
+        + inspection,
+    )
+    return leading.astype(bool), sentence
+
+
+def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
+    def counts(codes: tuple[str, ...]) -> pd.Series:
+        r = ratings[list(codes)]
+        reds = num((r == "R").sum(axis=1).astype("float64"), 0)
+        ambers = num((r == "A").sum(axis=1).astype("float64"), 0)
+        return reds + " red, " + ambers + " amber"
+
+    raised = when(out["trend_raised"], ", raised from " + out["standards_band_before_trend"].astype(object) + " by S9")
+    sentence = (
+        "Standards band "
+        + out["standards_band"].astype(object)
+        + " ("
+        + counts(STANDARDS_SCORED)
+        + raised
+        + ") and capacity band "
+        + out["capacity_band"].astype(object)
+        + " ("
+        + counts(CAPACITY_SCORED)
+        + ") give category "
+        + num(out["matrix_category"].astype("float64"), 0)
+    )
+    floor_text = when(
+        out["override_floor"] > out["matrix_category"],
+        "; overrides raise it to " + num(out["proposed_category"].astype("float64"), 0),
+    )
+    return join(sentence + floor_text)
+
+
+def _long(frames: dict[str, pd.DataFrame], points: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
+    """The long indicator frame: one row per school and code, schools in input order, codes in display order."""
+    meta = {i.code: i for i in INDICATORS}
+    parts = []
+    for order, code in enumerate(CODES):
+        f = frames[code]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "school_id": idx,
+                    "code": code,
+                    "dimension": meta[code].dimension,
+                    "label": meta[code].label,
+                    "rating": pd.Series(f["rating"].to_numpy(dtype=object), dtype=object),
+                    "points": points[code].to_numpy(),
+                    "value": f["value"].to_numpy(),
+                    "sentence": f["sentence"].to_numpy(dtype=object),
+                    "missing": f["missing"].to_numpy(dtype=object),
+                    "applicable": f["applicable"].to_numpy(),
+                    "scored": meta[code].scored,
+                    "_school": np.arange(len(idx)),
+                    "_code": order,
+                }
+            )
+        )
+    long = pd.concat(parts, ignore_index=True).sort_values(["_school", "_code"], kind="stable")
+    return long.drop(columns=["_school", "_code"]).reset_index(drop=True)
+
+
+def _lists(rows: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
+    """Per school, the list of ``column`` values in row order (an empty list when none).
+
+    One stable sort by the school's position, then a split at the group boundaries (no per-school loop).
+    """
+    position = pd.Series(np.arange(len(idx)), index=idx)
+    order = rows["school_id"].map(position).to_numpy(dtype="int64")
+    sort = np.argsort(order, kind="stable")
+    values = rows[column].to_numpy(dtype=object)[sort]
+    counts = np.bincount(order, minlength=len(idx))
+    chunks = np.split(values, np.cumsum(counts)[:-1])
+    return pd.Series(list(map(list, chunks)), index=idx, dtype=object)
+
+
+def _reasons(
+    overrides: pd.DataFrame, long: pd.DataFrame, band: pd.Series, leading: pd.Series, idx: pd.Index
+) -> pd.Series:
+    """Every rule that fired, as sentences: overrides, amber/red indicators, the band and matrix, Leading."""
+    flagged = long[long["rating"].isin(["A", "R"])]
+    flagged_text = flagged["code"] + " " + flagged["rating"].map(RATING_WORDS) + ": " + flagged["sentence"]
+    parts = [
+        pd.DataFrame({"school_id": overrides.index, "order": 0, "text": overrides["sentence"].to_numpy(dtype=object)}),
+        pd.DataFrame({"school_id": flagged["school_id"], "order": 1, "text": flagged_text.to_numpy(dtype=object)}),
+        pd.DataFrame({"school_id": idx, "order": 2, "text": band.to_numpy(dtype=object)}),
+        pd.DataFrame({"school_id": idx, "order": 3, "text": leading.to_numpy(dtype=object)}),
+    ]
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[rows["text"] != ""].sort_values("order", kind="stable")
+    return _lists(rows, "text", idx)
+
+
+def risk_csv_frame(result: RiskResult) -> pd.DataFrame:
+    """One row per school for a CSV export: category, bands, score, tags and S1..S9, C1..C9 as G/A/R ("" if none)."""
+    s = result.schools
+    frame = s[
+        ["urn", "name", "proposed_category", "category_name", "standards_band", "capacity_band", "score", "leading"]
+    ].copy()
+    frame["academy_view"] = s["academy_view"].fillna("")
+    for code in CODES:
+        frame[code] = s[code].fillna("")
+    frame["reasons"] = s["reasons"].str.join(" | ")
+    frame["missing_inputs"] = s["missing_inputs"].str.join(" | ")
+    frame["ruleset_version"] = result.ruleset_version
+    return frame

@@ -1,0 +1,627 @@
+"""Standards indicators S1-S8, from inspections and imported performance data.
+
+Each function takes the shared ``RiskContext`` and returns an indicator frame (see ``common``). They degrade
+gracefully: a key stage the school does not have is "not applicable"; missing, suppressed or unpublished data
+gives no rating and a sentence saying which input was missing and why; no division ever has a zero divisor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..context import RiskContext
+from .common import (
+    academic_year,
+    choose,
+    declining,
+    history,
+    indicator_frame,
+    join,
+    long_date,
+    names,
+    num,
+    rate,
+    text,
+    when,
+    worst,
+)
+
+AREA_LABELS = {
+    "rc_inclusion": "inclusion",
+    "rc_curriculum_teaching": "curriculum and teaching",
+    "rc_achievement": "achievement",
+    "rc_attendance_behaviour": "attendance and behaviour",
+    "rc_personal_development": "personal development and well-being",
+    "rc_leadership_governance": "leadership and governance",
+    "rc_early_years": "early years",
+    "rc_post16": "sixth form",
+}
+GRADE_LABELS = {
+    "exceptional": "exceptional",
+    "strong": "strong standard",
+    "expected": "expected standard",
+    "needs_attention": "needs attention",
+    "urgent": "urgent improvement",
+}
+
+
+def _not_applicable(index: pd.Index, applicable: pd.Series, why: str) -> pd.Series:
+    return when(~applicable.reindex(index).fillna(False).astype(bool), f"Not applicable: {why}")
+
+
+# ---------------------------------------------------------------------------------------------- S1
+
+
+def s1_report_card(ctx: RiskContext) -> pd.DataFrame:
+    """S1: latest report-card grades in achievement, curriculum and teaching, inclusion, attendance and behaviour."""
+    rule, idx, latest = ctx.rules.s1, ctx.index, ctx.latest
+    is_rc = latest["framework"] == "report_card"
+    grades = latest[list(rule.areas)].fillna("")
+    amber_areas = {AREA_LABELS[a]: grades[a].isin(rule.amber_grades) for a in rule.areas}
+    red_areas = {AREA_LABELS[a]: grades[a].isin(rule.red_grades) for a in rule.areas}
+    graded = (grades != "").any(axis=1)
+    known = is_rc & graded
+    red = pd.concat(red_areas, axis=1).any(axis=1)
+    amber = pd.concat(amber_areas, axis=1).any(axis=1)
+    rating = rate(idx, known=known, amber=amber, red=red)
+    date = long_date(latest["start_date"])
+    listed = join(*[when(grades[a] != "", f"{AREA_LABELS[a]} " + _grade_label(grades[a])) for a in rule.areas])
+    sentence_known = "Report card of " + date + ": " + listed
+    missing = choose(
+        [latest["framework"].isna(), ~is_rc, ~graded],
+        [
+            "No graded inspection on record: S1 not scored",
+            "No report-card inspection yet (latest graded inspection " + date + " was under the legacy framework, "
+            "whose grades are never converted): S1 not scored",
+            "Report card of " + date + " has no grades in the S1 areas: S1 not scored",
+        ],
+    )
+    sentence = choose([known], [sentence_known], missing)
+    value = pd.concat(amber_areas, axis=1).sum(axis=1) + 2 * pd.concat(red_areas, axis=1).sum(axis=1)
+    return indicator_frame(
+        idx, rating=rating, value=value.astype("float64").where(known), sentence=sentence, missing=missing,
+        applicable=pd.Series(True, index=idx),
+    )  # fmt: skip
+
+
+def _grade_label(grades: pd.Series) -> pd.Series:
+    return text(grades.map(GRADE_LABELS).where(grades.isin(list(GRADE_LABELS)), grades))
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class Versus:
+    """A school measure in its year against the national figure, with the history of gaps."""
+
+    value: pd.Series
+    national: pd.Series
+    gap: pd.Series
+    marker: pd.Series
+    hist: pd.DataFrame
+
+
+def versus_national(
+    ctx: RiskContext, code: str, year: pd.Series, *, exclude: pd.Series | None = None, phase_specific: bool = False
+) -> Versus:
+    """``code`` in each school's ``year`` against national, and the last ``history_years`` gaps to national."""
+    value = ctx.at(code, year)
+    national = ctx.national(code, year, phase_specific=phase_specific)
+    nat_by_year = ctx.national_by_year(code)
+    long = ctx.series(code)
+    years = long.index.get_level_values("year")
+    gaps = pd.Series(long.to_numpy() - nat_by_year.reindex(years).to_numpy(dtype="float64"), index=long.index)
+    data = ctx.rules.data
+    hist = history(gaps, year, n=data.history_years, span=data.history_span_years, exclude=exclude)
+    return Versus(value=value, national=national, gap=value - national, marker=ctx.marker_at(code, year), hist=hist)
+
+
+def small_years(ctx: RiskContext, cohort_code: str, minimum: int) -> pd.Series:
+    """(school_id, year) -> True where the cohort was below ``minimum`` pupils."""
+    return ctx.series(cohort_code) < minimum
+
+
+def direction(gap: pd.Series, unit: str = "points") -> pd.Series:
+    """ "14 points below national" / "3 points above national" / "in line with national"."""
+    size = num(gap.abs())
+    return choose(
+        [gap < 0, gap > 0, gap == 0],
+        [size + f" {unit} below national", size + f" {unit} above national", "in line with national"],
+    )
+
+
+def years_phrase(count_below: pd.Series, count: pd.Series, n: int, what: str = "below national") -> pd.Series:
+    """ "below national in 2 of the last 3 years" (or "of the 2 years on file")."""
+    k = num(count_below.astype("float64"), 0)
+    of = choose(
+        [count >= n], [f"of the last {n} years"], "of the " + num(count.astype("float64"), 0) + " years on file"
+    )
+    return f"{what} in " + k + " " + of
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Why a key-stage indicator cannot be scored for a school: no results in the window, or a small cohort."""
+
+    year: pd.Series
+    label: pd.Series
+    ok: pd.Series
+    missing: pd.Series
+
+
+def stage_gate(
+    ctx: RiskContext, *, stage: str, label: str, code: str, applicable: pd.Series, cohort_code: str, minimum: int
+) -> Gate:
+    """The school's year for the stage, and the reason (if any) the indicator cannot be scored."""
+    year = ctx.stage_year(stage)
+    cohort = ctx.at(cohort_code, year) if cohort_code else pd.Series(np.nan, index=ctx.index)
+    no_year = applicable & year.isna()
+    small = applicable & year.notna() & (cohort < minimum)
+    label_year = academic_year(year)
+    first = academic_year(pd.Series([float(ctx.as_at - ctx.rules.data.max_age_years)]))[0]
+    window = first + " to " + academic_year(pd.Series([float(ctx.as_at)]))[0]
+    missing = choose(
+        [no_year, small],
+        [
+            f"No {label} results on file for " + window + f": {code} not scored",
+            f"{label} cohort of "
+            + num(cohort, 0)
+            + " pupils in "
+            + label_year
+            + f" is below the {minimum} needed: {code} suppressed",
+        ],
+    )
+    return Gate(year=year, label=label_year, ok=applicable & ~no_year & ~small, missing=missing)
+
+
+def _value_missing(label: str, code: str, year: pd.Series, marker: pd.Series) -> pd.Series:
+    why = choose([marker != ""], [" (" + marker + ")"], " (no figure)")
+    return f"{label} for " + year + " not available" + why + f": {code} not scored"
+
+
+def _national_missing(label: str, code: str, year: pd.Series) -> pd.Series:
+    return f"National {label} for " + year + f" not loaded: {code} not scored"
+
+
+def _short_history(label: str, count: pd.Series, n: int) -> pd.Series:
+    return "Only " + num(count.astype("float64"), 0) + f" of the last {n} years of {label} on file"
+
+
+# ---------------------------------------------------------------------------------------------- S2
+
+
+def s2_ks2_attainment(ctx: RiskContext) -> pd.DataFrame:
+    """S2: KS2 % at the expected standard in reading, writing and maths against national, over three years."""
+    rule, data, idx = ctx.rules.s2, ctx.rules.data, ctx.index
+    app = ctx.ks2
+    gate = stage_gate(
+        ctx, stage="ks2", label="KS2", code="S2", applicable=app, cohort_code="ks2_cohort", minimum=data.ks2_min_pupils
+    )
+    vs = versus_national(ctx, "ks2_rwm_exp", gate.year, exclude=small_years(ctx, "ks2_cohort", data.ks2_min_pupils))
+    n = data.history_years
+    below_years = (vs.hist[list(range(n))] < 0).sum(axis=1)
+    known = gate.ok & vs.value.notna() & vs.national.notna()
+    red = (vs.gap < -rule.red_points_below) & (below_years >= rule.red_min_years_below)
+    amber = vs.gap < -rule.amber_points_below
+    label = "KS2 reading, writing and maths expected standard"
+    sentence = (
+        label + " " + num(vs.value) + "% in " + gate.label + ", " + direction(vs.gap)
+        + " (" + num(vs.national) + "%), and " + years_phrase(below_years, vs.hist["count"], n)
+    )  # fmt: skip
+    missing = choose(
+        [~gate.ok, vs.value.isna(), vs.national.isna()],
+        [gate.missing, _value_missing(label, "S2", gate.label, vs.marker), _national_missing(label, "S2", gate.label)],
+        when(vs.hist["count"] < n, _short_history("KS2 results", vs.hist["count"], n)),
+    )
+    return indicator_frame(
+        idx,
+        rating=rate(idx, known=known, amber=amber, red=red),
+        value=vs.gap.where(known),
+        sentence=choose([~app, known], [_not_applicable(idx, app, "no key stage 2"), sentence], missing),
+        missing=missing,
+        applicable=app,
+        declining=declining(vs.hist, n, higher_is_worse=False).where(known),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S3
+
+SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"))
+
+
+def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
+    """S3: KS2 progress against the coasting (amber) and floor (red, CI wholly below zero) lines."""
+    rule, data, idx = ctx.rules.s3, ctx.rules.data, ctx.index
+    app = ctx.ks2
+    gate = stage_gate(
+        ctx, stage="ks2", label="KS2", code="S3", applicable=app, cohort_code="ks2_cohort", minimum=data.ks2_min_pupils
+    )
+    unpublished = gate.ok & gate.year.isin(rule.not_published_years)
+    scores = {s: ctx.at(f"ks2_{c}_prog", gate.year) for s, c in SUBJECTS}
+    upper = {s: ctx.at(f"ks2_{c}_prog_upper", gate.year) for s, c in SUBJECTS}
+    amber_s = {s: scores[s] < getattr(rule, f"amber_below_{s}") for s, _ in SUBJECTS}
+    floor_s = {s: scores[s] < getattr(rule, f"red_below_{s}") for s, _ in SUBJECTS}
+    ci_below = {s: (upper[s] < 0) if rule.red_needs_ci_below_zero else pd.Series(True, index=idx) for s, _ in SUBJECTS}
+    red_s = {s: floor_s[s] & ci_below[s] for s, _ in SUBJECTS}
+    any_score = pd.concat(scores, axis=1).notna().any(axis=1)
+    known = gate.ok & ~unpublished & any_score
+    red = pd.concat(red_s, axis=1).any(axis=1)
+    amber = pd.concat(amber_s, axis=1).any(axis=1)
+    rating = rate(idx, known=known, amber=amber, red=red)
+    lines = ", ".join(f"{getattr(rule, f'red_below_{s}'):g} {s}" for s, _ in SUBJECTS)
+    coasting = ", ".join(f"{getattr(rule, f'amber_below_{s}'):g} {s}" for s, _ in SUBJECTS)
+    listed = join(*[when(scores[s].notna(), f"{s} " + num(scores[s])) for s, _ in SUBJECTS], sep=", ")
+    finding = choose(
+        [red, amber],
+        [
+            names(red_s, idx) + f" below the floor ({lines}) with the confidence interval wholly below zero",
+            names(amber_s, idx) + f" below the coasting line ({coasting})",
+        ],
+        "no subject below the coasting line",
+    )
+    sentence = "KS2 progress " + gate.label + ": " + listed + "; " + finding
+    yr = gate.label
+    missing = choose(
+        [~gate.ok, unpublished, ~any_score],
+        [
+            gate.missing,
+            "KS2 progress not published for " + yr + " (no KS1 baseline): S3 falls back to attainment only (S2)",
+            _value_missing("KS2 progress", "S3", gate.label, ctx.marker_at("ks2_read_prog", gate.year)),
+        ],
+        _s3_partial(scores, floor_s, upper, ci_below, idx),
+    )
+    mean_long = pd.concat([ctx.series(f"ks2_{c}_prog") for _, c in SUBJECTS], axis=1).mean(axis=1)
+    hist = history(
+        mean_long,
+        gate.year,
+        n=data.history_years,
+        span=data.history_span_years,
+        exclude=small_years(ctx, "ks2_cohort", data.ks2_min_pupils),
+    )
+    return indicator_frame(
+        idx,
+        rating=rating,
+        value=pd.concat(scores, axis=1).min(axis=1).where(known),
+        sentence=choose([~app, known], [_not_applicable(idx, app, "no key stage 2"), sentence], missing),
+        missing=missing,
+        applicable=app,
+        declining=declining(hist, data.history_years, higher_is_worse=False).where(known),
+    )
+
+
+def _s3_partial(
+    scores: dict[str, pd.Series],
+    floor_s: dict[str, pd.Series],
+    upper: dict[str, pd.Series],
+    ci_below: dict[str, pd.Series],
+    idx: pd.Index,
+) -> pd.Series:
+    absent = names({s: scores[s].isna() for s in scores}, idx)
+    no_ci = names({s: floor_s[s] & upper[s].isna() for s in scores}, idx)
+    return join(
+        when(absent != "", "KS2 progress not available for " + absent),
+        when(no_ci != "", "No confidence interval for " + no_ci + ": red needs the interval wholly below zero"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S4
+
+
+def s4_ks4(ctx: RiskContext) -> pd.DataFrame:
+    """S4: Progress 8 against -0.25 (amber) and -0.5 with CI below zero (red); Attainment 8 when P8 is missing."""
+    rule, data, idx = ctx.rules.s4, ctx.rules.data, ctx.index
+    app = ctx.ks4
+    gate = stage_gate(
+        ctx, stage="ks4", label="KS4", code="S4", applicable=app, cohort_code="ks4_cohort", minimum=data.ks4_min_pupils
+    )
+    yr = gate.label
+    p8 = ctx.at("ks4_p8", gate.year)
+    lower, upper = ctx.at("ks4_p8_lower", gate.year), ctx.at("ks4_p8_upper", gate.year)
+    p8_unpublished = gate.year.isin(rule.p8_not_published_years)
+    use_p8 = gate.ok & ~p8_unpublished & p8.notna()
+    vs = versus_national(ctx, "ks4_att8", gate.year, exclude=small_years(ctx, "ks4_cohort", data.ks4_min_pupils))
+    n = data.history_years
+    below_years = (vs.hist[list(range(n))] < 0).sum(axis=1)
+    use_a8 = gate.ok & ~use_p8 & vs.value.notna() & vs.national.notna()
+    ci_below = (upper < 0) if rule.p8_red_needs_ci_below_zero else pd.Series(True, index=idx)
+    red = choose(
+        [use_p8, use_a8],
+        [
+            (p8 < rule.p8_red_below) & ci_below,
+            (vs.gap < -rule.a8_red_points_below) & (below_years >= rule.a8_red_min_years_below),
+        ],
+        False,
+    ).astype(bool)  # fmt: skip
+    amber = choose([use_p8, use_a8], [p8 < rule.p8_amber_below, vs.gap < -rule.a8_amber_points_below], False).astype(
+        bool
+    )
+    ci = when(lower.notna() & upper.notna(), " (confidence interval " + num(lower, 2) + " to " + num(upper, 2) + ")")
+    p8_finding = choose(
+        [red, amber],
+        [f"below {rule.p8_red_below:g} with the interval wholly below zero", f"below {rule.p8_amber_below:g}"],
+        f"not below {rule.p8_amber_below:g}",
+    )
+    p8_sentence = "Progress 8 " + yr + ": " + num(p8, 2) + ci + ", " + p8_finding
+    a8_sentence = (
+        "Attainment 8 " + num(vs.value) + " in " + yr + ", " + direction(vs.gap) + " (" + num(vs.national)
+        + "), and " + years_phrase(below_years, vs.hist["count"], n)
+    )  # fmt: skip
+    fallback = choose(
+        [p8_unpublished, p8.isna()],
+        [
+            "Progress 8 not published for " + yr + " (no KS2 baseline): S4 uses Attainment 8 against national instead",
+            "Progress 8 not available for "
+            + yr
+            + choose([ctx.marker_at("ks4_p8", gate.year) != ""], [" (" + ctx.marker_at("ks4_p8", gate.year) + ")"], "")
+            + ": S4 uses Attainment 8 against national instead",
+        ],
+    )
+    missing = choose(
+        [~gate.ok, use_p8, vs.value.isna(), vs.national.isna()],
+        [
+            gate.missing,
+            when(upper.isna() & (p8 < rule.p8_red_below), "No Progress 8 confidence interval: red needs it below zero"),
+            join(fallback, _value_missing("Attainment 8", "S4", gate.label, vs.marker)),
+            join(fallback, _national_missing("Attainment 8", "S4", gate.label)),
+        ],
+        fallback,
+    )
+    known = use_p8 | use_a8
+    return indicator_frame(
+        idx,
+        rating=rate(idx, known=known, amber=amber, red=red),
+        value=choose([use_p8, use_a8], [p8, vs.gap], np.nan).astype("float64"),
+        sentence=choose(
+            [~app, use_p8, use_a8], [_not_applicable(idx, app, "no key stage 4"), p8_sentence, a8_sentence], missing
+        ),
+        missing=missing,
+        applicable=app,
+        declining=declining(vs.hist, n, higher_is_worse=False).where(known),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S5
+
+
+def _disadvantaged_part(ctx: RiskContext, stage: str) -> pd.DataFrame:
+    """One key stage of S5: disadvantaged pupils against national non-disadvantaged, compared with the national gap."""
+    rule, data = ctx.rules.s5, ctx.rules.data
+    ks2 = stage == "ks2"
+    app = ctx.ks2 if ks2 else ctx.ks4
+    minimum = data.ks2_min_pupils if ks2 else data.ks4_min_pupils
+    code_d, code_n = (
+        ("ks2_rwm_exp_disadv", "ks2_rwm_exp_nondisadv") if ks2 else ("ks4_att8_disadv", "ks4_att8_nondisadv")
+    )
+    label = "KS2" if ks2 else "KS4"
+    gate = stage_gate(
+        ctx, stage=stage, label=label, code="S5", applicable=app, cohort_code=f"{stage}_cohort", minimum=minimum
+    )
+    school = ctx.at(code_d, gate.year)
+    nat_non = ctx.national(code_n, gate.year)
+    nat_dis = ctx.national(code_d, gate.year)
+    pupils = ctx.at(f"{stage}_disadv_pct", gate.year) * ctx.at(f"{stage}_cohort", gate.year) / 100.0
+    few = gate.ok & (pupils.round(0) < minimum)
+    excess = nat_dis - school  # = school gap (nat_non - school) minus national gap (nat_non - nat_dis)
+    # The excess each year, for "widening three years running".
+    long = ctx.series(code_d)
+    years = long.index.get_level_values("year")
+    excess_long = pd.Series(
+        ctx.national_by_year(code_d).reindex(years).to_numpy(dtype="float64") - long.to_numpy(), index=long.index
+    )
+    n = data.history_years
+    hist = history(excess_long, gate.year, n=n, span=data.history_span_years)
+    widening = declining(hist, n, higher_is_worse=True)
+    known = gate.ok & ~few & school.notna() & nat_dis.notna() & nat_non.notna()
+    amber_at = rule.ks2_amber_points_wider if ks2 else rule.ks4_amber_points_wider
+    red_at = rule.ks2_red_points_wider if ks2 else rule.ks4_red_points_wider
+    red = (excess > red_at) | ((widening == 1) & (excess > 0) & rule.red_if_widening)
+    unit = "points" if ks2 else "Attainment 8 points"
+    measure = "% met the expected standard" if ks2 else " average Attainment 8"
+    versus = "% of" if ks2 else " for"
+    sentence = (
+        f"{label} disadvantaged pupils " + gate.label + ": " + num(school) + measure + " against "
+        + num(nat_non) + versus + " non-disadvantaged pupils nationally, a gap of " + num(nat_non - school)
+        + f" {unit}, "
+        + choose([excess > 0, excess < 0], [num(excess) + " wider than", num(-excess) + " narrower than"], "as wide as")
+        + " the national gap of " + num(nat_non - nat_dis)
+        + when(widening == 1, "; widening in each of the last three years")
+    )  # fmt: skip
+    missing = choose(
+        [~gate.ok, few, school.isna(), nat_dis.isna() | nat_non.isna()],
+        [
+            gate.missing,
+            "Only about "
+            + num(pupils, 0)
+            + f" disadvantaged pupils at {label} in "
+            + gate.label
+            + f", below the {minimum} needed: S5 suppressed",
+            _value_missing(
+                f"{label} disadvantaged pupils' results", "S5", gate.label, ctx.marker_at(code_d, gate.year)
+            ),
+            _national_missing(f"{label} disadvantaged and non-disadvantaged figures", "S5", gate.label),
+        ],
+    )
+    return pd.DataFrame(
+        {
+            "rating": rate(ctx.index, known=known, amber=excess > amber_at, red=red),
+            "value": excess.where(known),
+            "sentence": sentence.where(known, ""),
+            "missing": missing.where(app, ""),
+            "applicable": app,
+            "declining": widening.where(known),
+        }
+    )
+
+
+def s5_disadvantaged(ctx: RiskContext) -> pd.DataFrame:
+    """S5: the disadvantaged gap at KS2 and KS4 (the worse of the two for an all-through school)."""
+    idx = ctx.index
+    ks2, ks4 = _disadvantaged_part(ctx, "ks2"), _disadvantaged_part(ctx, "ks4")
+    app = ks2["applicable"] | ks4["applicable"]
+    rating = worst(ks2["rating"], ks4["rating"])
+    use_ks4 = ks4["rating"].notna() & (ks2["rating"].isna() | (ks4["rating"] == rating))
+    missing = join(
+        when(ks2["rating"].isna(), ks2["missing"].astype(object)),
+        when(ks4["rating"].isna(), ks4["missing"].astype(object)),
+    )
+    found = join(ks2["sentence"], ks4["sentence"])
+    return indicator_frame(
+        idx,
+        rating=rating,
+        value=ks4["value"].where(use_ks4, ks2["value"]),
+        sentence=choose([~app, rating.notna()], [_not_applicable(idx, app, "no key stage 2 or 4"), found], missing),
+        missing=missing,
+        applicable=app,
+        declining=pd.concat([ks2["declining"], ks4["declining"]], axis=1).max(axis=1),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S6
+
+
+def s6_attendance(ctx: RiskContext) -> pd.DataFrame:
+    """S6: persistent absence (>= 10% of sessions) as a multiple of national, and overall absence above national."""
+    rule, data, idx = ctx.rules.s6, ctx.rules.data, ctx.index
+    app = pd.Series(True, index=idx)
+    gate = stage_gate(ctx, stage="abs", label="absence", code="S6", applicable=app, cohort_code="", minimum=0)
+    pa = versus_national(ctx, "abs_persistent", gate.year, phase_specific=True)
+    ov = versus_national(ctx, "abs_overall", gate.year, phase_specific=True)
+    ratio = pa.value / pa.national.where(pa.national > 0)
+    pa_known = gate.ok & ratio.notna()
+    ov_known = gate.ok & ov.value.notna() & ov.national.notna()
+    rising = declining(pa.hist, data.history_years, higher_is_worse=True)
+    red = (
+        (pa_known & (ratio > rule.pa_red_ratio))
+        | (ov_known & (ov.gap > rule.overall_red_points_above))
+        | (pa_known & (rising == 1) & (pa.gap > 0) & rule.red_if_rising)
+    )
+    amber = (pa_known & (ratio > rule.pa_amber_ratio)) | (ov_known & (ov.gap > rule.overall_amber_points_above))
+    known = pa_known | ov_known
+    yr = gate.label
+    pa_text = (
+        num(pa.value) + "% of pupils persistently absent against " + num(pa.national) + "% nationally ("
+        + num(ratio, 2) + " times national)" + when(rising == 1, ", rising against national for three years")
+    )  # fmt: skip
+    ov_text = "overall absence " + num(ov.value) + "% against " + num(ov.national) + "% (" + direction(ov.gap) + ")"
+    sentence = "Attendance " + yr + ": " + join(when(pa_known, pa_text), when(ov_known, ov_text))
+    missing = choose(
+        [~gate.ok, ~known],
+        [gate.missing, _value_missing("Absence figures", "S6", gate.label, pa.marker)],
+        join(
+            when(~pa_known, "Persistent absence (or its national figure) for " + yr + " not available"),
+            when(~ov_known, "Overall absence (or its national figure) for " + yr + " not available"),
+        ),
+    )
+    return indicator_frame(
+        idx,
+        rating=rate(idx, known=known, amber=amber, red=red),
+        value=ratio.where(pa_known),
+        sentence=choose([known], [sentence], missing),
+        missing=missing,
+        applicable=app,
+        declining=rising.where(pa_known),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S7
+
+
+def s7_exclusions(ctx: RiskContext) -> pd.DataFrame:
+    """S7: suspensions and exclusions rate as a multiple of national (rising and above national is red)."""
+    rule, data, idx = ctx.rules.s7, ctx.rules.data, ctx.index
+    app = pd.Series(True, index=idx)
+    gate = stage_gate(
+        ctx, stage="exc", label="suspension and exclusion", code="S7", applicable=app, cohort_code="", minimum=0
+    )
+    vs = versus_national(ctx, "exc_suspension_rate", gate.year, phase_specific=True)
+    ratio = vs.value / vs.national.where(vs.national > 0)
+    known = gate.ok & ratio.notna()
+    rising = declining(vs.hist, data.history_years, higher_is_worse=True)
+    red = (ratio > rule.red_ratio) | ((rising == 1) & (vs.gap > 0) & rule.red_if_rising)
+    sentence = (
+        "Suspensions " + gate.label + ": rate " + num(vs.value, 2) + " against " + num(vs.national, 2)
+        + " nationally (" + num(ratio, 2) + " times national)" + when(rising == 1, ", rising for three years")
+    )  # fmt: skip
+    missing = choose(
+        [~gate.ok, vs.value.isna(), vs.national.isna() | ~(vs.national > 0)],
+        [
+            gate.missing,
+            _value_missing("Suspension rate", "S7", gate.label, vs.marker),
+            _national_missing("suspension rate", "S7", gate.label),
+        ],
+    )
+    return indicator_frame(
+        idx,
+        rating=rate(idx, known=known, amber=ratio > rule.amber_ratio, red=red),
+        value=ratio.where(known),
+        sentence=choose([known], [sentence], missing),
+        missing=missing,
+        applicable=app,
+        declining=rising.where(known),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- S8
+
+
+def s8_early_years(ctx: RiskContext) -> pd.DataFrame:
+    """S8: early years good level of development and year 1 phonics against national (the worse of the two)."""
+    rule, data, idx = ctx.rules.s8, ctx.rules.data, ctx.index
+    app = ctx.early_years
+    gate = stage_gate(
+        ctx, stage="ey", label="early years and phonics", code="S8", applicable=app, cohort_code="", minimum=0
+    )
+    n = data.history_years
+    parts = {}
+    for code, label in (("ey_phonics_pct", "phonics check"), ("ey_gld_pct", "good level of development")):
+        vs = versus_national(ctx, code, gate.year)
+        red_years = (vs.hist[list(range(n))] < -rule.red_points_below).sum(axis=1)
+        known = gate.ok & vs.value.notna() & vs.national.notna()
+        parts[code] = pd.DataFrame(
+            {
+                "rating": rate(
+                    idx,
+                    known=known,
+                    amber=vs.gap < -rule.amber_points_below,
+                    red=(vs.gap < -rule.red_points_below) & (red_years >= rule.red_min_years),
+                ),
+                "sentence": when(
+                    known,
+                    f"{label} "
+                    + num(vs.value)
+                    + "% against "
+                    + num(vs.national)
+                    + "% ("
+                    + direction(vs.gap)
+                    + f"), more than {rule.red_points_below:g} points below in "
+                    + num(red_years.astype("float64"), 0)
+                    + " of the last "
+                    + num(vs.hist["count"].astype("float64"), 0)
+                    + " years",
+                ),
+                "gap": vs.gap.where(known),
+                "declining": declining(vs.hist, n, higher_is_worse=False).where(known),
+                "missing": when(
+                    gate.ok & ~known,
+                    f"{label} figure (or its national figure) for " + gate.label + " not available",
+                ),
+            }
+        )  # fmt: skip
+    ph, gld = parts["ey_phonics_pct"], parts["ey_gld_pct"]
+    rating = worst(ph["rating"], gld["rating"])
+    known = rating.notna()
+    sentence = "Early years and phonics " + gate.label + ": " + join(ph["sentence"], gld["sentence"])
+    missing = choose([~gate.ok], [gate.missing], join(ph["missing"], gld["missing"]))
+    return indicator_frame(
+        idx,
+        rating=rating,
+        value=ph["gap"].combine_first(gld["gap"]),
+        sentence=choose([~app, known], [_not_applicable(idx, app, "no reception or year 1"), sentence], missing),
+        missing=missing,
+        applicable=app,
+        declining=ph["declining"].combine_first(gld["declining"]),
+    )

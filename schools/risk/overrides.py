@@ -1,0 +1,131 @@
+"""Step 1, hard overrides: statutory and inspection triggers that set a floor on the category, each a sentence."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .context import RiskContext
+from .indicators.common import long_date, names, when
+from .indicators.standards import AREA_LABELS
+from .ruleset import REPORT_CARD_AREAS
+
+EMPTY_CONCERN = ("", "null", "none", "no", "n/a", "na", "not applicable")
+NOT_MET = ("false", "no", "not met", "not_met", "0", "n")
+NOT_EFFECTIVE = ("no", "false", "0", "n", "not effective")
+
+
+def _below_good(ctx: RiskContext, ins: pd.DataFrame) -> pd.Series:
+    """Below good at one inspection: legacy overall RI or worse (or, where overall was not judged, an RI-or-worse
+    quality of education or leadership grade); a report card with a below-good grade in any area."""
+    rule = ctx.rules.overrides
+    grades = rule.below_good_legacy_grades
+    sub = ins["quality_of_education"].isin(grades) | ins["leadership_management"].isin(grades)
+    legacy = (ins["framework"] == "oeif") & (ins["overall"].isin(grades) | (ins["overall"].isna() & sub))
+    rc = ins[list(REPORT_CARD_AREAS)].isin(rule.below_good_report_card_grades).any(axis=1)
+    return legacy | ((ins["framework"] == "report_card") & rc)
+
+
+def _floor(rule: str, mask: pd.Series, floor: int, sentence: pd.Series) -> pd.DataFrame:
+    hit = mask.fillna(False).astype(bool) & (floor > 0)
+    out = pd.DataFrame({"rule": rule, "floor": floor, "sentence": sentence.astype(object)}, index=mask.index)[hit]
+    out.index.name = "school_id"
+    return out
+
+
+def _category(n: int) -> str:
+    return f"category {n}" if n == 4 else f"at least category {n}"
+
+
+def overrides_compute(ctx: RiskContext) -> pd.DataFrame:
+    """One row per override that fired: index school_id, columns ``rule``, ``floor`` (1-4), ``sentence``."""
+    rule, latest, previous = ctx.rules.overrides, ctx.latest, ctx.previous
+    date = long_date(latest["start_date"])
+    is_rc, is_legacy = latest["framework"] == "report_card", latest["framework"] == "oeif"
+    concern = latest["category_of_concern"].fillna("").astype(str)
+    has_concern = ~concern.str.strip().str.lower().isin(EMPTY_CONCERN)
+    urgent = {AREA_LABELS[a]: latest[a] == "urgent" for a in REPORT_CARD_AREAS}
+    rows = [
+        _floor(
+            "category_of_concern",
+            has_concern,
+            rule.category_of_concern,
+            "Ofsted category of concern (" + concern + ") at the inspection of " + date + ": "
+            + _category(rule.category_of_concern),
+        ),
+        _floor(
+            "report_card_urgent",
+            is_rc & pd.concat(urgent, axis=1).any(axis=1),
+            rule.report_card_urgent,
+            "Report card of " + date + ": urgent improvement in " + names(urgent, ctx.index) + ": "
+            + _category(rule.report_card_urgent),
+        ),
+        _floor(
+            "safeguarding_not_met",
+            latest["rc_safeguarding_met"].fillna("").isin(NOT_MET),
+            rule.safeguarding_not_met,
+            "Safeguarding not met at the inspection of " + date + ": " + _category(rule.safeguarding_not_met),
+        ),
+        _floor(
+            "legacy_safeguarding_ineffective",
+            is_legacy & latest["safeguarding_effective"].fillna("").isin(NOT_EFFECTIVE),
+            rule.legacy_safeguarding_ineffective,
+            "Safeguarding not effective at the legacy inspection of " + date + ": "
+            + _category(rule.legacy_safeguarding_ineffective),
+        ),
+        _floor(
+            "legacy_inadequate",
+            is_legacy & (latest["overall"] == 4),
+            rule.legacy_inadequate,
+            "Latest graded inspection (legacy, " + date + ") judged the school inadequate: "
+            + _category(rule.legacy_inadequate),
+        ),
+        *_intelligence_overrides(ctx),
+        _floor(
+            "stuck",
+            _below_good(ctx, latest) & _below_good(ctx, previous),
+            rule.stuck,
+            "Stuck school: below good at the latest inspection (" + date + ") and at the one before ("
+            + long_date(previous["start_date"]) + "): " + _category(rule.stuck),
+        ),
+        _floor(
+            "legacy_ri",
+            is_legacy & _legacy_ri(latest),
+            rule.legacy_ri,
+            "Latest graded inspection (legacy, " + date + ") requires improvement: " + _category(rule.legacy_ri)
+            + " until re-inspected",
+        ),
+    ]  # fmt: skip
+    return pd.concat(rows)
+
+
+def _legacy_ri(latest: pd.DataFrame) -> pd.Series:
+    """Legacy RI: overall 3, or (overall not judged, after September 2024) RI or worse in QoE or leadership."""
+    sub = latest["quality_of_education"].isin((3, 4)) | latest["leadership_management"].isin((3, 4))
+    return (latest["overall"] == 3) | (latest["overall"].isna() & sub)
+
+
+def _intelligence_overrides(ctx: RiskContext) -> list[pd.DataFrame]:
+    """Warning notice and IEB (latest entry, any age, not rated green), and a red safeguarding concern."""
+    rule = ctx.rules.overrides
+    out = []
+    for name, kinds, floor, what in (
+        ("warning_notice", rule.warning_notice_kinds, rule.warning_notice, "Warning notice"),
+        ("ieb", rule.ieb_kinds, rule.ieb, "Interim executive board"),
+    ):
+        entry = ctx.intelligence_latest(kinds, window_days=None)
+        active = entry["rating"].isin(("amber", "red"))
+        summary = entry["summary"].fillna("").astype(object)
+        sentence = f"{what} recorded " + long_date(entry["recorded_on"]) + when(summary != "", ": " + summary)
+        out.append(_floor(name, active, floor, sentence + ": " + _category(floor)))
+    entry = ctx.intelligence_latest(rule.safeguarding_kinds, window_days=ctx.rules.intelligence.window_days)
+    summary = entry["summary"].fillna("").astype(object)
+    sentence = "Safeguarding concern recorded " + long_date(entry["recorded_on"]) + when(summary != "", ": " + summary)
+    out.append(
+        _floor(
+            "safeguarding_concern",
+            entry["rating"] == "red",
+            rule.safeguarding_concern,
+            sentence + ": " + _category(rule.safeguarding_concern) + " (an officer may raise it to 4)",
+        )
+    )
+    return out
