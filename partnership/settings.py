@@ -164,13 +164,31 @@ CELERY_TASK_DEFAULT_QUEUE = f"partnership-test{_TEST_SUFFIX}" if TESTING else "p
 # Jobs whose task could not be sent (the broker was down when they were created) are sent again by beat;
 # a send that is not picked up within one interval expires, so a long outage does not pile them up.
 IMPORT_REQUEUE_SECONDS = float(os.environ.get("IMPORT_REQUEUE_SECONDS", 5 * 60))
+# Risk categories are recomputed for every partnership on this cron schedule ("minute hour day-of-month month
+# day-of-week", server time; "off" for never); waiting risk runs are re-sent like import jobs.
+RISK_SCHEDULE_CRON = os.environ.get("RISK_SCHEDULE_CRON", "30 2 * * *")
 CELERY_BEAT_SCHEDULE: dict = {
     "import-jobs-requeue": {
         "task": "schools.tasks.import_jobs_requeue_task",
         "schedule": IMPORT_REQUEUE_SECONDS,
         "options": {"expires": IMPORT_REQUEUE_SECONDS},
     },
+    "risk-runs-requeue": {
+        "task": "schools.risk.tasks.risk_runs_requeue_task",
+        "schedule": IMPORT_REQUEUE_SECONDS,
+        "options": {"expires": IMPORT_REQUEUE_SECONDS},
+    },
 }
+if RISK_SCHEDULE_CRON.strip().lower() != "off":
+    from celery.schedules import crontab
+
+    _cron_fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    _cron = dict(zip(_cron_fields, RISK_SCHEDULE_CRON.split(), strict=True))  # five fields, or settings fail
+    CELERY_BEAT_SCHEDULE["risk-recompute"] = {
+        "task": "schools.risk.tasks.risk_runs_schedule_task",
+        "schedule": crontab(**_cron),
+        "options": {"expires": 60 * 60},
+    }
 
 # --- Auth, accounts, MFA ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -19,6 +19,7 @@ partnership_patterns = [
 urlpatterns = [
     path("", include((partnership_patterns, "partnership"))),
     path("schools/", include("schools.urls")),
+    path("risk/", include("schools.risk.urls")),
     path("clusters/", include("clusters.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -14,6 +14,7 @@ from partnership.models import Role
 from schools.models import Network, NetworkMembership, School, SchoolChange
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory
+from tests.risk.helpers import grown_entries, grown_runs, succeeded_run
 
 
 def _grow(world, n: int) -> None:
@@ -58,6 +59,10 @@ PAGES = [
     ("partnership:board", lambda w: []),
     ("partnership:people", lambda w: []),
     ("schools:import_list", lambda w: []),
+    ("risk:intelligence_list", lambda w: [grown_entries(w).urn]),
+    ("risk:run_list", grown_runs),
+    ("risk:run_detail", lambda w: [succeeded_run(w.home).pk]),
+    ("risk:ruleset", lambda w: []),
 ]
 
 
@@ -81,6 +86,9 @@ def test_query_count_does_not_grow_with_data(world, name, args, role):
         "partnership:board",
         "partnership:people",
         "schools:import_list",
+        "risk:run_list",
+        "risk:run_detail",
+        "risk:ruleset",
     }:
         pytest.skip("not a headteacher page")
     client.get(reverse("partnership:home"))  # first request of a session stamps it; measure steady state

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from partnership.models import Role
+from tests.risk.helpers import risk_world
 
 OK, DENY, HIDDEN = "ok", 403, 404
 A, O, H, CL, AL, B, S = (  # noqa: E741 - role initials
@@ -98,6 +99,32 @@ MATRIX: dict[str, Case] = {
     "schools:import_upload": Case(roles=STAFF),
     "schools:import_detail": Case(args=lambda w: [w.job.pk], other_args=lambda w: [w.other_job.pk], roles=STAFF),
     "schools:import_status": Case(args=lambda w: [w.job.pk], other_args=lambda w: [w.other_job.pk], roles=STAFF),
+    # risk: soft intelligence (full access to the school; confidential entries are filtered, not refused)
+    "risk:intelligence_list": Case(
+        args=lambda w: [w.own_school.urn],
+        other_args=lambda w: [w.other_school.urn],
+        roles=expect(HIDDEN, admin=OK, officer=OK, headteacher=OK),
+    ),
+    "risk:intelligence_add": Case(
+        args=lambda w: [w.own_school.urn], other_args=lambda w: [w.other_school.urn], roles=STAFF
+    ),
+    "risk:intelligence_archive": Case(
+        method="post",
+        args=lambda w: [risk_world(w).entry.pk],
+        other_args=lambda w: [risk_world(w).other_entry.pk],
+        roles=STAFF,
+    ),
+    # risk: runs and the rule set
+    "risk:run_list": Case(roles=STAFF),
+    "risk:run_create": Case(method="post", roles=STAFF),
+    "risk:run_detail": Case(
+        args=lambda w: [risk_world(w).run.pk], other_args=lambda w: [risk_world(w).other_run.pk], roles=STAFF
+    ),
+    "risk:run_status": Case(
+        args=lambda w: [risk_world(w).run.pk], other_args=lambda w: [risk_world(w).other_run.pk], roles=STAFF
+    ),
+    "risk:ruleset": Case(roles=STAFF),
+    "risk:ruleset_edit": Case(roles=expect(DENY, admin=OK)),
     # clusters and alliances
     "clusters:list": Case(roles=REGISTER),
     "clusters:create": Case(roles=STAFF),

@@ -139,6 +139,8 @@ class RiskRun(Job):
     )
     school_ids = models.JSONField(default=list, blank=True)
 
+    is_new = False  # set on the instance ``risk_run_create`` has just created (not a column)
+
     class Meta(Job.Meta):
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,102 @@
+"""Forms of the risk app: a soft-intelligence entry, and a new version of the rule set."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils import timezone
+
+from partnership.forms import DateInput, GovForm
+from schools.risk import RulesetError, ruleset_from_dict
+from schools.risk.models import IntelligenceEntry
+
+SUMMARY_MAX = 300
+
+
+class IntelligenceEntryForm(GovForm):
+    """Record one dated piece of soft intelligence with its evidence."""
+
+    kind = forms.ChoiceField(
+        label="What is it about?",
+        choices=[("", "Choose a kind of intelligence"), *IntelligenceEntry.Kind.choices],
+        error_messages={"required": "Select what the intelligence is about", "invalid_choice": "Select a kind"},
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        help_text="Red: a serious concern; amber: a concern to watch; green: no concern (or a concern resolved).",
+        choices=IntelligenceEntry.Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a rating", "invalid_choice": "Select a rating"},
+    )
+    recorded_on = forms.DateField(
+        label="Date",
+        help_text="When the intelligence was received or the event happened.",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": "Enter the date", "invalid": "Date must be a real date"},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text=f"One or two sentences, {SUMMARY_MAX} characters or fewer. Officers see it in the risk trace.",
+        max_length=SUMMARY_MAX,
+        error_messages={
+            "required": "Enter a summary",
+            "max_length": f"Summary must be {SUMMARY_MAX} characters or fewer",
+        },
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        help_text="What the intelligence rests on: source, documents, meetings, dates.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the evidence"},
+    )
+    confidential = forms.BooleanField(
+        label="Confidential: only LA officers and admins may see this entry (not the school)", required=False
+    )
+
+    def clean_recorded_on(self):
+        recorded_on = self.cleaned_data["recorded_on"]
+        if recorded_on > timezone.localdate():
+            raise forms.ValidationError("Date must be today or in the past")
+        return recorded_on
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Enter a summary")
+        return summary
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data["evidence"].strip()
+        if not evidence:
+            raise forms.ValidationError("Enter the evidence")
+        return evidence
+
+
+class RulesetForm(GovForm):
+    """A new version of the rule set as JSON, checked by the engine's own validation."""
+
+    config = forms.CharField(
+        label="Rule set (JSON)",
+        help_text="Keys left out take the default. Every threshold, the matrix and the categories are checked.",
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        error_messages={"required": "Enter the rule set"},
+    )
+    note = forms.CharField(
+        label="What changed and why", max_length=300, error_messages={"required": "Enter what changed and why"}
+    )
+
+    def clean_config(self) -> dict:
+        text = self.cleaned_data["config"]
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(f"Rule set must be valid JSON (line {error.lineno}: {error.msg})") from error
+        if not isinstance(data, dict):
+            raise forms.ValidationError("Rule set must be a JSON object, starting with {")
+        try:
+            ruleset_from_dict(data)
+        except RulesetError as error:
+            raise forms.ValidationError(error.errors[:20]) from error
+        return data

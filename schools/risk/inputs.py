@@ -1,0 +1,303 @@
+"""The loader: a partnership's rows in PostgreSQL → the engine's ``RiskInputs`` (docs/design/risk-data-contract.md).
+
+A constant number of queries whatever the partnership's size: one per frame (plus one for the head-teacher
+history and one for the GIAS links), each read with ``COPY … TO STDOUT`` and parsed by pandas' C reader. Every
+step after the queries is vectorised.
+
+* ``schools``: open, state-funded schools of the register (``School.objects.open().state_funded()``).
+* ``head_changes_3y`` / ``head_since``: from the GIAS change history (``SchoolChange`` rows of the head's first
+  or last name; one change of head usually writes both, so changes are counted as distinct dates).
+* ``measures``: a predecessor's rows (GIAS links "Predecessor…" / "Successor…") are moved onto its successor in
+  the register, following chains, so a converted school keeps its trend; the successor's own rows win.
+  Inspections are not moved: Ofsted judges the new URN on its own.
+* ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, with the kind as
+  the engine reads it (``IntelligenceEntry.engine_kind``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import numpy as np
+import pandas as pd
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from partnership.models import Partnership
+from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
+from schools.models import School, SchoolChange, SchoolLink
+from schools.risk.frames import RiskInputs
+from schools.risk.models import IntelligenceEntry
+
+HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
+HEAD_CHANGE_YEARS = 3
+ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
+MAX_LINK_STEPS = 6  # a URN converted more than six times over is not a real case
+INSPECTION_COLUMNS = (
+    "inspection_number",
+    "framework",
+    "start_date",
+    "publication_date",
+    "overall",
+    "quality_of_education",
+    "behaviour_attitudes",
+    "personal_development",
+    "leadership_management",
+    "safeguarding_effective",
+    "rc_inclusion",
+    "rc_curriculum_teaching",
+    "rc_achievement",
+    "rc_attendance_behaviour",
+    "rc_personal_development",
+    "rc_leadership_governance",
+    "rc_early_years",
+    "rc_post16",
+    "rc_safeguarding_met",
+    "category_of_concern",
+    "ungraded_outcome",
+)
+
+
+def academic_year_end(day: dt.date) -> int:
+    """The academic year containing ``day``, as its ending calendar year (1 September 2025 → 2026)."""
+    return day.year + 1 if day.month >= 9 else day.year
+
+
+def risk_inputs_load(*, partnership: Partnership, as_at: int | None = None, today: dt.date | None = None) -> RiskInputs:
+    """The engine's input frames for ``partnership``, as known on ``today``, for the academic year ``as_at``.
+
+    ``today`` defaults to the current date, or to 31 August of ``as_at`` when that is earlier (a categorisation
+    as at a past year sees only inspections, history and intelligence dated up to then). ``as_at`` defaults to
+    the academic year containing ``today``.
+    """
+    if today is None:
+        today = timezone.localdate()
+        if as_at is not None:
+            today = min(today, dt.date(as_at, 8, 31))
+    as_at = as_at if as_at is not None else academic_year_end(today)
+    schools = _schools(partnership, today)
+    ids_by_urn = pd.Series(schools.index.to_numpy(), index=schools["urn"].to_numpy(), dtype="int64")
+    return RiskInputs(
+        as_at=as_at,
+        today=today,
+        schools=schools,
+        measures=_measures(partnership, as_at, ids_by_urn, _successors(partnership, ids_by_urn)),
+        averages=_averages(partnership, as_at),
+        inspections=_inspections(partnership, today, ids_by_urn),
+        intelligence=_intelligence(partnership, today, schools.index),
+    )
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+def _read(queryset: QuerySet, columns: dict[str, str], *, keep_order: bool = False) -> pd.DataFrame:
+    """The rows of a ``values_list`` queryset, fetched with COPY and parsed with each column's dtype.
+
+    ``columns`` maps names to ``"int"`` (nullable: float), ``"float"``, ``"text"`` ("" for NULL), ``"bool"``
+    (``"true"``/``"false"``/"") or ``"date"`` (NaT for NULL). The ordering is dropped unless ``keep_order``
+    (DISTINCT ON needs it).
+    """
+    statement, params = (queryset if keep_order else queryset.order_by()).query.sql_with_params()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        data = b"".join(copy)
+    numeric = [name for name, kind in columns.items() if kind in ("int", "float")]
+    if not data:
+        frame = pd.DataFrame({name: pd.Series(dtype="float64" if name in numeric else object) for name in columns})
+    else:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            header=None,
+            names=list(columns),
+            dtype={name: ("float64" if name in numeric else object) for name in columns},
+            keep_default_na=False,
+            na_values={name: [""] for name in numeric},
+        )
+    for name, kind in columns.items():
+        if kind == "bool":
+            frame[name] = frame[name].map({"t": "true", "f": "false"}).fillna("").astype(object)
+        elif kind == "date":
+            frame[name] = pd.to_datetime(frame[name].replace("", None), errors="coerce")
+    return frame
+
+
+def _column_kinds(model: type[models.Model], names: tuple[str, ...]) -> dict[str, str]:
+    """The loader's kind of each of ``names`` that ``model`` has (fields it lacks are left out)."""
+    kinds: dict[str, str] = {}
+    for name in names:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a column the storage does not carry stays out (the engine treats it as empty)
+            continue
+        if isinstance(field, models.BooleanField):
+            kinds[name] = "bool"
+        elif isinstance(field, models.DateField):
+            kinds[name] = "date"
+        elif isinstance(field, models.IntegerField | models.FloatField | models.DecimalField):
+            kinds[name] = "float"
+        else:
+            kinds[name] = "text"
+    return kinds
+
+
+def _storage_model(name: str) -> type[models.Model] | None:
+    """A performance-storage model of the schools app, or None on a database built before it existed."""
+    try:
+        return apps.get_model("schools", name)
+    except LookupError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------- frames
+
+
+def _schools(partnership: Partnership, today: dt.date) -> pd.DataFrame:
+    """One row per open, state-funded school, indexed by ``school_id``, with its head-teacher history."""
+    kinds = {
+        "school_id": "int",
+        "urn": "int",
+        "name": "text",
+        "phase": "text",
+        "type_group": "text",
+        "type_name": "text",
+        "district": "text",
+        "number_of_pupils": "float",
+        "statutory_high_age": "float",
+    }
+    rows = School.objects.filter(partnership=partnership).open().state_funded()
+    frame = _read(rows.values_list("id", *list(kinds)[1:]), kinds)
+    frame["school_id"] = frame["school_id"].astype("int64")
+    frame["urn"] = frame["urn"].astype("int64")
+    type_name = frame["type_name"].str.lower()
+    frame["is_academy"] = (
+        frame["type_group"].isin(ACADEMY_TYPE_GROUPS)
+        | type_name.str.contains("academy", regex=False)
+        | type_name.str.startswith("free school")
+    )
+    heads = _head_history(partnership, today).reindex(frame["school_id"])
+    frame["head_changes_3y"] = heads["changes"].fillna(0).to_numpy(dtype="int64")
+    frame["head_since"] = heads["since"].to_numpy()
+    return frame.drop(columns=["type_name"]).set_index("school_id")
+
+
+def _head_history(partnership: Partnership, today: dt.date) -> pd.DataFrame:
+    """Per school: distinct dates the head's name changed in the last three years, and the latest such date."""
+    cutoff = today.replace(year=today.year - HEAD_CHANGE_YEARS) if (today.month, today.day) != (2, 29) else today
+    rows = (
+        SchoolChange.objects.filter(
+            school__partnership=partnership, field__in=HEAD_CHANGE_FIELDS, changed_on__lte=today
+        )
+        .values("school_id")
+        .annotate(
+            changes=Count("changed_on", distinct=True, filter=Q(changed_on__gt=cutoff)),
+            since=Max("changed_on"),
+        )
+        .values_list("school_id", "changes", "since")
+    )
+    frame = _read(rows, {"school_id": "int", "changes": "int", "since": "date"})
+    return frame.set_index(frame["school_id"].astype("int64"))[["changes", "since"]]
+
+
+def _successors(partnership: Partnership, ids_by_urn: pd.Series) -> pd.DataFrame:
+    """Predecessor URN → successor ``school_id`` (in scope), following chains; a URN in scope is never moved."""
+    links = _read(
+        SchoolLink.objects.filter(partnership=partnership)
+        .filter(Q(link_type__startswith="Predecessor") | Q(link_type__startswith="Successor"))
+        .values_list("urn", "linked_urn", "link_type"),
+        {"urn": "int", "linked_urn": "int", "link_type": "text"},
+    )
+    is_successor = links["link_type"].str.startswith("Successor")
+    pairs = pd.DataFrame(
+        {
+            "predecessor": np.where(is_successor, links["urn"], links["linked_urn"]).astype("int64"),
+            "successor": np.where(is_successor, links["linked_urn"], links["urn"]).astype("int64"),
+        }
+    ).drop_duplicates()
+    pairs = pairs[~pairs["predecessor"].isin(ids_by_urn.index) & (pairs["predecessor"] != pairs["successor"])]
+    resolved = pairs.assign(target=pairs["successor"])
+    # Follow chains (A → B → C): a target not in scope is replaced by its own successor, a fixed number of times.
+    for _ in range(MAX_LINK_STEPS):
+        pending = ~resolved["target"].isin(ids_by_urn.index)
+        if not pending.any():
+            break
+        step = resolved[pending].merge(pairs, left_on="target", right_on="predecessor", suffixes=("", "_next"))
+        step = step.assign(target=step["successor_next"])[["predecessor", "successor", "target"]]
+        resolved = pd.concat([resolved[~pending], step], ignore_index=True)
+    resolved = resolved[resolved["target"].isin(ids_by_urn.index)]
+    return pd.DataFrame(
+        {"urn": resolved["predecessor"].to_numpy(), "school_id": ids_by_urn.reindex(resolved["target"]).to_numpy()}
+    ).drop_duplicates()
+
+
+def _measures(partnership: Partnership, as_at: int, ids_by_urn: pd.Series, successors: pd.DataFrame) -> pd.DataFrame:
+    """Measure rows of schools in scope, a predecessor's rows moved onto its successor (own rows win)."""
+    columns = ["school_id", "year", "code", "value", "missing"]
+    model = _storage_model("PerformanceValue")
+    if model is None:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("year", "value") else object) for c in columns})
+    rows = _read(
+        model._default_manager.filter(partnership=partnership, year__lte=as_at).values_list(
+            "urn", "year", "code", "value", "missing"
+        ),
+        {"urn": "int", "year": "int", "code": "text", "value": "float", "missing": "text"},
+    )
+    rows["urn"] = rows["urn"].astype("int64")
+    own = rows.assign(school_id=ids_by_urn.reindex(rows["urn"]).to_numpy())
+    own = own[own["school_id"].notna()]
+    moved = rows.merge(successors, on="urn", how="inner")
+    key = ["school_id", "year", "code"]
+    moved = moved[~pd.MultiIndex.from_frame(moved[key]).isin(pd.MultiIndex.from_frame(own[key]))]
+    frame = pd.concat([own[columns], moved[columns]], ignore_index=True)
+    frame["school_id"] = frame["school_id"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def _averages(partnership: Partnership, as_at: int) -> pd.DataFrame:
+    """England and LA averages per year and code, up to ``as_at``."""
+    model = _storage_model("AreaAverage")
+    kinds = {"year": "int", "code": "text", "area": "text", "value": "float"}
+    if model is None:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if k != "text" else object) for c, k in kinds.items()})
+    query = model._default_manager.filter(partnership=partnership, year__lte=as_at).values_list(*kinds)
+    frame = _read(query, kinds)
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def _inspections(partnership: Partnership, today: dt.date, ids_by_urn: pd.Series) -> pd.DataFrame:
+    """Every inspection of a school in scope that started on or before ``today``."""
+    model = _storage_model("Inspection")
+    if model is None:
+        return pd.DataFrame({"school_id": pd.Series(dtype="int64")})
+    kinds = {"urn": "int", **_column_kinds(model, INSPECTION_COLUMNS)}
+    query = model._default_manager.filter(partnership=partnership, start_date__lte=today).values_list(*kinds)
+    frame = _read(query, kinds)
+    frame.insert(0, "school_id", ids_by_urn.reindex(frame["urn"].astype("int64")).to_numpy())
+    frame = frame[frame["school_id"].notna()].astype({"school_id": "int64", "urn": "int64"})
+    return frame.reset_index(drop=True)
+
+
+def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index) -> pd.DataFrame:
+    """Per school and kind, the latest entry on or before ``today`` that is not archived."""
+    latest = (
+        IntelligenceEntry.objects.filter(partnership=partnership, archived_at__isnull=True, recorded_on__lte=today)
+        .order_by("school_id", "kind", "-recorded_on", "-created_at")
+        .distinct("school_id", "kind")
+        .values_list("school_id", "kind", "rating", "recorded_on", "summary")
+    )
+    frame = _read(
+        latest,
+        {"school_id": "int", "kind": "text", "rating": "text", "recorded_on": "date", "summary": "text"},
+        keep_order=True,
+    )
+    frame["school_id"] = frame["school_id"].astype("int64")
+    frame["kind"] = frame["kind"].replace({str(k): v for k, v in IntelligenceEntry.ENGINE_KINDS.items()})
+    return frame[frame["school_id"].isin(school_ids)].reset_index(drop=True)

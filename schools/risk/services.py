@@ -1,0 +1,451 @@
+"""Writers of the risk app: intelligence entries, rule-set versions, and risk runs with their assessments.
+
+Runs are single-flight per partnership:
+
+* ``risk_run_create`` returns the run already waiting in the queue instead of queuing another (serialised by a
+  transaction-level advisory lock and backed by a partial unique constraint), so a burst of new intelligence
+  or imports costs one recomputation. A run already *running* is returned to an officer's button, the schedule
+  and the command; a data change (intelligence, import) while one runs queues one follow-up, because the running
+  one may have read its inputs before the change.
+* ``risk_run_execute`` runs under a session-level advisory lock (its own namespace, "RISK"), so two workers never
+  compute the same partnership at once; a run interrupted by a dying worker is RUNNING with the lock free, and
+  the requeue picks it up again (RUNNING → RUNNING is allowed; assessments are rewritten, never duplicated).
+* Progress is committed outside the write transaction, so the page polling the run sees it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from partnership.models import Partnership, User
+from partnership.services import tracked_save
+from schools.importers.db import copy_frame
+from schools.models import School
+from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, ruleset_from_dict, ruleset_to_dict
+from schools.risk.inputs import risk_inputs_load
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
+
+logger = logging.getLogger(__name__)
+
+# First keys of the two-key advisory locks; the second is the partnership id. Arbitrary but fixed.
+RISK_RUN_LOCK_NAMESPACE = 0x5249534B  # "RISK": held (session level) while a run computes
+RISK_QUEUE_LOCK_NAMESPACE = 0x52495351  # "RISQ": held (transaction level) while a run is requested
+WAITING_MESSAGE = "Waiting for a worker: the run will start when the worker is available"
+FOLLOW_UP_TRIGGERS = (RiskRun.Trigger.INTELLIGENCE, RiskRun.Trigger.IMPORT)
+
+
+class RiskRunLocked(Exception):  # noqa: N818 - reads as "the run is locked"
+    """Another run for the same partnership is computing."""
+
+
+# --------------------------------------------------------------------------------------------- intelligence
+
+
+@transaction.atomic
+def intelligence_entry_create(
+    *,
+    partnership: Partnership,
+    school: School,
+    kind: str,
+    rating: str,
+    recorded_on: dt.date,
+    summary: str,
+    evidence: str,
+    confidential: bool,
+    user: User | None,
+) -> IntelligenceEntry:
+    """Record an entry and ask for a recomputation of categories (debounced by single flight)."""
+    entry = tracked_save(
+        IntelligenceEntry(
+            partnership=partnership,
+            school=school,
+            kind=kind,
+            rating=rating,
+            recorded_on=recorded_on,
+            summary=summary.strip(),
+            evidence=evidence.strip(),
+            confidential=confidential,
+            recorded_by=user,
+        ),
+        user=user,
+        creating=True,
+    )
+    risk_run_create(partnership=partnership, trigger=RiskRun.Trigger.INTELLIGENCE, school_ids=[school.pk])
+    return entry
+
+
+@transaction.atomic
+def intelligence_entry_archive(*, entry: IntelligenceEntry, user: User | None) -> IntelligenceEntry:
+    """Archive an entry (kept, no longer read by the engine) and ask for a recomputation."""
+    if entry.archived_at is not None:
+        return entry
+    entry.archived_at = timezone.now()
+    tracked_save(entry, user=user, creating=False)
+    risk_run_create(partnership=entry.partnership, trigger=RiskRun.Trigger.INTELLIGENCE, school_ids=[entry.school_id])
+    return entry
+
+
+# --------------------------------------------------------------------------------------------- rule sets
+
+
+@transaction.atomic
+def ruleset_version_active(*, partnership: Partnership) -> RuleSetVersion:
+    """The partnership's active rule-set version; the engine's default becomes version 1 on first use."""
+    active = RuleSetVersion.objects.filter(partnership=partnership, is_active=True).first()
+    if active is not None:
+        return active
+    _queue_lock(partnership.pk)  # two first uses at once must not both seed version 1
+    active = RuleSetVersion.objects.filter(partnership=partnership, is_active=True).first()
+    if active is not None:
+        return active
+    return RuleSetVersion.objects.create(
+        partnership=partnership,
+        version=_next_version(partnership),
+        config=ruleset_to_dict(DEFAULT_RULESET),
+        note="The default rule set",
+        is_active=True,
+    )
+
+
+@transaction.atomic
+def ruleset_version_create(
+    *, partnership: Partnership, config: dict, note: str = "", created_by: User | None
+) -> RuleSetVersion:
+    """Validate ``config`` with the engine and make it the active version; ValidationError lists every problem."""
+    try:
+        ruleset = ruleset_from_dict(config)
+    except RulesetError as error:
+        raise ValidationError({"config": error.errors}) from error
+    _queue_lock(partnership.pk)
+    RuleSetVersion.objects.filter(partnership=partnership, is_active=True).update(is_active=False)
+    return RuleSetVersion.objects.create(
+        partnership=partnership,
+        version=_next_version(partnership),
+        config=ruleset_to_dict(ruleset),
+        note=note.strip()[:300],
+        is_active=True,
+        created_by=created_by,
+    )
+
+
+def ruleset_version_ruleset(*, version: RuleSetVersion) -> Ruleset:
+    """The engine's rule set stored in ``version`` (RulesetError if it no longer validates)."""
+    return ruleset_from_dict(version.config)
+
+
+def _next_version(partnership: Partnership) -> int:
+    latest = RuleSetVersion.objects.filter(partnership=partnership).order_by("-version").first()
+    return (latest.version if latest else 0) + 1
+
+
+# --------------------------------------------------------------------------------------------- runs: requesting
+
+
+@transaction.atomic
+def risk_run_create(
+    *,
+    partnership: Partnership,
+    trigger: str,
+    requested_by: User | None = None,
+    school_ids: Iterable[int] = (),
+    as_at: int | None = None,
+    enqueue: bool = True,
+) -> RiskRun:
+    """Queue a run of every school's category, or return the one already waiting; the task is sent on commit.
+
+    The returned run's ``is_new`` says which. ``enqueue=False`` (the command's ``--wait``, which runs it in
+    process) sends no task. Never fails on the broker: if it is down, the run waits (and says so) until the
+    requeue sends it.
+    """
+    _queue_lock(partnership.pk)
+    school_ids = sorted({int(pk) for pk in school_ids})
+    waiting = RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.QUEUED).first()
+    if waiting is not None:
+        if school_ids and not set(school_ids) <= set(waiting.school_ids):
+            waiting.school_ids = sorted(set(waiting.school_ids) | set(school_ids))
+            RiskRun.objects.filter(pk=waiting.pk).update(school_ids=waiting.school_ids)
+        return waiting
+    if trigger not in FOLLOW_UP_TRIGGERS:
+        running = RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.RUNNING).first()
+        if running is not None:
+            return running
+    run = RiskRun.objects.create(
+        partnership=partnership,
+        ruleset_version=ruleset_version_active(partnership=partnership),
+        trigger=trigger,
+        created_by=requested_by,
+        school_ids=school_ids,
+        as_at=as_at,
+        task_id=str(uuid.uuid4()),
+        state=RiskRun.State.QUEUED,
+    )
+    run.is_new = True
+    if enqueue:
+        transaction.on_commit(lambda: risk_run_enqueue(run=run))
+    return run
+
+
+def risk_runs_schedule() -> list[RiskRun]:
+    """Ask for a run of every partnership (the nightly schedule); a partnership already waiting keeps its run."""
+    return [
+        risk_run_create(partnership=partnership, trigger=RiskRun.Trigger.SCHEDULE)
+        for partnership in Partnership.objects.order_by("pk")
+    ]
+
+
+def performance_imported(*, partnership: Partnership, school_ids: Iterable[int]) -> RiskRun | None:
+    """Hook for performance imports: recompute categories after data for ``school_ids`` arrived (none: no run)."""
+    school_ids = list(school_ids)
+    if not school_ids:
+        return None
+    return risk_run_create(partnership=partnership, trigger=RiskRun.Trigger.IMPORT, school_ids=school_ids)
+
+
+def risk_run_enqueue(*, run: RiskRun) -> bool:
+    """Send the run's task to the broker; if the broker is unreachable, say so on the run and return False."""
+    from schools.risk.tasks import risk_run_task
+
+    try:
+        risk_run_task.apply_async(args=[run.pk], task_id=run.task_id or None, retry=False)
+    except Exception:  # the broker (Redis) is down or unreachable: the page must still work
+        logger.warning("Could not queue risk run %s: broker unreachable", run.pk, exc_info=True)
+        RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.QUEUED).update(message=WAITING_MESSAGE)
+        return False
+    return True
+
+
+def risk_runs_requeue_waiting() -> int:
+    """Send again every run still queued, and every run left RUNNING by a worker that died (its lock is free).
+
+    Safe to repeat: the task skips finished runs and waits behind a run that is really computing.
+    """
+    runs = list(RiskRun.objects.filter(state__in=[RiskRun.State.QUEUED, RiskRun.State.RUNNING]))
+    stale = [run for run in runs if run.state == RiskRun.State.QUEUED or _orphaned(run)]
+    return sum(risk_run_enqueue(run=run) for run in stale)
+
+
+def _orphaned(run: RiskRun) -> bool:
+    """True when ``run`` is RUNNING but nobody holds its partnership's run lock (its worker died)."""
+    with risk_run_lock(run.partnership_id) as acquired:
+        return acquired
+
+
+# --------------------------------------------------------------------------------------------- runs: executing
+
+
+def risk_run_execute(*, run: RiskRun) -> RiskRun:
+    """Compute and store every school's assessment for a queued (or interrupted) run; RiskRunLocked if busy.
+
+    A failure is recorded on the run (message and errors) and re-raised, except a lost database connection,
+    which leaves the run to be retried; the assessments are written in one transaction, so a failed run leaves
+    none.
+    """
+    with risk_run_lock(run.partnership_id) as acquired:
+        if not acquired:
+            raise RiskRunLocked(f"Another risk run for partnership {run.partnership_id} is computing")
+        run.refresh_from_db()
+        if run.is_finished or not risk_run_transition(run=run, state=RiskRun.State.RUNNING, progress=0):
+            return run
+        try:
+            _execute(run)
+        except OperationalError:
+            raise  # transient (the database went away): the run stays RUNNING, its lock is free, so it is retried
+        except RulesetError as error:
+            risk_run_fail(run=run, message="The rule set is not valid, so nothing was computed", errors=error.errors)
+            raise
+        except Exception as error:
+            reason = str(error) or type(error).__name__
+            risk_run_fail(run=run, message=f"The run failed, so no categories changed: {reason}"[:500])
+            raise
+    return run
+
+
+def _execute(run: RiskRun) -> None:
+    ruleset = ruleset_version_ruleset(version=run.ruleset_version)
+    risk_run_progress(run=run, percent=5, message="Loading performance data, inspections and intelligence")
+    inputs = risk_inputs_load(partnership=run.partnership, as_at=run.as_at)
+    risk_run_progress(run=run, percent=40, message=f"Computing categories for {len(inputs.schools):,} schools")
+    result = risk_compute(inputs, ruleset)
+    risk_run_progress(run=run, percent=75, message=f"Saving {len(result.schools):,} assessments")
+    with transaction.atomic():
+        written = risk_assessments_write(run=run, schools=result.schools)
+    counts = risk_run_counts(schools=result.schools, written=written)
+    if run.as_at is None:
+        RiskRun.objects.filter(pk=run.pk).update(as_at=result.as_at)
+        run.as_at = result.as_at
+    risk_run_transition(
+        run=run,
+        state=RiskRun.State.SUCCEEDED,
+        progress=100,
+        counts=counts,
+        errors=[],
+        message=risk_run_summary(counts=counts),
+    )
+
+
+def risk_run_counts(*, schools: pd.DataFrame, written: int) -> dict[str, int]:
+    """What a run found: schools, schools per category, Leading, academies of concern, schools missing inputs."""
+    categories = schools["proposed_category"].value_counts() if len(schools) else pd.Series(dtype="int64")
+    counts = {"schools": written}
+    for number in sorted(categories.index):
+        counts[f"category_{int(number)}"] = int(categories[number])
+    counts["leading"] = int(schools["leading"].sum()) if len(schools) else 0
+    counts["academies_of_concern"] = int((schools["academy_view"] == "concern").sum()) if len(schools) else 0
+    counts["missing_inputs"] = int(schools["missing_inputs"].str.len().gt(0).sum()) if len(schools) else 0
+    return counts
+
+
+def risk_run_summary(*, counts: dict[str, int]) -> str:
+    """One line for people: how many schools fell in each category."""
+    per_category = [
+        f"category {key.removeprefix('category_')}: {value:,}"
+        for key, value in counts.items()
+        if key.startswith("category_")
+    ]
+    detail = f" ({', '.join(per_category)})" if per_category else ""
+    return f"{counts.get('schools', 0):,} schools categorised{detail}"
+
+
+def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:
+    """Replace the run's assessments with the engine's ``schools`` frame (COPY; call inside a transaction)."""
+    RiskAssessment.objects.filter(run=run).delete()
+    if schools.empty:
+        return 0
+    frame = assessment_rows(run_id=run.pk, schools=schools)
+    copy_frame(table=RiskAssessment._meta.db_table, frame=frame)
+    return len(frame)
+
+
+def assessment_rows(*, run_id: int, schools: pd.DataFrame) -> pd.DataFrame:
+    """The engine's per-school frame as text columns named like the assessment table (JSON built vectorised)."""
+    from schools.risk.indicators import CODES
+
+    index = schools.index
+    lists = pd.DataFrame(
+        {name: schools[name] for name in ("overrides", "reasons", "missing_inputs")}, index=pd.RangeIndex(len(index))
+    )
+    json_lists = _json_lines(lists)
+    indicator_parts = []
+    for code in CODES:
+        cells = pd.DataFrame(
+            {
+                "rating": schools[code].astype(object).where(schools[code].notna(), None).to_numpy(),
+                "value": pd.to_numeric(schools[f"{code}_value"], errors="coerce").to_numpy(dtype="float64"),
+                "sentence": schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(),
+            }
+        )
+        indicator_parts.append(f'"{code}":' + _json_records(cells))
+    indicators = "{" + _join_columns(indicator_parts) + "}"
+    return pd.DataFrame(
+        {
+            "run_id": str(run_id),
+            "school_id": index.astype("int64").astype(str),
+            "proposed_category": schools["proposed_category"].astype("int64").astype(str).to_numpy(),
+            "standards_band": schools["standards_band"].astype(str).to_numpy(),
+            "capacity_band": schools["capacity_band"].astype(str).to_numpy(),
+            "score": schools["score"].astype("int64").astype(str).to_numpy(),
+            "leading": np.where(schools["leading"].astype(bool).to_numpy(), "t", "f"),
+            "academy_view": schools["academy_view"].fillna("").astype(str).to_numpy(),
+            "overrides": json_lists["overrides"].to_numpy(),
+            "indicators": indicators.to_numpy(),
+            "reasons": json_lists["reasons"].to_numpy(),
+            "missing_inputs": json_lists["missing_inputs"].to_numpy(),
+        }
+    )
+
+
+def _json_records(frame: pd.DataFrame) -> pd.Series:
+    """Each row of ``frame`` as a JSON object (pandas' C writer; NaN and None become null)."""
+    text = frame.to_json(orient="records", lines=True, force_ascii=False)
+    return pd.Series(text.rstrip("\n").split("\n"), dtype=object) if len(frame) else pd.Series([], dtype=object)
+
+
+def _json_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each cell of ``frame`` (lists of text) as JSON, column by column."""
+    out = {}
+    for name in frame.columns:
+        records = _json_records(frame[[name]])
+        prefix = len(f'{{"{name}":')
+        out[name] = records.str.slice(prefix, -1)
+    return pd.DataFrame(out)
+
+
+def _join_columns(parts: list[pd.Series]) -> pd.Series:
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "," + part
+    return joined
+
+
+# --------------------------------------------------------------------------------------------- runs: state
+
+
+def risk_run_transition(*, run: RiskRun, state: str, **changes) -> bool:
+    """Move ``run`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved."""
+    allowed_from = [old for old, targets in RiskRun.TRANSITIONS.items() if state in targets]
+    now = timezone.now()
+    if state == RiskRun.State.RUNNING:
+        changes.setdefault("started_at", now)
+        changes.setdefault("message", "Starting")
+    elif state in (RiskRun.State.SUCCEEDED, RiskRun.State.FAILED):
+        changes.setdefault("finished_at", now)
+    moved = RiskRun.objects.filter(pk=run.pk, state__in=allowed_from).update(state=state, **changes)
+    if moved:
+        for name, value in {"state": state, **changes}.items():
+            setattr(run, name, value)
+    return bool(moved)
+
+
+def risk_run_progress(*, run: RiskRun, percent: int, message: str) -> None:
+    """Save a running run's progress (committed at once: callers are outside the write transaction)."""
+    RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.RUNNING).update(progress=percent, message=message[:500])
+    run.progress, run.message = percent, message[:500]
+
+
+def risk_run_fail(*, run: RiskRun, message: str, errors: list[str] | None = None) -> None:
+    """Mark the run failed with a message (and the problems found); earlier runs' categories stand."""
+    risk_run_transition(
+        run=run,
+        state=RiskRun.State.FAILED,
+        message=message[:500],
+        errors=[{"message": e} for e in (errors or [])],
+    )
+
+
+# --------------------------------------------------------------------------------------------- locks
+
+
+@contextmanager
+def risk_run_lock(partnership_id: int) -> Iterator[bool]:
+    """Hold the partnership's run lock for the block; yields False (without waiting) if another holds it.
+
+    Session level, so it spans the run's own transactions and dies with the connection if the worker dies.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RISK_RUN_LOCK_NAMESPACE, partnership_id])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RISK_RUN_LOCK_NAMESPACE, partnership_id])
+            except DatabaseError:
+                pass  # the connection is gone, and the lock with it
+
+
+def _queue_lock(partnership_id: int) -> None:
+    """Serialise requests for one partnership until the current transaction ends (call inside atomic)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RISK_QUEUE_LOCK_NAMESPACE, partnership_id])

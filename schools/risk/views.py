@@ -1,0 +1,193 @@
+"""Pages of the risk app: a school's soft intelligence, risk runs (with progress) and the rule set."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from partnership.access import PartnershipViewMixin
+from partnership.permissions import Permission
+from partnership.views import apply_validation_error
+from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
+from schools.risk.forms import IntelligenceEntryForm, RulesetForm
+from schools.risk.models import RiskRun
+from schools.risk.presenters import RATING_TAGS, category_labels, ruleset_json, run_count_rows
+
+PAGE_SIZE = 50
+
+
+class IntelligenceListView(PartnershipViewMixin, TemplateView):
+    """A school's soft intelligence: officers see every entry, the school's head the non-confidential ones."""
+
+    template_name = "risk/intelligence_list.html"
+
+    def get_context_data(self, **kwargs):
+        school = selectors.access_intelligence_school(membership=self.membership, urn=self.kwargs["urn"])
+        entries = selectors.intelligence_list(membership=self.membership, school=school)
+        page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            school=school,
+            page_obj=page,
+            rating_tags=RATING_TAGS,
+            can_record=self.can(Permission.RECORD_INTELLIGENCE),
+            **kwargs,
+        )
+
+
+class IntelligenceCreateView(PartnershipViewMixin, FormView):
+    """Record a new entry for a school; categories are recomputed."""
+
+    permission = Permission.RECORD_INTELLIGENCE
+    template_name = "risk/intelligence_form.html"
+    form_class = IntelligenceEntryForm
+
+    def get_school(self):
+        return selectors.access_intelligence_school(membership=self.membership, urn=self.kwargs["urn"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(school=self.get_school(), **kwargs)
+
+    def form_valid(self, form):
+        school = self.get_school()
+        try:
+            services.intelligence_entry_create(
+                partnership=self.partnership, school=school, user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Entry recorded: categories will be recomputed")
+        return redirect("risk:intelligence_list", urn=school.urn)
+
+
+class IntelligenceArchiveView(PartnershipViewMixin, View):
+    """Archive an entry (POST only): it is kept but no longer counts; categories are recomputed."""
+
+    permission = Permission.RECORD_INTELLIGENCE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        entry = selectors.access_intelligence_entry(membership=self.membership, pk=pk)
+        services.intelligence_entry_archive(entry=entry, user=request.user)
+        messages.success(request, "Entry archived: categories will be recomputed")
+        return redirect("risk:intelligence_list", urn=entry.school.urn)
+
+
+class RiskRunListView(PartnershipViewMixin, TemplateView):
+    """Risk runs, newest first, with the button that recomputes every school's category."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/run_list.html"
+
+    def get_context_data(self, **kwargs):
+        runs = selectors.risk_run_list(membership=self.membership)
+        page = Paginator(runs, 25).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            ruleset=selectors.ruleset_version_current(membership=self.membership),
+            can_run=self.can(Permission.RUN_RISK),
+            **kwargs,
+        )
+
+
+class RiskRunCreateView(PartnershipViewMixin, View):
+    """Recompute categories (POST only): queue a run, or show the one already waiting or running."""
+
+    permission = Permission.RUN_RISK
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        run = services.risk_run_create(
+            partnership=self.partnership, trigger=RiskRun.Trigger.BUTTON, requested_by=request.user
+        )
+        if not run.is_new:
+            messages.info(request, "A recomputation was already under way: this is its progress")
+        return redirect("risk:run_detail", pk=run.pk)
+
+
+class RiskRunDetailView(PartnershipViewMixin, TemplateView):
+    """One run: its progress while it runs, then its counts by category and the schools it placed."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/run_detail.html"
+
+    def get_context_data(self, **kwargs):
+        run = selectors.access_risk_run(membership=self.membership, pk=self.kwargs["pk"])
+        assessments = selectors.risk_assessment_list(membership=self.membership, run=run)
+        page = Paginator(assessments, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            run=run,
+            job=run,
+            count_rows=run_count_rows(run),
+            categories=category_labels(run.ruleset_version),
+            page_obj=page,
+            errors=run.errors[:50],
+            **kwargs,
+        )
+
+
+class RiskRunStatusView(PartnershipViewMixin, View):
+    """The run's state as JSON, polled by the progress bar."""
+
+    permission = Permission.VIEW_RISK
+
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        run = selectors.access_risk_run(membership=self.membership, pk=pk)
+        return JsonResponse(
+            {
+                "state": run.state,
+                "state_label": run.get_state_display(),
+                "progress": run.progress,
+                "message": run.message,
+                "finished": run.is_finished,
+            }
+        )
+
+
+class RulesetView(PartnershipViewMixin, TemplateView):
+    """The rule set in use (or the default, before the first run) and its earlier versions."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/ruleset.html"
+
+    def get_context_data(self, **kwargs):
+        versions = list(selectors.ruleset_version_list(membership=self.membership)[:50])
+        current = next((v for v in versions if v.is_active), None)
+        return super().get_context_data(
+            current=current,
+            versions=versions,
+            config_json=ruleset_json(current, ruleset_to_dict(DEFAULT_RULESET)),
+            can_edit=self.can(Permission.MANAGE_RULESET),
+            **kwargs,
+        )
+
+
+class RulesetEditView(PartnershipViewMixin, FormView):
+    """Save a new version of the rule set (admins); the next run uses it."""
+
+    permission = Permission.MANAGE_RULESET
+    template_name = "risk/ruleset_form.html"
+    form_class = RulesetForm
+
+    def get_initial(self):
+        current = selectors.ruleset_version_current(membership=self.membership)
+        return {"config": ruleset_json(current, ruleset_to_dict(DEFAULT_RULESET))}
+
+    def form_valid(self, form):
+        try:
+            version = services.ruleset_version_create(
+                partnership=self.partnership,
+                config=form.cleaned_data["config"],
+                note=form.cleaned_data["note"],
+                created_by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Rule set version {version.version} saved: the next run uses it")
+        return redirect("risk:ruleset")

@@ -1,0 +1,101 @@
+"""Builders for the risk app's rows in the ``world`` fixture (used by the URL matrix and the query-count tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from partnership.models import Partnership
+from schools.models import School
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
+from schools.risk.services import ruleset_version_active
+from tests.factories import UserFactory
+
+
+def entry(school: School, **fields) -> IntelligenceEntry:
+    """An intelligence entry about ``school`` (defaults: amber governance, not confidential)."""
+    values = {
+        "partnership": school.partnership,
+        "school": school,
+        "kind": IntelligenceEntry.Kind.GOVERNANCE,
+        "rating": IntelligenceEntry.Rating.AMBER,
+        "recorded_on": dt.date(2025, 3, 1),
+        "summary": "Governors have not met since the autumn",
+        "evidence": "Clerk's minutes",
+        "confidential": False,
+    }
+    values.update(fields)
+    return IntelligenceEntry.objects.create(**values)
+
+
+def succeeded_run(partnership: Partnership, *, assess: bool = True) -> RiskRun:
+    """A finished run of ``partnership``, with an assessment for every school of it when ``assess``."""
+    run = RiskRun.objects.create(
+        partnership=partnership,
+        ruleset_version=ruleset_version_active(partnership=partnership),
+        trigger=RiskRun.Trigger.BUTTON,
+        state=RiskRun.State.SUCCEEDED,
+        progress=100,
+        counts={"schools": 0},
+    )
+    if assess:
+        schools = list(School.objects.filter(partnership=partnership))
+        RiskAssessment.objects.bulk_create(
+            RiskAssessment(
+                run=run,
+                school=school,
+                proposed_category=1 + school.pk % 4,
+                standards_band="ABCD"[school.pk % 4],
+                capacity_band="A",
+                score=school.pk % 9,
+                leading=school.pk % 4 == 0,
+                academy_view="",
+                indicators={"S1": {"rating": "G", "value": None, "sentence": "fine"}},
+                reasons=["a reason"],
+            )
+            for school in schools
+        )
+        run.counts = {"schools": len(schools), "category_1": len(schools)}
+        run.save(update_fields=["counts"])
+    return run
+
+
+def risk_world(w: SimpleNamespace) -> SimpleNamespace:
+    """Risk rows in both partnerships of ``world``, made once: an entry each, and a finished run each."""
+    if not hasattr(w, "risk"):
+        w.risk = SimpleNamespace(
+            entry=entry(w.own_school),
+            other_entry=entry(w.other_school),
+            run=succeeded_run(w.home, assess=False),
+            other_run=succeeded_run(w.other, assess=False),
+        )
+    return w.risk
+
+
+def grown_entries(w: SimpleNamespace) -> School:
+    """Add one entry about ``w.own_school`` per school in the partnership (up to 60), by several officers."""
+    count = min(School.objects.filter(partnership=w.home).count(), 60)
+    users = [UserFactory(email=f"recorder{i}@example.test") for i in range(5)]
+    IntelligenceEntry.objects.bulk_create(
+        IntelligenceEntry(
+            partnership=w.home,
+            school=w.own_school,
+            kind=IntelligenceEntry.Kind.STAFFING,
+            rating=IntelligenceEntry.Rating.GREEN,
+            recorded_on=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+            summary=f"Staffing note {i}",
+            evidence="Visit",
+            recorded_by=users[i % len(users)],
+        )
+        for i in range(count)
+    )
+    return w.own_school
+
+
+def grown_runs(w: SimpleNamespace) -> list:
+    """Add finished runs requested by different people (the run list has no URL arguments: returns [])."""
+    for i in range(3):
+        run = succeeded_run(w.home, assess=False)
+        run.created_by = UserFactory(email=f"requester{run.pk}-{i}@example.test")
+        run.save(update_fields=["created_by"])
+    return []
