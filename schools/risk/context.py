@@ -99,13 +99,10 @@ class RiskContext:
     def _stage_years(self) -> dict[str, pd.Series]:
         lo = self.as_at - self.rules.data.max_age_years
         rows = self.measures[(self.measures["year"] <= self.as_at) & (self.measures["year"] >= lo)]
-        latest = rows.groupby(["stage", "school_id"])["year"].max()
         out = {}
         for stage in STAGES:
-            found = (
-                latest.xs(stage, level="stage") if stage in latest.index.get_level_values("stage") else latest.iloc[:0]
-            )
-            out[stage] = found.reindex(self.index).astype("float64")
+            latest = rows.loc[rows["stage"] == stage].groupby("school_id")["year"].max()
+            out[stage] = pd.Series(latest.reindex(self.index).to_numpy(dtype="float64"), index=self.index)
         return out
 
     # ------------------------------------------------------------------------------------------ averages

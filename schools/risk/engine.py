@@ -103,6 +103,9 @@ def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
     values = {"G": p.green, "A": p.amber, "R": p.red}
     points = pd.DataFrame({code: ratings[code].map(values) for code in ratings.columns}, index=ratings.index)
     points = points.astype("float64").fillna(0).astype(int)
+    for ind in INDICATORS:
+        if not ind.scored:
+            points[ind.code] = 0  # context only (C5); S9 counts through the trend modifier's points below
     points["S9"] = np.where(ratings["S9"] == "A", ruleset.trend.points, 0)
     return points
 
@@ -208,6 +211,8 @@ def _lists(rows: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
 
     One stable sort by the school's position, then a split at the group boundaries (no per-school loop).
     """
+    if len(idx) == 0:
+        return pd.Series([], index=idx, dtype=object)
     position = pd.Series(np.arange(len(idx)), index=idx)
     order = rows["school_id"].map(position).to_numpy(dtype="int64")
     sort = np.argsort(order, kind="stable")

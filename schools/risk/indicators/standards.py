@@ -15,6 +15,8 @@ import pandas as pd
 from ..context import RiskContext
 from .common import (
     academic_year,
+    as_mask,
+    as_objects,
     choose,
     declining,
     history,
@@ -445,15 +447,17 @@ def _disadvantaged_part(ctx: RiskContext, stage: str) -> pd.DataFrame:
             _national_missing(f"{label} disadvantaged and non-disadvantaged figures", "S5", gate.label),
         ],
     )
+    idx = ctx.index
     return pd.DataFrame(
         {
-            "rating": rate(ctx.index, known=known, amber=excess > amber_at, red=red),
-            "value": excess.where(known),
-            "sentence": sentence.where(known, ""),
-            "missing": missing.where(app, ""),
-            "applicable": app,
-            "declining": widening.where(known),
-        }
+            "rating": rate(idx, known=known, amber=excess > amber_at, red=red),
+            "value": excess.where(known).to_numpy(),
+            "sentence": np.where(as_mask(known, idx), as_objects(sentence, idx), ""),
+            "missing": np.where(as_mask(app, idx), as_objects(missing, idx), ""),
+            "applicable": as_mask(app, idx),
+            "declining": widening.where(known).to_numpy(),
+        },
+        index=idx,
     )
 
 
