@@ -331,9 +331,7 @@ def assessment_rows(*, run_id: int, schools: pd.DataFrame) -> pd.DataFrame:
     from schools.risk.indicators import CODES
 
     index = schools.index
-    lists = pd.DataFrame(
-        {name: schools[name] for name in ("overrides", "reasons", "missing_inputs")}, index=pd.RangeIndex(len(index))
-    )
+    lists = schools[["overrides", "reasons", "missing_inputs"]].reset_index(drop=True)
     json_lists = _json_lines(lists)
     indicator_parts = []
     for code in CODES:
