@@ -194,19 +194,25 @@ class RiskContext:
 
     # ------------------------------------------------------------------------------------------ intelligence
 
+    @cached_property
+    def _intelligence_sorted(self) -> pd.DataFrame:
+        """Entries up to today, newest first per school; on the same day the worse rating first."""
+        intel = self.intelligence
+        rows = intel.loc[intel["recorded_on"] <= self.today]
+        rows = rows.assign(severity=rows["rating"].map({"green": 0, "amber": 1, "red": 2}).fillna(-1))
+        return rows.sort_values(
+            ["school_id", "recorded_on", "severity", "summary", "kind"], ascending=[True, False, False, True, True]
+        )
+
     def intelligence_latest(self, kinds: tuple[str, ...], *, window_days: int | None) -> pd.DataFrame:
         """Each school's latest entry of ``kinds`` (within ``window_days`` of today when given).
 
         Columns ``rating`` (green/amber/red), ``recorded_on``, ``summary``, ``kind``; NaN rows when none. Entries
         on the same day: the worse rating wins, so the answer never depends on row order.
         """
-        intel = self.intelligence
-        mask = intel["kind"].isin(kinds) & (intel["recorded_on"] <= self.today)
+        intel = self._intelligence_sorted
+        mask = intel["kind"].isin(kinds)
         if window_days is not None:
             mask &= intel["recorded_on"] > self.today - pd.Timedelta(days=window_days)
-        rows = intel.loc[mask].assign(severity=intel["rating"].map({"green": 0, "amber": 1, "red": 2}).fillna(-1))
-        rows = rows.sort_values(
-            ["school_id", "recorded_on", "severity", "summary", "kind"], ascending=[True, False, False, True, True]
-        )
-        rows = rows.drop_duplicates("school_id", keep="first").set_index("school_id")
+        rows = intel.loc[mask].drop_duplicates("school_id", keep="first").set_index("school_id")
         return rows[["kind", "rating", "recorded_on", "summary"]].reindex(self.index)

@@ -68,6 +68,11 @@ def num(series: pd.Series, decimals: int = 1) -> pd.Series:
     return via_uniques(rounded, lambda u: u.astype(str).str.replace(r"\.0+$", "", regex=True))
 
 
+def year_text(year: int) -> str:
+    """2025 -> "2024/25"."""
+    return f"{year - 1}/{year % 100:02d}"
+
+
 def academic_year(year: pd.Series) -> pd.Series:
     """2025 -> "2024/25"; NaN -> ""."""
 

@@ -29,6 +29,7 @@ from .common import (
     text,
     when,
     worst,
+    year_text,
 )
 
 AREA_LABELS = {
@@ -164,8 +165,7 @@ def stage_gate(
     no_year = applicable & year.isna()
     small = applicable & year.notna() & (cohort < minimum)
     label_year = academic_year(year)
-    first = academic_year(pd.Series([float(ctx.as_at - ctx.rules.data.max_age_years)]))[0]
-    window = first + " to " + academic_year(pd.Series([float(ctx.as_at)]))[0]
+    window = f"{year_text(ctx.as_at - ctx.rules.data.max_age_years)} to {year_text(ctx.as_at)}"
     missing = choose(
         [no_year, small],
         [

@@ -401,7 +401,7 @@ def test_missing_inputs_are_listed_with_their_codes() -> None:
 def test_csv_frame_has_gar_columns_blank_when_missing() -> None:
     result = run(measures_frame=measures(ks2(1, {2023: 40, 2024: 40, 2025: 40})))
     csv = risk_csv_frame(result)
-    assert list(csv.columns[-20:-3]) == list(CODES[1:])
+    assert list(csv.columns[-21:-3]) == list(CODES)
     row = csv.loc[1]
     assert row["S2"] == "R"
     assert row["S4"] == ""
