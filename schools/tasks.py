@@ -1,4 +1,5 @@
-"""Celery tasks of the register: thin, take ids, call the services in ``schools.importers``."""
+"""Celery tasks of the register: thin, take ids, call the services in ``schools.importers`` (which runs GIAS and
+performance imports alike: ``schools.performance``)."""
 
 from __future__ import annotations
 
@@ -28,22 +29,40 @@ TRANSIENT_MAX_RETRIES = 3
     max_retries=LOCK_MAX_RETRIES,
 )
 def gias_import_task(self, job_id: int) -> str:
-    """Run ImportJob ``job_id``: a finished or missing job is skipped, a busy partnership retried later."""
+    """Run GIAS ImportJob ``job_id``: a finished or missing job is skipped, a busy partnership retried later."""
+    return _import_job_task_run(self, job_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+    max_retries=LOCK_MAX_RETRIES,
+)
+def performance_import_task(self, job_id: int) -> str:
+    """Run a performance ImportJob (KS2, KS4, absence, census, Ofsted) ``job_id``, exactly as GIAS jobs run."""
+    return _import_job_task_run(self, job_id)
+
+
+def _import_job_task_run(task, job_id: int) -> str:
+    """The body of the import tasks: skip finished jobs, retry behind the lock or on transient errors."""
     job = ImportJob.objects.select_related("partnership").filter(pk=job_id).first()
     if job is None or job.is_finished:
         return "skipped"
     try:
         import_job_run(job=job)
     except ImportLocked as locked:
-        if self.request.retries >= LOCK_MAX_RETRIES:
+        if task.request.retries >= LOCK_MAX_RETRIES:
             _fail(job, "Another import for this partnership kept running: upload the file again later")
             return "failed"
-        raise self.retry(exc=locked, countdown=LOCK_RETRY_SECONDS) from locked
+        raise task.retry(exc=locked, countdown=LOCK_RETRY_SECONDS) from locked
     except OperationalError as error:  # transient: the database restarted or the connection dropped
-        if self.request.retries >= TRANSIENT_MAX_RETRIES:
+        if task.request.retries >= TRANSIENT_MAX_RETRIES:
             _fail(job, "The database was unavailable, so nothing was imported: upload the file again")
             raise
-        raise self.retry(exc=error, countdown=10 * 2**self.request.retries, max_retries=None) from error
+        raise task.retry(exc=error, countdown=10 * 2**task.request.retries, max_retries=None) from error
     except SoftTimeLimitExceeded:
         _fail(job, "The import took too long and was stopped, so nothing was imported")
         return "failed"

@@ -105,7 +105,7 @@ def school_rows_check(*, table: Table, headings: dict[str, str], la_codes: list[
     source = table.frame
     positions = np.arange(len(source))
     problems = Problems(table)
-    urns = _check_urns(source[headings[URN]], positions, problems, heading=headings[URN])
+    urns = check_urns(source[headings[URN]], positions, problems, heading=headings[URN])
     keep = _in_partnership(source[headings[LA_CODE]], la_codes)
     kept, kept_positions = source[keep], positions[keep]
     out = {"urn": urns[keep], "_pos": kept_positions}
@@ -123,7 +123,8 @@ def school_rows_check(*, table: Table, headings: dict[str, str], la_codes: list[
     return SchoolRows(frame, [c.field for c in present], len(source), int((~keep).sum()))
 
 
-def _check_urns(values: pd.Series, positions: np.ndarray, problems: Problems, *, heading: str) -> np.ndarray:
+def check_urns(values: pd.Series, positions: np.ndarray, problems: Problems, *, heading: str) -> np.ndarray:
+    """URNs of ``values`` as int64 (0 where bad); bad and repeated URNs are recorded in ``problems``."""
     checked = v.check_urn(values, heading=heading)
     problems.add_checked(checked, positions, heading)
     urns = checked.values

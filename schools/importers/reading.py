@@ -77,8 +77,12 @@ class Table:
         return [int(lines[p]) if p < len(lines) else int(p) + 2 for p in positions]
 
 
-def csv_open(path: Path, *, max_bytes: int) -> CsvSource:
-    """Read ``path`` and check it is a CSV text file of an acceptable size; raise ImportRejected if not."""
+def csv_open(path: Path, *, max_bytes: int, ragged_rows: bool = False) -> CsvSource:
+    """Read ``path`` and check it is a CSV text file of an acceptable size; raise ImportRejected if not.
+
+    ``ragged_rows``: rows shorter than the headings are normal in this kind of file (DfE performance tables), so a
+    last row without a line end is only taken as cut short when no other row near it has as many fields.
+    """
     if not path.is_file():
         raise file_error("The uploaded file is no longer available: upload it again")
     size = path.stat().st_size
@@ -91,7 +95,7 @@ def csv_open(path: Path, *, max_bytes: int) -> CsvSource:
     _check_text_bytes(raw)
     raw, encoding = _encoding(raw)
     header = parse_header(raw, encoding)
-    _check_not_truncated(raw, encoding, header)
+    _check_not_truncated(raw, encoding, header, ragged_rows=ragged_rows)
     return CsvSource(raw=raw, encoding=encoding, header=header)
 
 
@@ -134,19 +138,29 @@ def parse_header(raw: bytes, encoding: str) -> list[str]:
     return [h or f"(unnamed column {i + 1})" for i, h in enumerate(header)]
 
 
-def _check_not_truncated(raw: bytes, encoding: str, header: list[str]) -> None:
+def _check_not_truncated(raw: bytes, encoding: str, header: list[str], *, ragged_rows: bool = False) -> None:
     if raw.endswith((b"\n", b"\r")):
         return
     start = max(raw.rfind(b"\n"), raw.rfind(b"\r")) + 1
     if start == 0:
         return  # only a heading row
     fields = next(csv.reader([raw[start:].decode(encoding, errors="replace")]), [])
-    if len(fields) < len(header):
+    if len(fields) < len(header) and not (ragged_rows and len(fields) in _recent_widths(raw[:start], encoding)):
         raise file_error(
             "The file ends part-way through this row: it may have been cut short. Download it again",
             column=header[max(len(fields) - 1, 0)],
             row=raw.count(b"\n") + 1,
         )
+
+
+_TAIL_BYTES = 2 * 2**20
+
+
+def _recent_widths(raw: bytes, encoding: str) -> set[int]:
+    """Field counts of the complete rows in the last couple of megabytes before the final row."""
+    tail = raw[-_TAIL_BYTES:]
+    rows = list(csv.reader(io.StringIO(tail.decode(encoding, errors="replace"), newline="")))
+    return {len(row) for row in rows[1 if len(tail) < len(raw) else 0 :] if row}
 
 
 # Spill-over fields a row may carry beyond the last heading (GIAS web exports add a few; more are ignored).

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
 WAITING_MESSAGE = "Waiting for a worker: the job will start when the worker is available"
 NOT_GIAS_MESSAGE = "The selected file is not a GIAS establishments or links file"
+GIAS_KINDS: tuple[str, ...] = (ImportJob.Kind.GIAS, ImportJob.Kind.GIAS_LINKS)
 _HEADER_SNIFF_BYTES = 64 * 1024
 
 
@@ -46,9 +47,10 @@ class ImportResult:
     """What an import did (``counts``) or why it did nothing (``errors``, of which ``error_count`` in all)."""
 
     kind: str
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int | str] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    headline: str = ""  # a sentence for people, used instead of listing every count
 
     @property
     def ok(self) -> bool:
@@ -58,7 +60,12 @@ class ImportResult:
         """One line for people: what changed, or that nothing did."""
         if not self.ok:
             return ImportRejected(self.errors, self.error_count).summary().splitlines()[0]
-        return ", ".join(f"{key.replace('_', ' ')} {value:,}" for key, value in self.counts.items())
+        if self.headline:
+            return self.headline
+        return ", ".join(
+            f"{key.replace('_', ' ')} {value:,}" if isinstance(value, int) else f"{key.replace('_', ' ')} {value}"
+            for key, value in self.counts.items()
+        )
 
 
 class ImportLocked(Exception):  # noqa: N818 - reads as "the import is locked"
@@ -121,12 +128,26 @@ def _links_import(partnership: Partnership, source: CsvSource, report) -> Import
 
 
 @transaction.atomic
-def import_job_create(*, partnership: Partnership, uploaded_file: UploadedFile, created_by: User | None) -> ImportJob:
-    """Store an upload, record a queued ImportJob and queue its task once committed; never fails on the broker."""
+def import_job_create(
+    *,
+    partnership: Partnership,
+    uploaded_file: UploadedFile,
+    created_by: User | None,
+    kind: str = "",
+    year: int | None = None,
+) -> ImportJob:
+    """Store an upload, record a queued ImportJob and queue its task once committed; never fails on the broker.
+
+    ``kind`` "" (or ``gias``) takes a GIAS establishments or links file, recognised from its headings; a performance
+    kind (``ks2``, ``ks4``, ``absence``, ``census``, ``ofsted``) takes that kind of file only, for academic ``year``
+    (its ending year; not needed for Ofsted).
+    """
     _check_upload_size(uploaded_file)
+    if kind and kind not in GIAS_KINDS and kind != ImportJob.Kind.OFSTED and year is None:
+        raise ValidationError("Select the academic year the file is for")
     stored = _store_upload(partnership, uploaded_file)
     try:
-        kind = upload_kind(stored)
+        kind = upload_kind(stored, kind=kind)
     except ValidationError:
         stored.unlink(missing_ok=True)
         raise
@@ -139,6 +160,10 @@ def import_job_create(*, partnership: Partnership, uploaded_file: UploadedFile, 
         task_id=str(uuid.uuid4()),
         state=ImportJob.State.QUEUED,
     )
+    if kind not in GIAS_KINDS:
+        from schools.models import PerformanceUpload
+
+        PerformanceUpload.objects.create(job=job, year=year)
     transaction.on_commit(lambda: import_job_enqueue(job=job))
     return job
 
@@ -177,8 +202,12 @@ def size_text(size: int) -> str:
     return f"{size // 2**20}MB" if size >= 2**20 else f"{max(size // 1024, 1)}KB"
 
 
-def upload_kind(path: Path) -> str:
-    """``gias`` or ``gias_links`` from a stored file's heading row; ValidationError for anything else."""
+def upload_kind(path: Path, *, kind: str = "") -> str:
+    """The ImportJob kind of a stored file from its heading row; ValidationError if it is not that kind of file.
+
+    With no ``kind`` (or ``gias``) the file must be a GIAS establishments or links file; with a performance kind it
+    must be that kind of file.
+    """
     with path.open("rb") as handle:
         head = handle.read(_HEADER_SNIFF_BYTES)
     line = head.split(b"\n", 1)[0].rstrip(b"\r")
@@ -187,6 +216,8 @@ def upload_kind(path: Path) -> str:
     except UnicodeDecodeError:
         text = line.decode("cp1252", errors="replace")
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+    if kind and kind not in GIAS_KINDS:
+        return _performance_upload_kind(header, kind)
     kind = sniff_kind(header)
     if kind is None:
         raise ValidationError(NOT_GIAS_MESSAGE)
@@ -196,12 +227,27 @@ def upload_kind(path: Path) -> str:
     return kind
 
 
+def _performance_upload_kind(header: list[str], kind: str) -> str:
+    from schools.performance.layouts import PERFORMANCE_KINDS
+    from schools.performance.reading import kind_check
+
+    if kind not in PERFORMANCE_KINDS:
+        raise ValidationError("Select the kind of file")
+    try:
+        kind_check(header=header, kind=kind)
+    except ImportRejected as rejected:
+        message = rejected.errors[0].message if rejected.errors else "The file could not be read"
+        raise ValidationError(message.replace("The file ", "The selected file ", 1)) from rejected
+    return kind
+
+
 def import_job_enqueue(*, job: ImportJob) -> bool:
     """Send the job's task to the broker; if the broker is unreachable, say so on the job and return False."""
-    from schools.tasks import gias_import_task
+    from schools.tasks import gias_import_task, performance_import_task
 
+    task = gias_import_task if job.kind in GIAS_KINDS else performance_import_task
     try:
-        gias_import_task.apply_async(args=[job.pk], task_id=job.task_id or None, retry=False)
+        task.apply_async(args=[job.pk], task_id=job.task_id or None, retry=False)
     except Exception:  # the broker (Redis) is down or unreachable: the page must still work
         logger.warning("Could not queue import job %s: broker unreachable", job.pk, exc_info=True)
         ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(message=WAITING_MESSAGE)
@@ -223,14 +269,20 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         job.refresh_from_db()
         if job.is_finished or not import_job_transition(job=job, state=ImportJob.State.RUNNING):
             return job
-        result = gias_import(
-            partnership=job.partnership,
-            path=job.stored_path,
-            job=job,
-            on_progress=lambda percent, message: import_job_progress(job=job, percent=percent, message=message),
+        result = _job_import(
+            job, lambda percent, message: import_job_progress(job=job, percent=percent, message=message)
         )
         import_job_finish(job=job, result=result)
     return job
+
+
+def _job_import(job: ImportJob, report: ProgressCallback) -> ImportResult:
+    """Run the import the job's kind calls for."""
+    if job.kind in GIAS_KINDS:
+        return gias_import(partnership=job.partnership, path=job.stored_path, job=job, on_progress=report)
+    from schools.performance.service import performance_job_import
+
+    return performance_job_import(job=job, on_progress=report)
 
 
 def import_job_transition(*, job: ImportJob, state: str, **changes) -> bool:
