@@ -273,7 +273,7 @@ def risk_run_execute(*, run: RiskRun) -> RiskRun:
 def _execute(run: RiskRun) -> None:
     ruleset = ruleset_version_ruleset(version=run.ruleset_version)
     risk_run_progress(run=run, percent=5, message="Loading performance data, inspections and intelligence")
-    inputs = risk_inputs_load(partnership=run.partnership, as_at=run.as_at)
+    inputs = risk_inputs_load(partnership=run.partnership, as_at=run.as_at, ruleset=ruleset)
     risk_run_progress(run=run, percent=40, message=f"Computing categories for {len(inputs.schools):,} schools")
     result = risk_compute(inputs, ruleset)
     risk_run_progress(run=run, percent=75, message=f"Saving {len(result.schools):,} assessments")
