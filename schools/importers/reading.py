@@ -94,6 +94,8 @@ def csv_open(path: Path, *, max_bytes: int, ragged_rows: bool = False) -> CsvSou
     raw = path.read_bytes()
     _check_text_bytes(raw)
     raw, encoding = _encoding(raw)
+    if encoding == "cp1252":
+        _check_cp1252(raw)
     header = parse_header(raw, encoding)
     _check_not_truncated(raw, encoding, header, ragged_rows=ragged_rows)
     return CsvSource(raw=raw, encoding=encoding, header=header)
@@ -118,6 +120,25 @@ def _encoding(raw: bytes) -> tuple[bytes, str]:
     if _C1_IN_UTF8.search(raw):
         raw = text.translate(_C1_TO_CP1252).encode("utf-8")
     return raw, "utf-8"
+
+
+def _check_cp1252(raw: bytes) -> None:
+    """Refuse bytes that are neither UTF-8 nor Windows-1252, naming the line and column they are in."""
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        row = raw.count(b"\n", 0, error.start) + 1
+        header_end = raw.find(b"\n")
+        header = next(csv.reader([raw[: header_end if header_end >= 0 else len(raw)].decode("cp1252", "replace")]), [])
+        fields = next(csv.reader([raw[line_start : error.start].decode("cp1252", "replace")]), [""])
+        column = header[len(fields) - 1].strip() if 0 < len(fields) <= len(header) else ""
+        byte = raw[error.start]
+        raise file_error(
+            f"{NOT_CSV} in a text encoding we can read (UTF-8 or Windows-1252): byte 0x{byte:02X} is neither",
+            column=column,
+            row=row,
+        ) from error
 
 
 def parse_header(raw: bytes, encoding: str) -> list[str]:

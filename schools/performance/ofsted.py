@@ -121,17 +121,20 @@ def _block_frame(
     """The block's inspections, one per row that has one (columns INSPECTION_FIELDS plus ``_pos``)."""
     out: dict[str, np.ndarray] = {}
 
-    def read(name: str, field: str, parse, **options) -> None:
+    unreadable = np.zeros(len(frame), dtype=bool)
+
+    def read(name: str, field: str, parse, **options) -> np.ndarray:
         heading = headings.get(name) if name else None
         if heading is None:
             out[field] = np.full(len(frame), "", dtype=object)
-            return
+            return unreadable
         cells: Cells = parse(frame[heading], heading=heading, **options)
         problems.add(positions[cells.bad], heading, cells.message)
         out[field] = cells.values
+        return cells.bad
 
     read(block.number, "inspection_number", inspection_number_parse)
-    read(block.start, "start_date", date_parse)
+    bad_start = read(block.start, "start_date", date_parse)
     read(block.publication, "publication_date", date_parse)
     read(block.inspection_type, "inspection_type", plain_text_parse, max_length=_max_length("inspection_type"))
     read(block.relates, "relates_to_current_urn", yes_no_parse)
@@ -147,7 +150,7 @@ def _block_frame(
     for field in INSPECTION_FIELDS:
         out.setdefault(field, np.full(len(frame), "", dtype=object))
     present = out["inspection_number"] != ""
-    undated = present & (out["start_date"] == "")
+    undated = present & (out["start_date"] == "") & ~bad_start
     start_heading = headings[block.start]
     problems.add(positions[undated], start_heading, f"{start_heading} must be given when the {block.name} has a number")
     out["framework"] = np.full(len(frame), block.framework, dtype=object)
