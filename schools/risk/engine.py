@@ -14,7 +14,7 @@ import pandas as pd
 from .context import RiskContext
 from .frames import RiskInputs, RiskResult
 from .indicators import CODES, INDICATORS, indicators_compute
-from .indicators.common import choose, join, long_date, num, when
+from .indicators.common import choose, join, long_date, nones, num, when
 from .overrides import overrides_compute
 from .ruleset import BANDS, DEFAULT_RULESET, REPORT_CARD_AREAS, BandRule, Ruleset, RulesetError, ruleset_validate
 
@@ -112,7 +112,7 @@ def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
 
 def _academy_view(out: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
     concern = np.where(out["proposed_category"] >= ruleset.academy_concern_min_category, "concern", "no concern")
-    return pd.Series(np.where(out["is_academy"], concern, None), index=out.index, dtype=object)
+    return pd.Series(np.where(out["is_academy"], concern, nones(len(out))), index=out.index, dtype=object)
 
 
 def _leading(ctx: RiskContext, out: pd.DataFrame, ratings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

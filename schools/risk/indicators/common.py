@@ -33,11 +33,16 @@ def as_objects(series: pd.Series, index: pd.Index) -> np.ndarray:
     return series.to_numpy(dtype=object)
 
 
+def nones(n: int) -> np.ndarray:
+    """An object array of ``n`` Nones (numpy's ``where``/``select`` want arrays, not a bare None)."""
+    return np.full(n, None, dtype=object)
+
+
 def rate(index: pd.Index, *, known: pd.Series, amber: pd.Series, red: pd.Series) -> pd.Series:
     """G/A/R where ``known`` (red beats amber), None elsewhere."""
     known_a, red_a, amber_a = as_mask(known, index), as_mask(red, index), as_mask(amber, index)
-    out = np.select([~known_a, red_a, amber_a], [None, "R", "A"], "G").astype(object)
-    return pd.Series(out, index=index, dtype=object)
+    ratings = np.select([red_a, amber_a], ["R", "A"], "G").astype(object)
+    return pd.Series(np.where(known_a, ratings, nones(len(index))), index=index, dtype=object)
 
 
 def severity(rating: pd.Series) -> pd.Series:
@@ -47,8 +52,9 @@ def severity(rating: pd.Series) -> pd.Series:
 
 def from_severity(sev: pd.Series) -> pd.Series:
     """Numbers back to ratings (-1 gives None)."""
-    out = np.select([sev == 2, sev == 1, sev == 0], ["R", "A", "G"], None).astype(object)
-    return pd.Series(out, index=sev.index, dtype=object)
+    value = sev.to_numpy()
+    out = np.select([value == 2, value == 1], ["R", "A"], "G").astype(object)
+    return pd.Series(np.where(value >= 0, out, nones(len(value))), index=sev.index, dtype=object)
 
 
 def worst(*ratings: pd.Series) -> pd.Series:
@@ -150,7 +156,9 @@ def indicator_frame(
     )
     frame = pd.DataFrame(
         {
-            "rating": pd.Series(np.where(app & pd.notna(rating_a), rating_a, None), index=index, dtype=object),
+            "rating": pd.Series(
+                np.where(app & pd.notna(rating_a), rating_a, nones(len(index))), index=index, dtype=object
+            ),
             "value": np.where(app, value_a, np.nan),
             "sentence": pd.Series(as_objects(sentence, index), index=index, dtype=object),
             "missing": pd.Series(np.where(app & pd.notna(missing_a), missing_a, ""), index=index, dtype=object),
