@@ -6,7 +6,27 @@ from django import forms
 from django.utils import timezone
 
 from partnership.forms import DateInput, GovForm
-from schools.models import Network
+from schools.models import ImportJob, Network
+from schools.performance.years import academic_year_label, academic_year_parse
+
+FIRST_UPLOAD_YEAR = 2016  # the first year of the KS2 and KS4 measures we import
+UPLOAD_KINDS = [
+    ("gias", "GIAS establishments or links file (Get Information About Schools)"),
+    (ImportJob.Kind.KS2.value, "KS2 results (Compare school performance: ks2final)"),
+    (ImportJob.Kind.KS4.value, "KS4 results (Compare school performance: ks4final)"),
+    (ImportJob.Kind.ABSENCE.value, "Pupil absence (Compare school performance)"),
+    (ImportJob.Kind.CENSUS.value, "School census (Compare school performance)"),
+    (ImportJob.Kind.OFSTED.value, "Ofsted management information (state-funded schools, latest inspections)"),
+]
+NO_YEAR_KINDS = ("gias", ImportJob.Kind.OFSTED.value)
+
+
+def upload_year_choices() -> list[tuple[str, str]]:
+    """Academic years an upload can be for, newest first, up to the one in progress."""
+    today = timezone.localdate()
+    current = today.year + 1 if today.month >= 9 else today.year
+    years = [academic_year_label(y) for y in range(current, FIRST_UPLOAD_YEAR - 1, -1)]
+    return [("", "Select a year"), *((label, label) for label in years)]
 
 
 class NetworkForm(GovForm):
@@ -43,13 +63,28 @@ class AddSchoolForm(GovForm):
 
 
 class ImportUploadForm(GovForm):
-    """Upload a GIAS CSV file."""
+    """Upload a GIAS file, or a performance file (KS2, KS4, absence, census, Ofsted) for an academic year."""
 
+    kind = forms.ChoiceField(
+        label="What does the file hold?",
+        choices=UPLOAD_KINDS,
+        initial="gias",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select what the file holds"},
+    )
+    year = forms.ChoiceField(
+        label="Academic year the file is for",
+        help_text="For results, absence and census files. Not needed for GIAS and Ofsted files.",
+        choices=upload_year_choices,
+        required=False,
+        error_messages={"invalid_choice": "Select an academic year from the list"},
+    )
     file = forms.FileField(
-        label="GIAS CSV file",
+        label="CSV file",
         help_text=(
-            "An establishment file downloaded from Get Information About Schools (all establishment data, or a "
-            "search results download), or the GIAS links file. CSV only."
+            "The file as downloaded: from Get Information About Schools (all establishment data, a search results "
+            "download or the links file), Compare school performance, or Ofsted's management information. CSV only."
         ),
         error_messages={"required": "Select a CSV file to upload", "empty": "The selected file is empty"},
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
@@ -60,3 +95,16 @@ class ImportUploadForm(GovForm):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV")
         return upload
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or "gias"
+
+    def clean_year(self) -> int | None:
+        label = self.cleaned_data.get("year")
+        return academic_year_parse(label) if label else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") not in NO_YEAR_KINDS and data.get("year") is None and "year" not in self.errors:
+            self.add_error("year", "Select the academic year the file is for")
+        return data

@@ -250,7 +250,12 @@ class PerformanceUpload(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Ending year: 2019 means 2018/19.")
 
     def __str__(self) -> str:
-        return f"Import {self.job_id} for {self.year}"
+        return f"Import {self.job_id} for {self.year_label or 'no year'}"
+
+    @property
+    def year_label(self) -> str:
+        """The year as people write it ("2018-2019"), or "" for a file whose rows carry their own dates."""
+        return f"{self.year - 1}-{self.year}" if self.year else ""
 
 
 class PerformanceValue(models.Model):

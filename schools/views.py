@@ -193,7 +193,7 @@ class NetworkEndMembershipView(DatedMembershipEndView):
 
 
 class ImportListView(PartnershipViewMixin, TemplateView):
-    """Recent GIAS imports and their outcomes."""
+    """Recent imports (GIAS and performance files) and their outcomes."""
 
     permission = Permission.IMPORT_DATA
     template_name = "schools/import_list.html"
@@ -205,7 +205,7 @@ class ImportListView(PartnershipViewMixin, TemplateView):
 
 
 class ImportUploadView(PartnershipViewMixin, FormView):
-    """Upload a GIAS file; a worker imports it and the job page shows progress."""
+    """Upload a GIAS or performance file; a worker imports it and the job page shows progress."""
 
     permission = Permission.IMPORT_DATA
     template_name = "schools/import_upload.html"
@@ -231,9 +231,14 @@ class ImportUploadView(PartnershipViewMixin, FormView):
     def form_valid(self, form):
         from schools.importers import import_job_create
 
+        kind = form.cleaned_data["kind"]
         try:
             job = import_job_create(
-                partnership=self.partnership, uploaded_file=form.cleaned_data["file"], created_by=self.request.user
+                partnership=self.partnership,
+                uploaded_file=form.cleaned_data["file"],
+                created_by=self.request.user,
+                kind="" if kind == "gias" else kind,
+                year=form.cleaned_data["year"],
             )
         except ValidationError as error:
             form.add_error("file", error.messages[0] if error.messages else "The selected file could not be read")
