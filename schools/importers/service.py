@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,7 +48,7 @@ class ImportResult:
     """What an import did (``counts``) or why it did nothing (``errors``, of which ``error_count`` in all)."""
 
     kind: str
-    counts: dict[str, int | str] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)  # numbers, and a few words ("year": "2018-2019")
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     headline: str = ""  # a sentence for people, used instead of listing every count
@@ -218,13 +219,13 @@ def upload_kind(path: Path, *, kind: str = "") -> str:
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
     if kind and kind not in GIAS_KINDS:
         return _performance_upload_kind(header, kind)
-    kind = sniff_kind(header)
-    if kind is None:
+    found = sniff_kind(header)
+    if found is None:
         raise ValidationError(NOT_GIAS_MESSAGE)
-    missing = missing_headings(kind, header)
+    missing = missing_headings(found, header)
     if missing:
         raise ValidationError(f"The selected file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}")
-    return kind
+    return found
 
 
 def _performance_upload_kind(header: list[str], kind: str) -> str:

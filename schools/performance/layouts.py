@@ -210,8 +210,8 @@ class InspectionBlock:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every heading the block reads (blank ones left out)."""
-        named = (self.number, self.start, self.publication, self.inspection_type, self.relates, self.urn_at)
-        named += (self.category, self.outcome, self.safeguarding_met, self.safeguarding_effective)
+        named = [self.number, self.start, self.publication, self.inspection_type, self.relates, self.urn_at]
+        named += [self.category, self.outcome, self.safeguarding_met, self.safeguarding_effective]
         return tuple(h for h in (*named, *self.report_card.values(), *self.legacy.values()) if h)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from schools.importers.checking import Problems, check_urns
+from schools.importers.columns import text_max_length
 from schools.importers.errors import file_error
 from schools.models import Inspection
 from schools.performance.layouts import OFSTED_BLOCKS, OFSTED_LAESTAB, OFSTED_URN, InspectionBlock
@@ -70,7 +71,7 @@ class InspectionRows:
 
 
 def _max_length(name: str) -> int:
-    return int(Inspection._meta.get_field(name).max_length or 0)
+    return text_max_length(Inspection, name)
 
 
 def inspection_rows_check(*, source: PerformanceSource, la_codes: list[str], known_urns: np.ndarray) -> InspectionRows:

@@ -21,7 +21,7 @@ from schools.importers.service import ImportResult
 from schools.models import ImportJob, PerformanceUpload
 from schools.performance import signals
 from schools.performance.layouts import LABELS, OFSTED, PERFORMANCE_KINDS, TABULAR_LAYOUTS, YEARLESS_KINDS
-from schools.performance.matching import Register, register_load, urns_match
+from schools.performance.matching import Match, Register, register_load, urns_match
 from schools.performance.measures import MeasureRows, measure_rows_check
 from schools.performance.ofsted import InspectionRows, inspection_rows_check
 from schools.performance.reading import PerformanceSource, performance_source_open
@@ -113,7 +113,9 @@ def _measures_import(
     return ImportResult(kind=source.kind, counts=counts, headline=_measure_headline(source.kind, year, counts))
 
 
-def _measure_counts(rows: MeasureRows, match, values: Written, averages: Written, year: int) -> dict[str, int | str]:
+def _measure_counts(
+    rows: MeasureRows, match: Match, values: Written, averages: Written, year: int
+) -> dict[str, int | str]:
     urns = rows.values["urn"].to_numpy(dtype=np.int64)
     matched = ~np.isnan(match.school_ids)
     stored = len(rows.values)
@@ -185,7 +187,7 @@ def _inspections_import(
     return ImportResult(kind=OFSTED, counts=counts, headline=_inspection_headline(counts))
 
 
-def _inspection_counts(rows: InspectionRows, match, written: Written) -> dict[str, int | str]:
+def _inspection_counts(rows: InspectionRows, match: Match, written: Written) -> dict[str, int | str]:
     frame = rows.frame
     urns = frame["urn"].to_numpy(dtype=np.int64)
     matched = ~np.isnan(match.school_ids)
