@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from typing import TypeVar
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.utils import timezone
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, TrackedModel, User
 from schools.models import School
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=TrackedModel)
 
 
@@ -56,14 +59,23 @@ def _send_invitation(invitation: Invitation, token: str, *, base_url: str, invit
         "inviter": inviter or "The service administrator",
         "partnership": invitation.partnership,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You have been invited to {invitation.partnership.name}",
-            message=render_to_string("partnership/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    )
+    invitation.delivery_error = None
+
+    def deliver() -> None:
+        # After commit, so a rolled-back invitation never emails. A mail server that is down must not turn a
+        # saved invitation into an error page: the failure is logged and left on the object for the caller.
+        try:
+            send_mail(
+                subject=f"You have been invited to {invitation.partnership.name}",
+                message=render_to_string("partnership/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+        except (OSError, smtplib.SMTPException) as error:
+            logger.exception("Invitation %s: the email could not be sent", invitation.pk)
+            invitation.delivery_error = str(error) or error.__class__.__name__
+
+    transaction.on_commit(deliver)
     return link
 
 

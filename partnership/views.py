@@ -136,7 +136,14 @@ class InviteView(PartnershipViewMixin, FormView):
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Invitation sent to {invitation.email}")
+        if getattr(invitation, "delivery_error", None):
+            messages.error(
+                self.request,
+                f"The invitation to {invitation.email} is saved, but the email could not be sent. "
+                "Invite them again once email is working: a new invitation replaces this one.",
+            )
+        else:
+            messages.success(self.request, f"Invitation sent to {invitation.email}")
         return redirect("partnership:people")
 
 

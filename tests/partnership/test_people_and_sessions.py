@@ -203,3 +203,23 @@ def test_login_lockout_after_repeated_failures(world):
     locked = client.post(reverse("account_login"), {"login": membership.user.email, "password": TEST_PASSWORD})
     assert locked.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the block ends: connections are refused
+
+
+def test_mail_server_down_keeps_the_invitation_and_says_so(transactional_db, world, officer, settings):
+    """Real commits (transactional_db), so the email is attempted when the invitation commits, as in production."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    response = officer.post(
+        reverse("partnership:invite"), {"email": "unlucky@example.test", "roles": ["board_member"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "the email could not be sent" in response.content.decode()
+    assert Invitation.objects.get(email="unlucky@example.test").state == Invitation.State.PENDING

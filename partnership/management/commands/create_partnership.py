@@ -43,4 +43,7 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"{partnership.name} ({partnership.slug}) ready."))
-        self.stdout.write(f"Invitation emailed to {options['admin_email']}. One-time link: {link}")
+        self.stdout.write(
+            f"Invitation emailed to {options['admin_email']}. One-time link (give it to them yourself if the email "
+            f"does not arrive; a failed send is logged above): {link}"
+        )
