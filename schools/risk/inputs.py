@@ -8,7 +8,7 @@ Every step after the queries is vectorised.
 * ``head_changes_3y`` / ``head_since``: from the GIAS change history (``SchoolChange`` rows of the head's first
   or last name; one change of head usually writes both, so changes are counted as distinct dates).
 * ``measures``: a predecessor's rows (GIAS links "Predecessor…" / "Successor…") are moved onto its successor in
-  the register, following chains, so a converted school keeps its trend; the successor's own rows win.
+  the register, following chains, so a converted school keeps its trend; the better source (``source_rank``) wins, then the successor's own rows.
 * ``inspections``: by ``Inspection.urn``, the school the Ofsted MI row is for (Ofsted itself files a converted
   school's predecessor inspection under the current URN, with ``urn_at_inspection``); nothing else is moved.
 * ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, with the kind as
@@ -264,10 +264,13 @@ def _first_year(as_at: int, ruleset: Ruleset) -> int:
 def _measures(
     partnership: Partnership, years: tuple[int, int], ids_by_urn: pd.Series, successors: pd.DataFrame
 ) -> pd.DataFrame:
-    """Measure rows of schools in scope in ``years`` (first, last), a predecessor's rows moved onto its successor
-    (the school's own rows win)."""
+    """Measure rows of schools in scope in ``years`` (first, last), a predecessor's rows moved onto its successor.
+
+    When both give a value for the same school, year and code, the one from the better source wins (a year's own
+    file beats a later file's previous-year column: ``source_rank``), and at equal rank the school's own row.
+    """
     columns = ["school_id", "year", "code", "value", "missing"]
-    kinds = {"urn": "int", "year": "int", "code": "text", "value": "float", "missing": "text"}
+    kinds = {"urn": "int", "year": "int", "code": "text", "value": "float", "missing": "text", "source_rank": "int"}
     rows = _read(
         PerformanceValue.objects.filter(partnership=partnership, year__gte=years[0], year__lte=years[1]).values_list(
             *kinds
@@ -275,12 +278,12 @@ def _measures(
         kinds,
     )
     rows["urn"] = rows["urn"].astype("int64")
-    own = rows.assign(school_id=ids_by_urn.reindex(rows["urn"]).to_numpy())
+    own = rows.assign(school_id=ids_by_urn.reindex(rows["urn"]).to_numpy(), own=1)
     own = own[own["school_id"].notna()]
-    moved = rows.merge(successors, on="urn", how="inner")
-    key = ["school_id", "year", "code"]
-    moved = moved[~pd.MultiIndex.from_frame(moved[key]).isin(pd.MultiIndex.from_frame(own[key]))]
-    frame = pd.concat([own[columns], moved[columns]], ignore_index=True)
+    moved = rows.merge(successors, on="urn", how="inner").assign(own=0)
+    frame = pd.concat([own, moved], ignore_index=True)
+    frame = frame.sort_values(["source_rank", "own"], ascending=False, kind="stable")
+    frame = frame.drop_duplicates(["school_id", "year", "code"], keep="first")[columns].reset_index(drop=True)
     frame["school_id"] = frame["school_id"].astype("int64")
     frame["year"] = frame["year"].astype("int64")
     return frame

@@ -28,8 +28,9 @@ def _link(partnership, urn, linked_urn, link_type="Predecessor"):
     return SchoolLink.objects.create(partnership=partnership, urn=urn, linked_urn=linked_urn, link_type=link_type)
 
 
-def _value(partnership, urn, year, code, value=None, missing=""):
+def _value(partnership, urn, year, code, value=None, missing="", rank=3):
     return PerformanceValue.objects.create(
+        source_rank=rank,
         partnership=partnership,
         urn=urn,
         year=year,
@@ -165,6 +166,22 @@ def test_measures_follow_gias_links_from_predecessors_and_the_schools_own_rows_w
         (world.cluster_school.pk, 2023, "ks2_rwm_exp"): (75.0, ""),
     }
     assert measures["year"].dtype == "int64" and measures["value"].dtype == "float64"
+
+
+def test_a_predecessors_own_year_file_beats_the_successors_previous_year_column(world):
+    """A converted school: its 2018 figure published under the old URN in the 2018 file (rank 3) and again under
+    the new URN in the 2019 file's previous-year column (rank 2). The year's own file wins."""
+    successor, predecessor_urn = world.own_school, 100001
+    SchoolLink.objects.create(
+        partnership=world.home, urn=successor.urn, linked_urn=predecessor_urn, link_type="Predecessor"
+    )
+    _value(world.home, predecessor_urn, 2023, "ks2_rwm_exp", 61.0, rank=3)
+    _value(world.home, successor.urn, 2023, "ks2_rwm_exp", 59.0, rank=2)
+    _value(world.home, successor.urn, 2024, "ks2_rwm_exp", 70.0, rank=3)
+    _value(world.home, predecessor_urn, 2024, "ks2_rwm_exp", 10.0, rank=2)  # a worse source loses to the own row
+    measures = risk_inputs_load(partnership=world.home, today=TODAY).measures
+    mine = measures[measures["school_id"] == successor.pk].set_index("year")["value"].to_dict()
+    assert mine == {2023: 61.0, 2024: 70.0}
 
 
 def test_averages_and_inspections_land_in_their_frames(world):

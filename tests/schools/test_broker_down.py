@@ -12,6 +12,7 @@ import threading
 import time
 from types import SimpleNamespace
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,10 +30,12 @@ WATCHDOG_SECONDS = 30  # a hung request is cut off here, so the test fails inste
 
 
 def _reset_broker_connections() -> None:
-    """Drop pooled broker connections, so the next publish connects to ``broker_url`` afresh."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Drop pooled broker connections, so the next publish connects to ``broker_url`` afresh.
+
+    kombu's global pools are reset too: force-closing only the app's pool left a closed pool behind that later
+    publishes in the same process acquired from ("Acquire on closed pool")."""
+    kombu.pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
