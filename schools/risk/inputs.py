@@ -8,7 +8,8 @@ Every step after the queries is vectorised.
 * ``head_changes_3y`` / ``head_since``: from the GIAS change history (``SchoolChange`` rows of the head's first
   or last name; one change of head usually writes both, so changes are counted as distinct dates).
 * ``measures``: a predecessor's rows (GIAS links "Predecessor…" / "Successor…") are moved onto its successor in
-  the register, following chains, so a converted school keeps its trend; the better source (``source_rank``) wins, then the successor's own rows.
+  the register, following chains, so a converted school keeps its trend;
+  the better source (``source_rank``) wins, then the successor's own rows.
 * ``inspections``: by ``Inspection.urn``, the school the Ofsted MI row is for (Ofsted itself files a converted
   school's predecessor inspection under the current URN, with ``urn_at_inspection``); nothing else is moved.
 * ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, with the kind as
