@@ -161,3 +161,12 @@ def test_network_create(world, officer):
     assert response.status_code == 302 and network.partnership == world.home and network.source == "manual"
     empty = officer.post(reverse("schools:network_create"), {"kind": "hub", "name": ""})
     assert "Enter the network&#x27;s name" in empty.content.decode()
+
+
+def test_school_page_links_to_soft_intelligence_only_with_full_access(world, officer):
+    link = reverse("risk:intelligence_list", args=[world.own_school.urn])
+    assert link in officer.get(reverse("schools:detail", args=[world.own_school.urn])).content.decode()
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    assert link in head.get(reverse("schools:detail", args=[world.own_school.urn])).content.decode()
+    other = reverse("risk:intelligence_list", args=[world.cluster_school.urn])
+    assert other not in head.get(reverse("schools:detail", args=[world.cluster_school.urn])).content.decode()
