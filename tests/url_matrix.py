@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from partnership.models import Role
-from tests.risk.helpers import risk_world
+from tests.risk.helpers import risk_world, succeeded_run
 
 OK, DENY, HIDDEN = "ok", 403, 404
 A, O, H, CL, AL, B, S = (  # noqa: E741 - role initials
@@ -50,6 +50,13 @@ class Case:
     data: Callable = lambda w: {}  # noqa: E731
     roles: dict[str, object] = field(default_factory=lambda: dict(EVERYONE))
     public: bool = False
+
+
+def register_world(w) -> bool:
+    """Finished, assessed runs (two of home, one of other), made once: the register shows categories and movement."""
+    if not hasattr(w, "register_runs"):
+        w.register_runs = [succeeded_run(p) for p in (w.home, w.home, w.other)]
+    return True
 
 
 MATRIX: dict[str, Case] = {
@@ -124,6 +131,14 @@ MATRIX: dict[str, Case] = {
         args=lambda w: [risk_world(w).run.pk], other_args=lambda w: [risk_world(w).other_run.pk], roles=STAFF
     ),
     "risk:ruleset": Case(roles=STAFF),
+    # risk: the officers' register, its CSV and a school's risk page (headteachers: not yet)
+    "risk:register": Case(args=lambda w: register_world(w) and [], roles=STAFF),
+    "risk:register_export": Case(args=lambda w: register_world(w) and [], roles=STAFF),
+    "risk:school": Case(
+        args=lambda w: register_world(w) and [w.own_school.urn],
+        other_args=lambda w: register_world(w) and [w.other_school.urn],
+        roles=STAFF,
+    ),
     "risk:ruleset_edit": Case(roles=expect(DENY, admin=OK)),
     # clusters and alliances
     "clusters:list": Case(roles=REGISTER),

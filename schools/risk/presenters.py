@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pandas as pd
+
+from schools.presenters import csv_safe
+from schools.risk.indicators import INDICATORS
 from schools.risk.models import RiskRun, RuleSetVersion
 
 RATING_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}
@@ -61,3 +65,99 @@ def run_count_rows(run: RiskRun) -> list[tuple[str, int, str]]:
 def ruleset_json(version: RuleSetVersion | None, default: dict) -> str:
     """A version's configuration (or the default) as indented JSON for reading and editing."""
     return json.dumps(version.config if version else default, indent=2, ensure_ascii=False)
+
+
+RATING_LETTER_TAGS = {
+    "G": ("Green", "govuk-tag--green"),
+    "A": ("Amber", "govuk-tag--orange"),
+    "R": ("Red", "govuk-tag--red"),
+}
+
+
+def risk_register_csv(frame: pd.DataFrame) -> str:
+    """The register frame as CSV text (byte-order mark, CRLF), every cell formula-safe as in the schools export."""
+    return "\ufeff" + frame.map(csv_safe).to_csv(index=False, lineterminator="\r\n")
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """Counts of schools by category (columns) and one school field (rows), with totals."""
+
+    caption: str
+    row_label: str
+    categories: list[CategoryLabel]
+    rows: list[tuple[str, list[int], int]]
+    totals: list[int]
+    total: int
+
+
+def count_table(
+    counts: dict[tuple[str, int], int], *, caption: str, row_label: str, labels: dict[int, CategoryLabel]
+) -> CountTable:
+    """A category × field table from ``risk_register_counts`` output: every category with a name or a count."""
+    numbers = sorted({*labels, *(category for _, category in counts)})
+    categories = [labels.get(n, CategoryLabel(n, "", "")) for n in numbers]
+    values = sorted({value for value, _ in counts}, key=lambda v: (v == "", v))
+    rows = []
+    for value in values:
+        cells = [counts.get((value, n), 0) for n in numbers]
+        rows.append((value or "Not recorded", cells, sum(cells)))
+    totals = [sum(counts.get((value, n), 0) for value in values) for n in numbers]
+    return CountTable(caption, row_label, categories, rows, totals, sum(totals))
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator on a school's risk page."""
+
+    code: str
+    label: str
+    rating: str
+    tag: str
+    value: str
+    sentence: str
+
+
+def indicator_rows(indicators: dict) -> list[IndicatorRow]:
+    """Every indicator S1…S9, C1…C9 in order, whether or not the assessment holds it (blank when missing)."""
+    rows = []
+    for indicator in INDICATORS:
+        found = indicators.get(indicator.code) or {}
+        rating, tag = RATING_LETTER_TAGS.get(found.get("rating") or "", ("Not rated", ""))
+        value = found.get("value")
+        shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+        rows.append(IndicatorRow(indicator.code, indicator.label, rating, tag, shown, found.get("sentence") or ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One finished run's category for a school, named by that run's own rule set."""
+
+    run: RiskRun
+    category: int
+    label: CategoryLabel
+    standards_band: str
+    capacity_band: str
+    score: int
+    leading: bool
+
+
+def history_rows(assessments: list) -> list[HistoryRow]:
+    """A school's assessments (newest first, runs and rule sets selected) as history rows."""
+    rows = []
+    for assessment in assessments:
+        number = assessment.proposed_category
+        label = category_labels(assessment.run.ruleset_version).get(number, CategoryLabel(number, "", ""))
+        rows.append(
+            HistoryRow(
+                assessment.run,
+                number,
+                label,
+                assessment.standards_band,
+                assessment.capacity_band,
+                assessment.score,
+                assessment.leading,
+            )
+        )
+    return rows

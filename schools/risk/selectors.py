@@ -8,12 +8,17 @@ rule sets need ``VIEW_RISK``. Anything outside the scope answers 404, like somet
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import models
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
+from schools.risk.indicators import CODES
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
 from schools.selectors import access_school, school_has_full_access
 
@@ -109,3 +114,146 @@ def ruleset_version_list(*, membership: Membership) -> QuerySet[RuleSetVersion]:
 def ruleset_version_current(*, membership: Membership) -> RuleSetVersion | None:
     """The active rule-set version, or None before the first run (the engine's default will be seeded)."""
     return ruleset_version_list(membership=membership).filter(is_active=True).first()
+
+
+# The officers' risk register: the latest finished run's assessments, movement against the run before it.
+
+REGISTER_CSV_COLUMNS: tuple[str, ...] = (
+    "urn",
+    "school_name",
+    "proposed_category",
+    "agreed_category",
+    "standards_band",
+    "capacity_band",
+    "leading",
+    "score",
+    *CODES,
+    "missing_inputs",
+    "reasons",
+)
+REGISTER_ORDER = ("-proposed_category", "-score", "school__name", "pk")
+
+
+class Movement(models.TextChoices):
+    """How a school's proposed category moved since the previous finished run (higher = more concern)."""
+
+    UP = "up", "Up (more concern)"
+    DOWN = "down", "Down (less concern)"
+    SAME = "same", "No change"
+    NEW = "new", "New (not in the previous run)"
+
+
+def risk_runs_latest(*, partnership_id: int) -> tuple[RiskRun | None, RiskRun | None]:
+    """The partnership's latest finished (succeeded) run and the one before it, in one query."""
+    runs = list(
+        RiskRun.objects.filter(partnership_id=partnership_id, state=RiskRun.State.SUCCEEDED)
+        .select_related("ruleset_version")
+        .order_by("-created_at", "-pk")[:2]
+    )
+    return (runs[0] if runs else None, runs[1] if len(runs) > 1 else None)
+
+
+def risk_register_runs(*, membership: Membership) -> tuple[RiskRun | None, RiskRun | None]:
+    """The latest finished run of the membership's partnership and the one before it (VIEW_RISK only)."""
+    if not membership_can(membership, Permission.VIEW_RISK):
+        return None, None
+    return risk_runs_latest(partnership_id=membership.partnership_id)
+
+
+def risk_register_list(
+    *, membership: Membership, run: RiskRun | None, previous: RiskRun | None
+) -> QuerySet[RiskAssessment]:
+    """The run's assessments with their schools, each annotated with ``previous_category`` and ``movement``."""
+    if run is None or not membership_can(membership, Permission.VIEW_RISK):
+        return RiskAssessment.objects.none()
+    if run.partnership_id != membership.partnership_id:
+        return RiskAssessment.objects.none()
+    before = RiskAssessment.objects.filter(run=previous, school_id=OuterRef("school_id")).values("proposed_category")
+    assessments = RiskAssessment.objects.filter(run=run).annotate(
+        previous_category=Subquery(before[:1]) if previous is not None else Value(None, output_field=IntegerField())
+    )
+    return (
+        assessments.annotate(
+            movement=Case(
+                When(previous_category__isnull=True, then=Value(Movement.NEW)),
+                When(proposed_category__gt=F("previous_category"), then=Value(Movement.UP)),
+                When(proposed_category__lt=F("previous_category"), then=Value(Movement.DOWN)),
+                default=Value(Movement.SAME),
+                output_field=CharField(),
+            )
+        )
+        .select_related("school")
+        .defer("indicators", "reasons", "missing_inputs", "overrides")
+        .order_by(*REGISTER_ORDER)
+    )
+
+
+def risk_register_counts(*, assessments: QuerySet[RiskAssessment], by: str) -> dict[tuple[str, int], int]:
+    """Number of assessments per (school ``by`` value, proposed category), in one query."""
+    rows = (
+        assessments.order_by()
+        .values_list(f"school__{by}", "proposed_category")
+        .annotate(n=Count("pk"))
+        .values_list(f"school__{by}", "proposed_category", "n")
+    )
+    return {(value, category): n for value, category, n in rows}
+
+
+def risk_register_frame(*, run: RiskRun | None) -> pd.DataFrame:
+    """The register as the export's frame: ``REGISTER_CSV_COLUMNS``, highest category and score first.
+
+    One query whatever the size: each indicator's rating is read out of the JSON in SQL. ``agreed_category``
+    is blank until the agreement workflow exists; lists are joined with " | ".
+    """
+    fields = {
+        "urn": "school__urn",
+        "school_name": "school__name",
+        "proposed_category": "proposed_category",
+        "standards_band": "standards_band",
+        "capacity_band": "capacity_band",
+        "leading": "leading",
+        "score": "score",
+        **{code: f"indicators__{code}__rating" for code in CODES},
+        "missing_inputs": "missing_inputs",
+        "reasons": "reasons",
+    }
+    rows = (
+        list(RiskAssessment.objects.filter(run=run).order_by(*REGISTER_ORDER).values_list(*fields.values()))
+        if run is not None
+        else []
+    )
+    frame = pd.DataFrame(rows, columns=list(fields), dtype=object)
+    frame["agreed_category"] = ""
+    frame["leading"] = frame["leading"].map({True: "yes", False: "no"})
+    for code in CODES:
+        frame[code] = frame[code].where(frame[code].isin(["G", "A", "R"]), "")
+    for column in ("missing_inputs", "reasons"):
+        frame[column] = frame[column].map(lambda items: " | ".join(str(item) for item in items or []))
+    return frame[list(REGISTER_CSV_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class RiskSchoolPage:
+    """A school's risk page: its latest assessment (or None) and every finished run's assessment of it."""
+
+    school: School
+    assessment: RiskAssessment | None
+    history: list[RiskAssessment]
+
+
+def risk_school_page(*, membership: Membership, urn: int) -> RiskSchoolPage:
+    """The school's assessments in finished runs, newest first (VIEW_RISK; another partnership's school: 404)."""
+    if not membership_can(membership, Permission.VIEW_RISK):
+        raise Http404("No such school")
+    school = access_school(membership=membership, urn=urn)
+    history = list(
+        RiskAssessment.objects.filter(
+            school=school, run__partnership_id=membership.partnership_id, run__state=RiskRun.State.SUCCEEDED
+        )
+        .select_related("run", "run__ruleset_version", "run__created_by")
+        .order_by("-run__created_at", "-run__pk")[:HISTORY_LIMIT]
+    )
+    return RiskSchoolPage(school=school, assessment=history[0] if history else None, history=history)
+
+
+HISTORY_LIMIT = 100

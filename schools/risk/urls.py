@@ -12,6 +12,9 @@ urlpatterns = [
     path("runs/start/", views.RiskRunCreateView.as_view(), name="run_create"),
     path("runs/<int:pk>/", views.RiskRunDetailView.as_view(), name="run_detail"),
     path("runs/<int:pk>/status.json", views.RiskRunStatusView.as_view(), name="run_status"),
+    path("register/", views.RiskRegisterView.as_view(), name="register"),
+    path("register/export.csv", views.RiskRegisterExportView.as_view(), name="register_export"),
+    path("schools/<int:urn>/", views.RiskSchoolView.as_view(), name="school"),
     path("rules/", views.RulesetView.as_view(), name="ruleset"),
     path("rules/edit/", views.RulesetEditView.as_view(), name="ruleset_edit"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -17,9 +18,19 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
+from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
 from schools.risk.models import RiskRun
-from schools.risk.presenters import RATING_TAGS, category_labels, ruleset_json, run_count_rows
+from schools.risk.presenters import (
+    RATING_TAGS,
+    category_labels,
+    count_table,
+    history_rows,
+    indicator_rows,
+    risk_register_csv,
+    ruleset_json,
+    run_count_rows,
+)
 
 PAGE_SIZE = 50
 
@@ -194,3 +205,78 @@ class RulesetEditView(PartnershipViewMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Rule set version {version.version} saved: the next run uses it")
         return redirect("risk:ruleset")
+
+
+class RiskRegisterView(PartnershipViewMixin, TemplateView):
+    """The officers' risk register: the latest run's schools by category, filtered, counted and paged."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/register.html"
+
+    def get_context_data(self, **kwargs):
+        run, previous = selectors.risk_register_runs(membership=self.membership)
+        categories = category_labels(run.ruleset_version if run else None)
+        assessments = selectors.risk_register_list(membership=self.membership, run=run, previous=previous)
+        register_filter = RiskRegisterFilter(
+            self.request.GET or None, queryset=assessments, partnership=self.partnership, categories=categories
+        )
+        rows = register_filter.qs if register_filter.is_bound else assessments
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        tables = [
+            count_table(
+                selectors.risk_register_counts(assessments=rows, by=field),
+                caption=caption,
+                row_label=label,
+                labels=categories,
+            )
+            for field, label, caption in (
+                ("district", "District", "Schools by proposed category and district"),
+                ("phase", "Phase", "Schools by proposed category and phase"),
+            )
+        ]
+        return super().get_context_data(
+            run=run,
+            previous=previous,
+            filter=register_filter,
+            page_obj=page,
+            categories=categories,
+            movements=dict(selectors.Movement.choices),
+            tables=tables,
+            **kwargs,
+        )
+
+
+class RiskRegisterExportView(PartnershipViewMixin, View):
+    """The whole register (latest finished run) as a formula-safe CSV: the same file as ``export_risk``."""
+
+    permission = Permission.VIEW_RISK
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        run, _previous = selectors.risk_register_runs(membership=self.membership)
+        response = HttpResponse(
+            risk_register_csv(selectors.risk_register_frame(run=run)), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="risk-register-{self.partnership.slug}-{stamp}.csv"'
+        return response
+
+
+class RiskSchoolView(PartnershipViewMixin, TemplateView):
+    """A school's risk page: category, bands, score, overrides, every indicator, missing inputs and history."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/school.html"
+
+    def get_context_data(self, **kwargs):
+        page = selectors.risk_school_page(membership=self.membership, urn=self.kwargs["urn"])
+        assessment = page.assessment
+        return super().get_context_data(
+            school=page.school,
+            assessment=assessment,
+            label=category_labels(assessment.run.ruleset_version).get(assessment.proposed_category)
+            if assessment
+            else None,
+            indicators=indicator_rows(assessment.indicators) if assessment else [],
+            history=history_rows(page.history),
+            **kwargs,
+        )

@@ -22,7 +22,7 @@ from tests.url_matrix import ALLAUTH_URLS, DENY, HIDDEN, MATRIX, OK, ROLES
 
 SERVICE = "School improvement partnership"
 # Downloads (the browser saves them rather than showing a page). JSON endpoints are recognised by content type.
-NOT_HTML = {"schools:export"}
+NOT_HTML = {"schools:export", "risk:register_export"}
 # Signed-in allauth pages every role reaches from "Your account".
 ACCOUNT_PAGES = ["mfa_index", "account_change_password", "account_email", "mfa_list_webauthn"]
 # Form pages, submitted empty to check the error state (the first submit button on the page).

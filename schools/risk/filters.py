@@ -1,0 +1,56 @@
+"""The risk register's filters (django-filter, GOV.UK styled like the schools list), scoped to one partnership."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from clusters.models import Cluster, ClusterMembership
+from partnership.models import Partnership
+from schools.filters import FilterForm
+from schools.models import School
+from schools.risk.models import RiskAssessment
+from schools.risk.presenters import CategoryLabel
+from schools.risk.selectors import Movement
+
+
+def _distinct(schools: QuerySet[School], field: str) -> list[tuple[str, str]]:
+    values = schools.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
+    return [(v, v) for v in values]
+
+
+class RiskRegisterFilter(django_filters.FilterSet):
+    """Filters on the register's assessments; choice lists come from the partnership's own schools."""
+
+    district = django_filters.ChoiceFilter(field_name="school__district", label="District", empty_label="Any district")
+    phase = django_filters.ChoiceFilter(field_name="school__phase", label="Phase", empty_label="Any phase")
+    cluster = django_filters.ModelChoiceFilter(
+        label="Cluster", empty_label="Any cluster", queryset=Cluster.objects.none(), method="filter_cluster"
+    )
+    trust = django_filters.ChoiceFilter(field_name="school__trust_name", label="Trust", empty_label="Any trust")
+    category = django_filters.ChoiceFilter(
+        field_name="proposed_category", label="Proposed category", empty_label="Any category"
+    )
+    movement = django_filters.ChoiceFilter(
+        label="Movement since the previous run", empty_label="Any movement", choices=Movement.choices
+    )
+
+    class Meta:
+        model = RiskAssessment
+        fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, *args, partnership: Partnership, categories: dict[int, CategoryLabel], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        schools = School.objects.filter(partnership=partnership)
+        for name, field in (("district", "district"), ("phase", "phase"), ("trust", "trust_name")):
+            self.filters[name].extra["choices"] = _distinct(schools, field)
+        numbers = sorted(categories) or [1, 2, 3, 4]
+        self.filters["category"].extra["choices"] = [
+            (str(n), f"{n} {categories[n].name}".strip() if n in categories else str(n)) for n in numbers
+        ]
+        self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+
+    def filter_cluster(self, queryset: QuerySet[RiskAssessment], name: str, value: Cluster) -> QuerySet:
+        current = ClusterMembership.objects.filter(cluster=value, left_on__isnull=True).values("school_id")
+        return queryset.filter(school_id__in=current)
