@@ -63,7 +63,18 @@ PAGES = [
     ("risk:run_list", grown_runs),
     ("risk:run_detail", lambda w: [succeeded_run(w.home).pk]),
     ("risk:ruleset", lambda w: []),
+    ("risk:register", lambda w: _register_runs(w) and []),
+    ("risk:register?movement=same&category=2&district=Elmbridge&phase=Primary", lambda w: _register_runs(w) and []),
+    ("risk:register_export", lambda w: _register_runs(w) and []),
+    ("risk:school", lambda w: _register_runs(w) and [w.own_school.urn]),
 ]
+
+
+def _register_runs(w) -> bool:
+    """Two more finished runs assessing every school of ``home`` now (the register reads the latest two)."""
+    succeeded_run(w.home)
+    succeeded_run(w.home)
+    return True
 
 
 def _count(client, name: str, args) -> int:
@@ -89,6 +100,9 @@ def test_query_count_does_not_grow_with_data(world, name, args, role):
         "risk:run_list",
         "risk:run_detail",
         "risk:ruleset",
+        "risk:register",
+        "risk:register_export",
+        "risk:school",
     }:
         pytest.skip("not a headteacher page")
     client.get(reverse("partnership:home"))  # first request of a session stamps it; measure steady state
