@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from clusters.models import Cluster, ClusterMembership
 from partnership.models import Role
 from schools.risk.indicators import CODES
-from schools.risk.models import RiskAssessment, RiskRun
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory
-from tests.risk.helpers import succeeded_run
+from tests.risk.helpers import entry, succeeded_run
 
 HEADER = (
     "urn,school_name,proposed_category,agreed_category,standards_band,capacity_band,leading,score,"
@@ -146,8 +147,6 @@ def test_export_risk_writes_the_same_csv_as_the_download(world, register, tmp_pa
 
 
 def test_export_risk_needs_a_partnership_when_there_are_several(world):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="--partnership"):
         call_command("export_risk", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no partnership 'nope'"):
@@ -287,3 +286,34 @@ def test_register_links_to_each_school_risk_page(world, register):
     html = officer_client(world).get(reverse("risk:register")).content.decode()
     assert reverse("risk:school", args=[world.own_school.urn]) in html
     assert Cluster.objects.filter(partnership=world.home).exists()
+
+
+# --- with the real engine --------------------------------------------------------------------------------------
+
+
+def test_a_real_run_exports_and_shows_every_indicator(world, tmp_path):
+    entry(
+        world.own_school,
+        kind=IntelligenceEntry.Kind.WARNING_NOTICE,
+        rating=IntelligenceEntry.Rating.RED,
+        recorded_on=dt.date.today(),
+    )
+    call_command("compute_risk", "--partnership", "home", "--wait", stdout=io.StringIO(), stderr=io.StringIO())
+    path = tmp_path / "risk.csv"
+    call_command("export_risk", "--partnership", "home", "--output", str(path), stderr=io.StringIO())
+    rows = parse(path.read_text(encoding="utf-8"))
+    assert len(rows) == 4
+    own = next(r for r in rows if r["urn"] == str(world.own_school.urn))
+    assessment = RiskAssessment.objects.get(school=world.own_school)
+    assert own["proposed_category"] == str(assessment.proposed_category) == "4"
+    assert own["score"] == str(assessment.score)
+    assert own["missing_inputs"] == " | ".join(assessment.missing_inputs) != ""
+    assert own["reasons"] == " | ".join(assessment.reasons)
+    for code in CODES:
+        assert own[code] == (assessment.indicators[code]["rating"] or "")
+
+    response = officer_client(world).get(reverse("risk:school", args=[world.own_school.urn]))
+    assert response.status_code == 200
+    sentences = [row.sentence for row in response.context["indicators"]]
+    assert all(sentences) and len(sentences) == len(CODES)
+    assert assessment.overrides and assessment.overrides[0] in response.content.decode()
