@@ -342,8 +342,8 @@ def assessment_rows(*, run_id: int, schools: pd.DataFrame) -> pd.DataFrame:
                 "sentence": schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(),
             }
         )
-        indicator_parts.append(f'"{code}":' + _json_records(cells))
-    indicators = "{" + _join_columns(indicator_parts) + "}"
+        indicator_parts.append(_json_records(cells))
+    indicators = _join_objects(CODES, indicator_parts)
     return pd.DataFrame(
         {
             "run_id": str(run_id),
@@ -378,11 +378,11 @@ def _json_lines(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _join_columns(parts: list[pd.Series]) -> pd.Series:
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + "," + part
-    return joined
+def _join_objects(keys: Iterable[str], parts: list[pd.Series]) -> pd.Series:
+    """Row by row, ``{"key": part, …}``: one format per row (adding Series pairwise recopies every prefix)."""
+    template = "{{" + ",".join(f'"{key}":{{}}' for key in keys) + "}}"
+    columns = [part.to_numpy(dtype=object) for part in parts]
+    return pd.Series([template.format(*row) for row in zip(*columns, strict=True)], dtype=object)
 
 
 # --------------------------------------------------------------------------------------------- runs: state

@@ -36,6 +36,14 @@ def gias(out_dir: Path) -> list[Timing]:
     return gias_import_benchmark(out_dir=out_dir, rows=ENGLAND_ESTABLISHMENTS, repeats=3)
 
 
+@benchmark("risk_run")
+def risk_run(out_dir: Path) -> list[Timing]:
+    """England-sized risk data set in PostgreSQL: full risk run (load, compute, write) against the load (best of 3)."""
+    from schools.risk.benchmark import ENGLAND_SCHOOLS, risk_run_benchmark
+
+    return risk_run_benchmark(schools=ENGLAND_SCHOOLS, repeats=3)
+
+
 class Command(BaseCommand):
     help = "Run the benchmarks (generated data goes to .data/bench/, which is not committed)."
 
