@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-
 # GIAS "EstablishmentTypeGroup (name)" values that are not state-funded schools.
 NOT_STATE_FUNDED_SCHOOLS = [
     "Independent schools",
