@@ -3,21 +3,28 @@ performance imports alike: ``schools.performance``)."""
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
-from django.db import DatabaseError, OperationalError
 
+from partnership.jobs import JobTaskPolicy, job_task_run, requeue_on_worker_start
 from schools.importers.service import ImportLocked, import_job_fail, import_job_run, import_jobs_requeue_waiting
 from schools.models import ImportJob
 
-logger = logging.getLogger(__name__)
-
 LOCK_RETRY_SECONDS = 30
 LOCK_MAX_RETRIES = 120  # an hour of waiting behind another import of the same partnership
-TRANSIENT_MAX_RETRIES = 3
+
+POLICY = JobTaskPolicy(
+    noun="import job",
+    execute=lambda job: import_job_run(job=job),
+    fail=lambda job, message: import_job_fail(job=job, message=message),
+    locked=ImportLocked,
+    lock_retry_seconds=LOCK_RETRY_SECONDS,
+    lock_max_retries=LOCK_MAX_RETRIES,
+    busy_message="Another import for this partnership kept running: upload the file again later",
+    database_message="The database was unavailable, so nothing was imported: upload the file again",
+    too_long_message="The import took too long and was stopped, so nothing was imported",
+    unexpected_message="The import failed unexpectedly, so nothing was imported",
+)
 
 
 @shared_task(
@@ -47,29 +54,8 @@ def performance_import_task(self, job_id: int) -> str:
 
 
 def _import_job_task_run(task, job_id: int) -> str:
-    """The body of the import tasks: skip finished jobs, retry behind the lock or on transient errors."""
-    job = ImportJob.objects.select_related("partnership").filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return "skipped"
-    try:
-        import_job_run(job=job)
-    except ImportLocked as locked:
-        if task.request.retries >= LOCK_MAX_RETRIES:
-            _fail(job, "Another import for this partnership kept running: upload the file again later")
-            return "failed"
-        raise task.retry(exc=locked, countdown=LOCK_RETRY_SECONDS) from locked
-    except OperationalError as error:  # transient: the database restarted or the connection dropped
-        if task.request.retries >= TRANSIENT_MAX_RETRIES:
-            _fail(job, "The database was unavailable, so nothing was imported: upload the file again")
-            raise
-        raise task.retry(exc=error, countdown=10 * 2**task.request.retries, max_retries=None) from error
-    except SoftTimeLimitExceeded:
-        _fail(job, "The import took too long and was stopped, so nothing was imported")
-        return "failed"
-    except Exception:
-        _fail(job, "The import failed unexpectedly, so nothing was imported")
-        raise
-    return job.state
+    """The body of the import tasks (see ``partnership.jobs``)."""
+    return job_task_run(task, ImportJob.objects.select_related("partnership").filter(pk=job_id).first(), POLICY)
 
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
@@ -78,20 +64,7 @@ def import_jobs_requeue_task() -> int:
     return import_jobs_requeue_waiting()
 
 
-def _fail(job: ImportJob, message: str) -> None:
-    try:
-        import_job_fail(job=job, message=message)
-    except DatabaseError:
-        logger.exception("Could not mark import job %s failed", job.pk)
-
-
 @worker_ready.connect
 def _requeue_waiting_jobs(**kwargs) -> None:
     """A worker that starts picks up jobs queued while no broker or worker was there."""
-    try:
-        count = import_jobs_requeue_waiting()
-    except Exception:  # never stop a worker from starting
-        logger.warning("Could not requeue waiting import jobs", exc_info=True)
-        return
-    if count:
-        logger.info("Requeued %s waiting import jobs", count)
+    requeue_on_worker_start(import_jobs_requeue_waiting, "import job")

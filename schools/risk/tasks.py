@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
-from django.db import DatabaseError, OperationalError
 
+from partnership.jobs import JobTaskPolicy, job_task_run, requeue_on_worker_start
 from schools.risk.models import RiskRun
 from schools.risk.services import (
     RiskRunLocked,
@@ -18,11 +15,20 @@ from schools.risk.services import (
     risk_runs_schedule,
 )
 
-logger = logging.getLogger(__name__)
-
 LOCK_RETRY_SECONDS = 15
 LOCK_MAX_RETRIES = 240  # an hour of waiting behind another run of the same partnership
-TRANSIENT_MAX_RETRIES = 3
+
+POLICY = JobTaskPolicy(
+    noun="risk run",
+    execute=lambda run: risk_run_execute(run=run),
+    fail=lambda run, message: risk_run_fail(run=run, message=message),
+    locked=RiskRunLocked,
+    lock_retry_seconds=LOCK_RETRY_SECONDS,
+    lock_max_retries=LOCK_MAX_RETRIES,
+    busy_message="Another risk run for this partnership kept running: recompute again later",
+    database_message="The database was unavailable, so no categories changed: recompute again",
+    too_long_message="The run took too long and was stopped, so no categories changed",
+)
 
 
 @shared_task(
@@ -36,24 +42,7 @@ TRANSIENT_MAX_RETRIES = 3
 def risk_run_task(self, run_id: int) -> str:
     """Run RiskRun ``run_id``: a finished or missing run is skipped, a busy partnership retried later."""
     run = RiskRun.objects.select_related("partnership", "ruleset_version").filter(pk=run_id).first()
-    if run is None or run.is_finished:
-        return "skipped"
-    try:
-        risk_run_execute(run=run)
-    except RiskRunLocked as locked:
-        if self.request.retries >= LOCK_MAX_RETRIES:
-            _fail(run, "Another risk run for this partnership kept running: recompute again later")
-            return "failed"
-        raise self.retry(exc=locked, countdown=LOCK_RETRY_SECONDS) from locked
-    except OperationalError as error:  # transient: the database restarted or the connection dropped
-        if self.request.retries >= TRANSIENT_MAX_RETRIES:
-            _fail(run, "The database was unavailable, so no categories changed: recompute again")
-            raise
-        raise self.retry(exc=error, countdown=10 * 2**self.request.retries, max_retries=None) from error
-    except SoftTimeLimitExceeded:
-        _fail(run, "The run took too long and was stopped, so no categories changed")
-        return "failed"
-    return run.state
+    return job_task_run(self, run, POLICY)
 
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
@@ -68,20 +57,7 @@ def risk_runs_schedule_task() -> int:
     return len(risk_runs_schedule())
 
 
-def _fail(run: RiskRun, message: str) -> None:
-    try:
-        risk_run_fail(run=run, message=message)
-    except DatabaseError:
-        logger.exception("Could not mark risk run %s failed", run.pk)
-
-
 @worker_ready.connect
 def _requeue_waiting_runs(**kwargs) -> None:
     """A worker that starts picks up runs queued while no broker or worker was there."""
-    try:
-        count = risk_runs_requeue_waiting()
-    except Exception:  # never stop a worker from starting
-        logger.warning("Could not requeue waiting risk runs", exc_info=True)
-        return
-    if count:
-        logger.info("Requeued %s waiting risk runs", count)
+    requeue_on_worker_start(risk_runs_requeue_waiting, "risk run")

@@ -1,0 +1,83 @@
+"""What every long job's Celery task does around its service (imports, risk runs): one place for the policy.
+
+A task takes a job id and calls its service. Around that: a finished or missing job is skipped; a partnership
+busy with another job of the kind is retried later (then the job fails with a message); a dropped database
+connection is retried with back-off; a job that runs too long fails with a message. The job row always says
+what happened, because the pages read it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, OperationalError
+
+from partnership.models import Job
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_MAX_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class JobTaskPolicy:
+    """How one kind of job is run by its task, and what its failures say to the person who started it."""
+
+    noun: str  # "import job", "risk run": for logs
+    execute: Callable[[Job], object]  # the service: runs the job, raises ``locked`` when the partnership is busy
+    fail: Callable[[Job, str], object]  # the service that marks the job failed with a message
+    locked: type[Exception]
+    lock_retry_seconds: int
+    lock_max_retries: int
+    busy_message: str
+    database_message: str
+    too_long_message: str
+    unexpected_message: str | None = None  # None: the service records unexpected failures itself
+
+
+def job_task_run(task, job: Job | None, policy: JobTaskPolicy) -> str:
+    """Run ``job`` inside bound Celery ``task`` under ``policy``; the job's final state, or "skipped"/"failed"."""
+    if job is None or job.is_finished:
+        return "skipped"
+    try:
+        policy.execute(job)
+    except policy.locked as locked:
+        if task.request.retries >= policy.lock_max_retries:
+            job_fail_quietly(job, policy.busy_message, policy)
+            return "failed"
+        raise task.retry(exc=locked, countdown=policy.lock_retry_seconds) from locked
+    except OperationalError as error:  # transient: the database restarted or the connection dropped
+        if task.request.retries >= TRANSIENT_MAX_RETRIES:
+            job_fail_quietly(job, policy.database_message, policy)
+            raise
+        raise task.retry(exc=error, countdown=10 * 2**task.request.retries, max_retries=None) from error
+    except SoftTimeLimitExceeded:
+        job_fail_quietly(job, policy.too_long_message, policy)
+        return "failed"
+    except Exception:
+        if policy.unexpected_message is not None:
+            job_fail_quietly(job, policy.unexpected_message, policy)
+        raise
+    return job.state
+
+
+def job_fail_quietly(job: Job, message: str, policy: JobTaskPolicy) -> None:
+    """Mark ``job`` failed; if even that fails (the database is gone), log it rather than mask the first error."""
+    try:
+        policy.fail(job, message)
+    except DatabaseError:
+        logger.exception("Could not mark %s %s failed", policy.noun, job.pk)
+
+
+def requeue_on_worker_start(requeue: Callable[[], int], noun: str) -> None:
+    """Send again the jobs queued while no broker or worker was there; never stops a worker from starting."""
+    try:
+        count = requeue()
+    except Exception:
+        logger.warning("Could not requeue waiting %ss", noun, exc_info=True)
+        return
+    if count:
+        logger.info("Requeued %s waiting %ss", count, noun)
