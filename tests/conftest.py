@@ -7,10 +7,17 @@ a trust; and a second partnership ``other`` with its own school, cluster and all
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +25,7 @@ from partnership.models import Invitation, Membership, Partnership, Role, User
 from schools.models import ImportJob
 from tests import factories as f
 
+ROOT = Path(__file__).resolve().parent.parent
 MFA_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret (160 bits), tests only
 
 
@@ -116,3 +124,53 @@ def member_client(world):
 @pytest.fixture
 def officer_client(member_client):
     return member_client(Role.OFFICER)[0]
+
+
+def _test_database_url() -> str:
+    """settings.DATABASE_URL pointed at the database pytest created."""
+    parts = urlsplit(settings.DATABASE_URL)
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """``start_worker()`` starts a real ``celery worker`` process on this run's test queue, reading the test
+    database; its log is at ``process.log_path``. Every worker started is stopped afterwards. A factory, so a
+    test can start the worker after queuing work (or start a second one after killing the first)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "PARTNERSHIP_TESTING": "1",
+    }
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start() -> subprocess.Popen:
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        log = log_path.open("w")
+        command = [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "partnership",
+            "worker",
+            "-l",
+            "warning",
+            "-P",
+            "solo",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+        ]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process.log_path = log_path  # type: ignore[attr-defined]
+        started.append((process, log))
+        return process
+
+    yield start
+    for process, log in started:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class Queue:
@@ -59,53 +52,7 @@ def other_session() -> Iterator[psycopg.Connection]:
         yield other
 
 
-def _test_database_url() -> str:
-    """settings.DATABASE_URL pointed at the database pytest created."""
-    parts = urlsplit(settings.DATABASE_URL)
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
 @pytest.fixture
-def start_worker(tmp_path, queue):
-    """``start_worker()`` starts a real ``celery worker`` on the test queue, reading the test database.
-
-    Every worker started is stopped afterwards. (The same shape as the GIAS import's worker test in
-    tests/schools/test_import_worker.py; a factory here, so a test can start the worker after queuing work.)
-    """
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PARTNERSHIP_TESTING": "1",
-    }
-    started: list[tuple[subprocess.Popen, object]] = []
-
-    def start() -> subprocess.Popen:
-        log_path = tmp_path / f"worker-{len(started)}.log"
-        log = log_path.open("w")
-        command = [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "partnership",
-            "worker",
-            "-l",
-            "warning",
-            "-P",
-            "solo",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-        ]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        process.log_path = log_path  # type: ignore[attr-defined]
-        started.append((process, log))
-        return process
-
-    yield start
-    for process, log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+def start_worker(start_worker, queue):
+    """The shared ``start_worker`` factory (tests/conftest.py), with this run's queue emptied first."""
+    return start_worker

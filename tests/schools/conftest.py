@@ -135,3 +135,9 @@ def performance_state(partnership: Partnership) -> dict:
         "averages": list(AreaAverage.objects.filter(partnership=partnership).order_by("pk").values_list()),
         "inspections": list(Inspection.objects.filter(partnership=partnership).order_by("pk").values_list()),
     }
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A real ``celery worker`` on the test queue, reading the test database (``start_worker``: tests/conftest.py)."""
+    return start_worker()
