@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
+from django.utils import timezone
 
 from partnership.models import Job
 
@@ -36,6 +37,32 @@ class JobTaskPolicy:
     database_message: str
     too_long_message: str
     unexpected_message: str | None = None  # None: the service records unexpected failures itself
+
+
+def job_transition(*, job: Job, state: str, **changes) -> bool:
+    """Move ``job`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved.
+
+    Works for any concrete ``Job``; stamps ``started_at`` on running and ``finished_at`` on an end state.
+    """
+    model = type(job)
+    allowed_from = [old for old, targets in model.TRANSITIONS.items() if state in targets]
+    now = timezone.now()
+    if state == Job.State.RUNNING:
+        changes.setdefault("started_at", now)
+        changes.setdefault("message", "Starting")
+    elif state in (Job.State.SUCCEEDED, Job.State.FAILED):
+        changes.setdefault("finished_at", now)
+    moved = model.objects.filter(pk=job.pk, state__in=allowed_from).update(state=state, **changes)
+    if moved:
+        for name, value in {"state": state, **changes}.items():
+            setattr(job, name, value)
+    return bool(moved)
+
+
+def job_progress(*, job: Job, percent: int, message: str) -> None:
+    """Save a running job's progress (committed at once: callers are outside the job's write transaction)."""
+    type(job).objects.filter(pk=job.pk, state=Job.State.RUNNING).update(progress=percent, message=message[:500])
+    job.progress, job.message = percent, message[:500]
 
 
 def job_task_run(task, job: Job | None, policy: JobTaskPolicy) -> str:

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.jobs import job_progress, job_transition
 from partnership.models import Partnership, User
 from schools.importers import checking, links, networks, register
 from schools.importers.columns import KIND_LINKS, missing_headings, sniff_kind
@@ -288,24 +289,12 @@ def _job_import(job: ImportJob, report: ProgressCallback) -> ImportResult:
 
 def import_job_transition(*, job: ImportJob, state: str, **changes) -> bool:
     """Move ``job`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved."""
-    allowed_from = [old for old, targets in ImportJob.TRANSITIONS.items() if state in targets]
-    now = timezone.now()
-    if state == ImportJob.State.RUNNING:
-        changes.setdefault("started_at", now)
-        changes.setdefault("message", "Starting")
-    elif state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED):
-        changes.setdefault("finished_at", now)
-    moved = ImportJob.objects.filter(pk=job.pk, state__in=allowed_from).update(state=state, **changes)
-    if moved:
-        for name, value in {"state": state, **changes}.items():
-            setattr(job, name, value)
-    return bool(moved)
+    return job_transition(job=job, state=state, **changes)
 
 
 def import_job_progress(*, job: ImportJob, percent: int, message: str) -> None:
-    """Save a running job's progress (committed at once: callers are outside the import transaction)."""
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(progress=percent, message=message[:500])
-    job.progress, job.message = percent, message[:500]
+    """Save a running job's progress (committed at once)."""
+    job_progress(job=job, percent=percent, message=message)
 
 
 def import_job_finish(*, job: ImportJob, result: ImportResult) -> None:

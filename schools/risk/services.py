@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from partnership.jobs import job_progress, job_transition
 from partnership.models import Partnership, User
 from partnership.services import tracked_save
 from schools.importers.db import copy_frame
@@ -390,24 +391,12 @@ def _join_objects(keys: Iterable[str], parts: list[pd.Series]) -> pd.Series:
 
 def risk_run_transition(*, run: RiskRun, state: str, **changes) -> bool:
     """Move ``run`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved."""
-    allowed_from = [old for old, targets in RiskRun.TRANSITIONS.items() if state in targets]
-    now = timezone.now()
-    if state == RiskRun.State.RUNNING:
-        changes.setdefault("started_at", now)
-        changes.setdefault("message", "Starting")
-    elif state in (RiskRun.State.SUCCEEDED, RiskRun.State.FAILED):
-        changes.setdefault("finished_at", now)
-    moved = RiskRun.objects.filter(pk=run.pk, state__in=allowed_from).update(state=state, **changes)
-    if moved:
-        for name, value in {"state": state, **changes}.items():
-            setattr(run, name, value)
-    return bool(moved)
+    return job_transition(job=run, state=state, **changes)
 
 
 def risk_run_progress(*, run: RiskRun, percent: int, message: str) -> None:
-    """Save a running run's progress (committed at once: callers are outside the write transaction)."""
-    RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.RUNNING).update(progress=percent, message=message[:500])
-    run.progress, run.message = percent, message[:500]
+    """Save a running run's progress (committed at once)."""
+    job_progress(job=run, percent=percent, message=message)
 
 
 def risk_run_fail(*, run: RiskRun, message: str, errors: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from partnership.celery import app as celery_app
 from schools.risk.models import RiskRun
 from schools.risk.tasks import risk_runs_schedule_task
-from tests.risk.conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_beat_recomputes_nightly_and_resends_waiting_runs():
