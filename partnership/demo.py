@@ -86,6 +86,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         Role.OFFICER, "officer@demo.test", "Demo Officer", "School improvement officer (demo)", OFFICER_TOTP_SEED
     ),
     DemoAccount(Role.HEADTEACHER, "head@demo.test", "Demo Headteacher", "Headteacher (demo)"),
+    DemoAccount(Role.CHAIR_OF_GOVERNORS, "chair@demo.test", "Demo Chair of Governors", "Chair of governors (demo)"),
     DemoAccount(Role.CLUSTER_LEAD, "cluster-lead@demo.test", "Demo Cluster Lead", "Cluster lead (demo)"),
     DemoAccount(Role.ALLIANCE_LEAD, "alliance-lead@demo.test", "Demo Alliance Lead", "Alliance lead (demo)"),
     DemoAccount(Role.BOARD_MEMBER, "board@demo.test", "Demo Board Member", "Board member (demo)"),
@@ -378,7 +379,7 @@ class _Attachments:
 def _demo_attachments(
     plan: pd.DataFrame, clusters: dict[str, Cluster], alliances: dict[str, Alliance]
 ) -> dict[str, _Attachments]:
-    """The headteacher's school (a real clustered primary), the lead's cluster (its cluster) and that alliance."""
+    """The headteacher's and chair's school (a real clustered primary), the lead's cluster (its cluster) and that alliance."""
     members = plan[plan["cluster"] != ""]
     cluster_name = sorted(members["cluster"].unique())[0]
     in_cluster = members[members["cluster"] == cluster_name].sort_values(["name", "urn"])
@@ -392,6 +393,7 @@ def _demo_attachments(
     )
     return {
         Role.HEADTEACHER: _Attachments(school=school),
+        Role.CHAIR_OF_GOVERNORS: _Attachments(school=school),
         Role.CLUSTER_LEAD: _Attachments(clusters=[cluster]),
         Role.ALLIANCE_LEAD: _Attachments(alliances=[alliance]),
     }

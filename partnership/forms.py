@@ -95,7 +95,7 @@ class BoardMemberForm(GovModelForm):
 
 
 class InvitationForm(GovForm):
-    """Invite a person by email with roles; headteachers name their school by URN."""
+    """Invite a person by email with roles; headteachers and chairs of governors name their school by URN."""
 
     email = forms.EmailField(
         label="Email address",
@@ -111,9 +111,9 @@ class InvitationForm(GovForm):
         error_messages={"required": "Select at least one role"},
     )
     urn = forms.IntegerField(
-        label="School URN (headteachers only)",
+        label="School URN (headteachers and chairs of governors)",
         required=False,
-        help_text="The 6-digit URN of the headteacher's school",
+        help_text="The 6-digit URN of their school",
         error_messages={"invalid": "URN must be a number, like 125123"},
     )
 

@@ -39,6 +39,11 @@ class Role(models.TextChoices):
     ALLIANCE_LEAD = "alliance_lead", "Alliance lead"
     BOARD_MEMBER = "board_member", "Board member"
     SYSTEM_LEADER = "system_leader", "System leader"
+    CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors"
+
+
+SCHOOL_ROLES = frozenset({Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS})
+"""Roles tied to one school: the membership names it, and the role sees that school's own pages."""
 
 
 class UserManager(BaseUserManager["User"]):

@@ -65,6 +65,17 @@ class Permission(enum.Enum):
     MANAGE_RULESET = "manage_ruleset"
     """Change the partnership's risk rule set (thresholds, matrix, categories): each change is a new version."""
 
+    CATEGORISE = "categorise"
+    """Open a categorisation round from a risk run, move a school's category one step (reason code and rationale)
+    and refer bigger moves to the moderation panel."""
+
+    MODERATE = "moderate"
+    """Record the moderation panel's decisions and its answers to schools' replies, the board's agreement of a
+    round's list, and publish it to schools."""
+
+    VIEW_OWN_CATEGORY = "view_own_category"
+    """See the own school's published category with its trace and decisions, and reply within the reply window."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
@@ -72,7 +83,8 @@ _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET}),
-    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL}),
+    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
+    Role.CHAIR_OF_GOVERNORS: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
     Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING),
     Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING),
     Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING),

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, TrackedModel, User
+from partnership.models import SCHOOL_ROLES, BoardMember, Invitation, Membership, Partnership, Role, TrackedModel, User
 from schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -127,8 +127,8 @@ def invitation_create(
     forbidden = set(roles) - _invitable_roles(inviter)
     if forbidden:
         raise ValidationError({"roles": "You cannot invite people as partnership admins"})
-    if Role.HEADTEACHER in roles and school is None:
-        raise ValidationError({"urn": "Enter the URN of the headteacher's school"})
+    if SCHOOL_ROLES & set(roles) and school is None:
+        raise ValidationError({"urn": "Enter the URN of the school for a headteacher or chair of governors"})
     if school is not None and school.partnership_id != partnership.pk:
         raise ValidationError({"urn": "Enter the URN of a school in this partnership"})
     if Membership.objects.filter(partnership=partnership, user__email__iexact=email, archived_at__isnull=True).exists():

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from partnership.models import Invitation, Membership, Partnership, Role, User
+from partnership.models import SCHOOL_ROLES, Invitation, Membership, Partnership, Role, User
 from schools.models import ImportJob
 from tests import factories as f
 
@@ -89,7 +89,7 @@ def make_member(world: SimpleNamespace, role: str, *, partnership: Partnership |
         user=user,
         partnership=partnership,
         roles=[role],
-        school=world.own_school if role == Role.HEADTEACHER and partnership == world.home else None,
+        school=world.own_school if role in SCHOOL_ROLES and partnership == world.home else None,
     )
     if role == Role.CLUSTER_LEAD:
         membership.clusters.add(world.cluster)

@@ -14,7 +14,7 @@ from partnership.models import Role
 from tests.risk.helpers import risk_world, succeeded_run
 
 OK, DENY, HIDDEN = "ok", 403, 404
-A, O, H, CL, AL, B, S = (  # noqa: E741 - role initials
+A, O, H, CL, AL, B, S, CG = (  # noqa: E741 - role initials
     Role.ADMIN,
     Role.OFFICER,
     Role.HEADTEACHER,
@@ -22,8 +22,9 @@ A, O, H, CL, AL, B, S = (  # noqa: E741 - role initials
     Role.ALLIANCE_LEAD,
     Role.BOARD_MEMBER,
     Role.SYSTEM_LEADER,
+    Role.CHAIR_OF_GOVERNORS,
 )
-ROLES = [A, O, H, CL, AL, B, S]
+ROLES = [A, O, H, CL, AL, B, S, CG]
 
 
 def expect(default, **overrides) -> dict[str, object]:
@@ -110,7 +111,7 @@ MATRIX: dict[str, Case] = {
     "risk:intelligence_list": Case(
         args=lambda w: [w.own_school.urn],
         other_args=lambda w: [w.other_school.urn],
-        roles=expect(HIDDEN, admin=OK, officer=OK, headteacher=OK),
+        roles=expect(HIDDEN, admin=OK, officer=OK, headteacher=OK, chair_of_governors=OK),
     ),
     "risk:intelligence_add": Case(
         args=lambda w: [w.own_school.urn], other_args=lambda w: [w.other_school.urn], roles=STAFF

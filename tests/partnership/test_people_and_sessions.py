@@ -88,12 +88,13 @@ def test_officer_cannot_invite_admins_but_admin_can(world, officer, email_backen
     assert admin.post(reverse("partnership:invite"), {"email": "x@example.test", "roles": ["admin"]}).status_code == 302
 
 
-def test_headteacher_invitation_needs_a_school_in_this_partnership(world, officer, email_backend):
-    no_school = officer.post(reverse("partnership:invite"), {"email": "h@example.test", "roles": ["headteacher"]})
-    assert "Enter the URN of the headteacher" in no_school.content.decode()
+@pytest.mark.parametrize("role", ["headteacher", "chair_of_governors"])
+def test_school_role_invitation_needs_a_school_in_this_partnership(world, officer, email_backend, role):
+    no_school = officer.post(reverse("partnership:invite"), {"email": "h@example.test", "roles": [role]})
+    assert "Enter the URN of the school for a headteacher or chair of governors" in no_school.content.decode()
     other = officer.post(
         reverse("partnership:invite"),
-        {"email": "h@example.test", "roles": ["headteacher"], "urn": world.other_school.urn},
+        {"email": "h@example.test", "roles": [role], "urn": world.other_school.urn},
     )
     assert "Enter the URN of a school in this partnership" in other.content.decode()
     assert not Invitation.objects.filter(email="h@example.test").exists()
