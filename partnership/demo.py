@@ -379,7 +379,7 @@ class _Attachments:
 def _demo_attachments(
     plan: pd.DataFrame, clusters: dict[str, Cluster], alliances: dict[str, Alliance]
 ) -> dict[str, _Attachments]:
-    """The headteacher's and chair's school (a real clustered primary), the lead's cluster (its cluster) and that alliance."""
+    """The head's and chair's school (a real clustered primary), the lead's cluster (its cluster) and that alliance."""
     members = plan[plan["cluster"] != ""]
     cluster_name = sorted(members["cluster"].unique())[0]
     in_cluster = members[members["cluster"] == cluster_name].sort_values(["name", "urn"])
