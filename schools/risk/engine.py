@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .context import RiskContext
+from .escalation import concerns_compute, concerns_escalate
 from .frames import RiskInputs, RiskResult
 from .indicators import CODES, INDICATORS, indicators_compute
 from .indicators.common import choose, join, long_date, nones, num, when
@@ -47,6 +48,10 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     overrides = overrides_compute(ctx)
     floor = overrides.groupby(level=0)["floor"].max().reindex(idx).fillna(0).astype(int).to_numpy()
     proposed = np.maximum(matrix_cat, floor)
+    concerns = concerns_compute(ctx)
+    proposed, concern_sentence = concerns_escalate(proposed, concerns, ctx)
+    escalation = pd.DataFrame({"rule": "concern_register", "floor": 0, "sentence": concern_sentence})
+    overrides = pd.concat([overrides, escalation[concern_sentence != ""].rename_axis("school_id")])
 
     points = _points(ratings, ruleset)
     score = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
@@ -61,6 +66,8 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     out["rise_tier"] = out["proposed_category"].map({n: c.rise_tier for n, c in categories.items()})
     out["matrix_category"] = matrix_cat
     out["override_floor"] = floor
+    out["concerns"] = concerns["concerns"]
+    out["concern_escalated"] = (concern_sentence != "").to_numpy()
     out["standards_band"] = np.asarray(BANDS)[s_band]
     out["standards_band_before_trend"] = np.asarray(BANDS)[s_before]
     out["capacity_band"] = np.asarray(BANDS)[c_band]
@@ -170,11 +177,13 @@ def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
         + ") give category "
         + num(out["matrix_category"].astype("float64"), 0)
     )
-    floor_text = when(
-        out["override_floor"] > out["matrix_category"],
-        "; overrides raise it to " + num(out["proposed_category"].astype("float64"), 0),
+    floored = np.maximum(out["matrix_category"], out["override_floor"]).astype("float64")
+    floor_text = when(out["override_floor"] > out["matrix_category"], "; overrides raise it to " + num(floored, 0))
+    concern_text = when(
+        out["proposed_category"] > floored,
+        "; the register of concern raises it to " + num(out["proposed_category"].astype("float64"), 0),
     )
-    return join(sentence + floor_text)
+    return join(sentence + floor_text + concern_text)
 
 
 def _long(frames: dict[str, pd.DataFrame], points: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:

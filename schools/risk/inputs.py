@@ -12,8 +12,9 @@ Every step after the queries is vectorised.
   the better source (``source_rank``) wins, then the successor's own rows.
 * ``inspections``: by ``Inspection.urn``, the school the Ofsted MI row is for (Ofsted itself files a converted
   school's predecessor inspection under the current URN, with ``urn_at_inspection``); nothing else is moved.
-* ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, with the kind as
-  the engine reads it (``IntelligenceEntry.engine_kind``).
+* ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, plus the entries
+  the register of concern counts, with the kind as the engine reads it (``IntelligenceEntry.engine_kind``); a
+  confidential entry's summary is replaced by ``CONFIDENTIAL_SUMMARY``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from partnership.models import Partnership
@@ -38,6 +39,7 @@ from schools.risk.ruleset import DEFAULT_RULESET, Ruleset
 HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
+CONFIDENTIAL_SUMMARY = "details are confidential to the local authority"
 MAX_LINK_STEPS = 6  # a URN converted more than six times over is not a real case
 INSPECTION_COLUMNS = (
     "inspection_number",
@@ -99,7 +101,7 @@ def risk_inputs_load(
         ),
         averages=_averages(partnership, as_at),
         inspections=_inspections(partnership, today, ids_by_urn),
-        intelligence=_intelligence(partnership, today, schools.index),
+        intelligence=_intelligence(partnership, today, schools.index, ruleset),
     )
 
 
@@ -309,19 +311,34 @@ def _inspections(partnership: Partnership, today: dt.date, ids_by_urn: pd.Series
     return frame.reset_index(drop=True)
 
 
-def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index) -> pd.DataFrame:
-    """Per school and kind, the latest entry on or before ``today`` that is not archived."""
+def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index, ruleset: Ruleset) -> pd.DataFrame:
+    """Per school and kind, the latest entry on or before ``today`` that is not archived, plus every entry the
+    register of concern counts (rated as ``ruleset.concerns`` says, within its window). A confidential entry's
+    summary never reaches the engine, whose sentences schools may read: it says the details are confidential."""
+    current = IntelligenceEntry.objects.filter(
+        partnership=partnership, archived_at__isnull=True, recorded_on__lte=today
+    ).annotate(
+        shown=Case(When(confidential=True, then=Value(CONFIDENTIAL_SUMMARY)), default=F("summary")),
+    )
+    columns = {
+        "id": "int",
+        "school_id": "int",
+        "kind": "text",
+        "rating": "text",
+        "recorded_on": "date",
+        "shown": "text",
+    }
     latest = (
-        IntelligenceEntry.objects.filter(partnership=partnership, archived_at__isnull=True, recorded_on__lte=today)
-        .order_by("school_id", "kind", "-recorded_on", "-created_at")
+        current.order_by("school_id", "kind", "-recorded_on", "-created_at")
         .distinct("school_id", "kind")
-        .values_list("school_id", "kind", "rating", "recorded_on", "summary")
+        .values_list(*columns)
     )
-    frame = _read(
-        latest,
-        {"school_id": "int", "kind": "text", "rating": "text", "recorded_on": "date", "summary": "text"},
-        keep_order=True,
-    )
+    concerns = current.filter(
+        rating__in=ruleset.concerns.ratings,
+        recorded_on__gt=today - dt.timedelta(days=ruleset.concerns.window_days),
+    ).values_list(*columns)
+    frame = pd.concat([_read(latest, columns, keep_order=True), _read(concerns, columns)], ignore_index=True)
+    frame = frame.drop_duplicates("id").drop(columns="id").rename(columns={"shown": "summary"})
     frame["school_id"] = frame["school_id"].astype("int64")
     frame["kind"] = frame["kind"].replace({str(k): v for k, v in IntelligenceEntry.ENGINE_KINDS.items()})
     return frame[frame["school_id"].isin(school_ids)].reset_index(drop=True)

@@ -212,6 +212,17 @@ class IntelligenceRule:
 
 
 @dataclass(frozen=True)
+class ConcernRule:
+    """The register of concern: a school raised as a concern ``times`` or more within ``window_days`` (soft
+    intelligence rated ``ratings``) is proposed ``steps`` categories up (DOMAIN; 0 steps switches it off)."""
+
+    times: int = 3
+    window_days: int = 365
+    ratings: tuple[str, ...] = ("amber", "red")
+    steps: int = 1
+
+
+@dataclass(frozen=True)
 class OverrideRule:
     """Step 1 hard overrides: the category each sets as a floor (0 switches one off)."""
 
@@ -314,6 +325,7 @@ class Ruleset:
     c2: LeadershipRule = field(default_factory=LeadershipRule)
     intelligence: IntelligenceRule = field(default_factory=IntelligenceRule)
     overrides: OverrideRule = field(default_factory=OverrideRule)
+    concerns: ConcernRule = field(default_factory=ConcernRule)
     bands: BandRule = field(default_factory=BandRule)
     matrix: tuple[tuple[int, ...], ...] = DEFAULT_MATRIX
     categories: tuple[CategoryDef, ...] = DEFAULT_CATEGORIES
@@ -446,6 +458,7 @@ def ruleset_validate(ruleset: Ruleset) -> list[str]:
     errors += _validate_standards(ruleset)
     errors += _validate_capacity(ruleset)
     errors += _validate_overrides(ruleset.overrides)
+    errors += _validate_concerns(ruleset.concerns)
     errors += _validate_bands(ruleset.bands)
     errors += _validate_matrix(ruleset.matrix)
     errors += _validate_categories(ruleset.categories)
@@ -617,6 +630,15 @@ def _validate_overrides(o: OverrideRule) -> list[str]:
             errors.append(f"overrides.{name}: must be a category from 1 to 4, or 0 to switch it off")
     errors += _validate_legacy("overrides.below_good_legacy_grades", o.below_good_legacy_grades)
     errors += _validate_grades("overrides.below_good_report_card_grades", o.below_good_report_card_grades)
+    return errors
+
+
+def _validate_concerns(c: ConcernRule) -> list[str]:
+    errors = _at_least("concerns.times", c.times, 1) + _at_least("concerns.window_days", c.window_days, 1)
+    if c.steps not in (0, 1, 2, 3):
+        errors.append("concerns.steps: must be 0 (switched off) to 3 categories")
+    if not c.ratings or not set(c.ratings) <= {"amber", "red"}:
+        errors.append('concerns.ratings: choose "amber", "red" or both')
     return errors
 
 

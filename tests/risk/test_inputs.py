@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from schools.models import AreaAverage, Inspection, PerformanceValue, SchoolChange, SchoolLink
-from schools.risk.inputs import academic_year_end, risk_inputs_load
+from schools.risk.inputs import CONFIDENTIAL_SUMMARY, academic_year_end, risk_inputs_load
 from schools.risk.models import IntelligenceEntry
 from tests.factories import SchoolFactory
 from tests.risk.helpers import entry
@@ -108,7 +108,7 @@ def test_head_changes_count_distinct_dates_in_three_years_from_gias_history(worl
 
 def test_intelligence_is_the_latest_current_entry_of_each_kind_in_the_engines_kinds(world):
     own = world.own_school
-    entry(own, kind="governance", rating="red", recorded_on=dt.date(2025, 1, 10), summary="older")
+    entry(own, kind="governance", rating="red", recorded_on=dt.date(2024, 1, 10), summary="older")
     entry(own, kind="governance", rating="green", recorded_on=dt.date(2025, 6, 1), summary="latest governance")
     entry(own, kind="head_vacant", rating="red", recorded_on=dt.date(2025, 9, 1), summary="head left")
     awkward = "Deficit, \"£40,000\"\nsecond line, with \\ and 'quotes'"  # CSV's special characters survive
@@ -126,6 +126,24 @@ def test_intelligence_is_the_latest_current_entry_of_each_kind_in_the_engines_ki
         (own.pk, "head", "red", "head left"),
     ]
     assert rows[0]["recorded_on"] == pd.Timestamp("2025-03-01")
+
+
+def test_intelligence_adds_every_concern_in_the_window_and_hides_confidential_summaries(world):
+    own = world.own_school
+    for day, rating in ((dt.date(2025, 1, 10), "red"), (dt.date(2025, 4, 1), "amber"), (dt.date(2025, 6, 1), "green")):
+        entry(own, kind="complaints", rating=rating, recorded_on=day, summary=f"complaint {day}")
+    entry(own, kind="complaints", rating="red", recorded_on=dt.date(2024, 11, 20), summary="a day too old")
+    entry(
+        own, kind="staffing", rating="red", recorded_on=dt.date(2025, 5, 1), summary="Named teacher", confidential=True
+    )
+    intel = risk_inputs_load(partnership=world.home, today=TODAY).intelligence
+    rows = sorted((r["kind"], str(r["recorded_on"].date()), r["summary"]) for r in intel.to_dict("records"))
+    assert rows == [
+        ("complaints", "2025-01-10", "complaint 2025-01-10"),  # concerns in the 365 days to today ...
+        ("complaints", "2025-04-01", "complaint 2025-04-01"),
+        ("complaints", "2025-06-01", "complaint 2025-06-01"),  # ... and the latest of the kind (green)
+        ("staffing", "2025-05-01", CONFIDENTIAL_SUMMARY),  # never "Named teacher"
+    ]
 
 
 def test_measures_follow_gias_links_from_predecessors_and_the_schools_own_rows_win(world):

@@ -1,0 +1,53 @@
+"""The register of concern: a school raised as a concern often enough in a window is proposed a category up.
+
+DOMAIN: "A school that surfaces on the concern register three or more times in 12 months is proposed for the
+next category up." A concern is a soft-intelligence entry (not archived) rated amber or red (``ConcernRule``):
+the event triggers officers record: a complaint, a safeguarding incident, a budget alert, a head leaving.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .context import RiskContext
+from .indicators.common import long_date
+
+
+def concerns_compute(ctx: RiskContext) -> pd.DataFrame:
+    """Per school (``ctx.index``): ``concerns`` (entries in the window) and ``sentence`` ("" when none)."""
+    rule = ctx.rules.concerns
+    intel = ctx.intelligence
+    start = ctx.today - pd.Timedelta(days=rule.window_days)
+    rows = intel.loc[
+        intel["rating"].isin(rule.ratings) & (intel["recorded_on"] > start) & (intel["recorded_on"] <= ctx.today)
+    ].sort_values(["school_id", "recorded_on", "kind"], kind="stable")
+    counts = rows.groupby("school_id").size().reindex(ctx.index, fill_value=0).astype(int)
+    listed = (rows["kind"].str.replace("_", " ") + " " + long_date(rows["recorded_on"])).groupby(rows["school_id"])
+    when = listed.agg(", ".join).reindex(ctx.index).fillna("")
+    window = _window_words(rule.window_days)
+    end = long_date(pd.Series([pd.Timestamp(ctx.today)])).iloc[0]
+    sentence = "Raised as a concern " + counts.astype(str) + f" times in the {window} to {end} (" + when + ")"
+    hit = (counts >= rule.times) & (rule.steps > 0)
+    return pd.DataFrame({"concerns": counts, "sentence": sentence.where(hit, "")}, index=ctx.index)
+
+
+def concerns_escalate(proposed: np.ndarray, concerns: pd.DataFrame, ctx: RiskContext) -> tuple[np.ndarray, pd.Series]:
+    """``proposed`` raised ``steps`` categories (at most the highest) where the concern rule fired, and the full
+    sentence per school ("" where it did not fire), ending with the move it made."""
+    top = max(c.number for c in ctx.rules.categories)
+    hit = (concerns["sentence"] != "").to_numpy()
+    raised = np.where(hit, np.minimum(proposed + ctx.rules.concerns.steps, top), proposed)
+    move = pd.Series(
+        np.where(
+            raised > proposed,
+            ": proposed category " + raised.astype(str) + " instead of " + proposed.astype(str),
+            ": already at the highest category",
+        ),
+        index=concerns.index,
+    )
+    return raised, (concerns["sentence"] + move).where(hit, "")
+
+
+def _window_words(days: int) -> str:
+    return "12 months" if days == 365 else f"{days} days"
