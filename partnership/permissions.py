@@ -81,8 +81,8 @@ P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET}),
+    Role.ADMIN: frozenset(set(Permission) - {P.VIEW_OWN_CATEGORY}),
+    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET, P.VIEW_OWN_CATEGORY}),
     Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
     Role.CHAIR_OF_GOVERNORS: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
     Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING),

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from partnership.models import Role
-from tests.risk.helpers import risk_world, succeeded_run
+from tests.risk.backtest_helpers import backtest_world
+from tests.risk.helpers import risk_world, rounds_world, succeeded_run
 
 OK, DENY, HIDDEN = "ok", 403, 404
 A, O, H, CL, AL, B, S, CG = (  # noqa: E741 - role initials
@@ -141,6 +142,48 @@ MATRIX: dict[str, Case] = {
         roles=STAFF,
     ),
     "risk:ruleset_edit": Case(roles=expect(DENY, admin=OK)),
+    # risk: backtests (officers and admins; running one is RUN_RISK, which both hold)
+    "risk:backtest_list": Case(args=lambda w: backtest_world(w) and [], roles=STAFF),
+    "risk:backtest_create": Case(roles=STAFF),
+    "risk:backtest_detail": Case(
+        args=lambda w: [backtest_world(w).home.pk], other_args=lambda w: [backtest_world(w).other.pk], roles=STAFF
+    ),
+    # risk: people decide (categorisation rounds), and a head's or chair's view of their own school
+    "risk:round_list": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
+    "risk:round_create": Case(roles=STAFF),
+    "risk:round_detail": Case(
+        args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF
+    ),
+    "risk:round_agree": Case(
+        args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF
+    ),
+    "risk:round_publish": Case(
+        method="post",
+        args=lambda w: [rounds_world(w).open.pk],  # a draft: refused with a message, nothing changes
+        other_args=lambda w: [rounds_world(w).other_open.pk],
+        roles=STAFF,
+    ),
+    "risk:round_school": Case(
+        args=lambda w: [rounds_world(w).open.pk, w.own_school.urn],
+        other_args=lambda w: [rounds_world(w).other_open.pk, w.other_school.urn],
+        roles=STAFF,
+    ),
+    "risk:round_adjust": Case(
+        args=lambda w: [rounds_world(w).open.pk, w.own_school.urn],
+        other_args=lambda w: [rounds_world(w).other_open.pk, w.other_school.urn],
+        roles=STAFF,
+    ),
+    "risk:round_moderate": Case(
+        args=lambda w: [rounds_world(w).open.pk, w.own_school.urn],
+        other_args=lambda w: [rounds_world(w).other_open.pk, w.other_school.urn],
+        roles=STAFF,
+    ),
+    "risk:reply_answer": Case(
+        args=lambda w: [rounds_world(w).reply.pk], other_args=lambda w: [rounds_world(w).other_reply.pk], roles=STAFF
+    ),
+    "risk:own_category": Case(
+        args=lambda w: rounds_world(w) and [], roles=expect(DENY, headteacher=OK, chair_of_governors=OK)
+    ),
     # clusters and alliances
     "clusters:list": Case(roles=REGISTER),
     "clusters:create": Case(roles=STAFF),

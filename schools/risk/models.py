@@ -334,6 +334,12 @@ class CategoryReply(models.Model):
     def __str__(self) -> str:
         return f"Reply {self.pk} on {self.school_category_id}"
 
+    @property
+    def author_role_label(self) -> str:
+        from partnership.models import Role
+
+        return Role(self.author_role).label if self.author_role in Role.values else ""
+
 
 class RiskBacktest(models.Model):
     """A stored backtest: categories as at earlier years against what happened next (docs/adr/0011).

@@ -19,7 +19,14 @@ from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
 from schools.risk.indicators import CODES
-from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
+from schools.risk.models import (
+    CategorisationRound,
+    IntelligenceEntry,
+    RiskAssessment,
+    RiskRun,
+    RuleSetVersion,
+    SchoolCategory,
+)
 from schools.selectors import access_school, school_has_full_access
 
 
@@ -135,12 +142,13 @@ REGISTER_ORDER = ("-proposed_category", "-score", "school__name", "pk")
 
 
 class Movement(models.TextChoices):
-    """How a school's proposed category moved since the previous finished run (higher = more concern)."""
+    """How a school's proposed category moved since the last agreed categorisation (higher = more concern); before
+    any round is agreed, since the previous finished run."""
 
     UP = "up", "Up (more concern)"
     DOWN = "down", "Down (less concern)"
     SAME = "same", "No change"
-    NEW = "new", "New (not in the previous run)"
+    NEW = "new", "New (no earlier category)"
 
 
 def risk_runs_latest(*, partnership_id: int) -> tuple[RiskRun | None, RiskRun | None]:
@@ -160,17 +168,34 @@ def risk_register_runs(*, membership: Membership) -> tuple[RiskRun | None, RiskR
     return risk_runs_latest(partnership_id=membership.partnership_id)
 
 
+def _agreed(agreed: CategorisationRound | None):
+    if agreed is None:
+        return Value(None, output_field=IntegerField())
+    rows = SchoolCategory.objects.filter(round=agreed, school_id=OuterRef("school_id")).values("category")
+    return Subquery(rows[:1])
+
+
 def risk_register_list(
-    *, membership: Membership, run: RiskRun | None, previous: RiskRun | None
+    *,
+    membership: Membership,
+    run: RiskRun | None,
+    previous: RiskRun | None,
+    agreed: CategorisationRound | None = None,
 ) -> QuerySet[RiskAssessment]:
-    """The run's assessments with their schools, each annotated with ``previous_category`` and ``movement``."""
+    """The run's assessments with their schools, annotated with ``agreed_category`` (from the ``agreed`` round),
+    ``previous_category`` (the agreed one; before any agreement, the previous run's proposal) and ``movement``."""
     if run is None or not membership_can(membership, Permission.VIEW_RISK):
         return RiskAssessment.objects.none()
     if run.partnership_id != membership.partnership_id:
         return RiskAssessment.objects.none()
     before = RiskAssessment.objects.filter(run=previous, school_id=OuterRef("school_id")).values("proposed_category")
-    assessments = RiskAssessment.objects.filter(run=run).annotate(
-        previous_category=Subquery(before[:1]) if previous is not None else Value(None, output_field=IntegerField())
+    assessments = RiskAssessment.objects.filter(run=run).annotate(agreed_category=_agreed(agreed))
+    assessments = assessments.annotate(
+        previous_category=F("agreed_category")
+        if agreed is not None
+        else Subquery(before[:1])
+        if previous is not None
+        else Value(None, output_field=IntegerField())
     )
     return (
         assessments.annotate(
@@ -199,16 +224,17 @@ def risk_register_counts(*, assessments: QuerySet[RiskAssessment], by: str) -> d
     return {(value, category): n for value, category, n in rows}
 
 
-def risk_register_frame(*, run: RiskRun | None) -> pd.DataFrame:
+def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> pd.DataFrame:
     """The register as the export's frame: ``REGISTER_CSV_COLUMNS``, highest category and score first.
 
     One query whatever the size: each indicator's rating is read out of the JSON in SQL. ``agreed_category``
-    is blank until the agreement workflow exists; lists are joined with " | ".
+    is the school's category in the last agreed round (blank when none); lists are joined with " | ".
     """
     fields = {
         "urn": "school__urn",
         "school_name": "school__name",
         "proposed_category": "proposed_category",
+        "agreed_category": "agreed_category",
         "standards_band": "standards_band",
         "capacity_band": "capacity_band",
         "leading": "leading",
@@ -218,12 +244,17 @@ def risk_register_frame(*, run: RiskRun | None) -> pd.DataFrame:
         "reasons": "reasons",
     }
     rows = (
-        list(RiskAssessment.objects.filter(run=run).order_by(*REGISTER_ORDER).values_list(*fields.values()))
+        list(
+            RiskAssessment.objects.filter(run=run)
+            .annotate(agreed_category=_agreed(agreed))
+            .order_by(*REGISTER_ORDER)
+            .values_list(*fields.values())
+        )
         if run is not None
         else []
     )
     frame = pd.DataFrame(rows, columns=list(fields), dtype=object)
-    frame["agreed_category"] = ""
+    frame["agreed_category"] = frame["agreed_category"].map(lambda c: "" if c is None or pd.isna(c) else int(c))
     frame["leading"] = frame["leading"].map({True: "yes", False: "no"})
     for code in CODES:
         frame[code] = frame[code].where(frame[code].isin(["G", "A", "R"]), "")

@@ -18,6 +18,7 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
+from schools.risk.categorisation.selectors import last_agreed_round, school_category_history
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
 from schools.risk.models import RiskRun
@@ -215,8 +216,11 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run, previous = selectors.risk_register_runs(membership=self.membership)
+        agreed = last_agreed_round(partnership_id=self.partnership.pk)
         categories = category_labels(run.ruleset_version if run else None)
-        assessments = selectors.risk_register_list(membership=self.membership, run=run, previous=previous)
+        assessments = selectors.risk_register_list(
+            membership=self.membership, run=run, previous=previous, agreed=agreed
+        )
         register_filter = RiskRegisterFilter(
             self.request.GET or None, queryset=assessments, partnership=self.partnership, categories=categories
         )
@@ -237,6 +241,7 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
         return super().get_context_data(
             run=run,
             previous=previous,
+            agreed=agreed,
             filter=register_filter,
             page_obj=page,
             categories=categories,
@@ -253,8 +258,10 @@ class RiskRegisterExportView(PartnershipViewMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         run, _previous = selectors.risk_register_runs(membership=self.membership)
+        agreed = last_agreed_round(partnership_id=self.partnership.pk) if run else None
         response = HttpResponse(
-            risk_register_csv(selectors.risk_register_frame(run=run)), content_type="text/csv; charset=utf-8"
+            risk_register_csv(selectors.risk_register_frame(run=run, agreed=agreed)),
+            content_type="text/csv; charset=utf-8",
         )
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="risk-register-{self.partnership.slug}-{stamp}.csv"'
@@ -278,5 +285,6 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             else None,
             indicators=indicator_rows(assessment.indicators) if assessment else [],
             history=history_rows(page.history),
+            categorisations=school_category_history(membership=self.membership, school=page.school),
             **kwargs,
         )

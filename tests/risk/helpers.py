@@ -99,3 +99,48 @@ def grown_runs(w: SimpleNamespace) -> list:
         run.created_by = UserFactory(email=f"requester{run.pk}-{i}@example.test")
         run.save(update_fields=["created_by"])
     return []
+
+
+def rounds_world(w: SimpleNamespace) -> SimpleNamespace:
+    """Categorisation rounds in both partnerships, made once: a published round (with a reply from the home
+    school's head) and an open draft round each, both from finished, assessed runs."""
+    if hasattr(w, "rounds"):
+        return w.rounds
+    from partnership.models import Membership, Role
+    from schools.risk.categorisation import services as rounds
+    from schools.risk.models import SchoolCategory
+
+    officer = UserFactory(email="rounds-officer@example.test")
+
+    def published(partnership: Partnership):
+        opened = rounds.categorisation_round_create(
+            partnership=partnership, run=succeeded_run(partnership), name="Autumn 2025 categorisation", user=officer
+        )
+        rounds.categorisation_round_agree(round_=opened, agreed_on=dt.date.today(), minute="SB/25/7", user=officer)
+        return rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://testserver/")
+
+    def replied(partnership: Partnership, school: School, round_):
+        head = Membership.objects.create(
+            user=UserFactory(email=f"replying-head@{partnership.slug}.example.test"),
+            partnership=partnership,
+            roles=[Role.HEADTEACHER],
+            school=school,
+        )
+        sc = SchoolCategory.objects.get(round=round_, school=school)
+        return rounds.category_reply_create(
+            school_category=sc, membership=head, text="Our latest self-evaluation shows rapid improvement in reading."
+        )
+
+    home_published, other_published = published(w.home), published(w.other)
+    w.rounds = SimpleNamespace(
+        published=home_published,
+        reply=replied(w.home, w.own_school, home_published),
+        other_reply=replied(w.other, w.other_school, other_published),
+        open=rounds.categorisation_round_create(
+            partnership=w.home, run=succeeded_run(w.home), name="Spring 2026 review", user=officer
+        ),
+        other_open=rounds.categorisation_round_create(
+            partnership=w.other, run=succeeded_run(w.other), name="Spring 2026 review", user=officer
+        ),
+    )
+    return w.rounds

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnership.models import Partnership
+from schools.risk.categorisation.selectors import last_agreed_round
 from schools.risk.presenters import risk_register_csv
 from schools.risk.selectors import risk_register_frame, risk_runs_latest
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         run, _previous = risk_runs_latest(partnership_id=partnership.pk)
         if run is None:
             self.stderr.write(f"{partnership.slug} has no finished risk run yet: the CSV has only its header")
-        frame = risk_register_frame(run=run)
+        frame = risk_register_frame(run=run, agreed=last_agreed_round(partnership_id=partnership.pk))
         text = risk_register_csv(frame)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:

@@ -1,0 +1,153 @@
+"""Forms for categorisation rounds; the services re-check everything (these give the messages)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from partnership.forms import DateInput, GovForm
+from schools.risk.categorisation.services import RATIONALE_MIN, TEXT_MAX
+from schools.risk.models import CategoryDecision, CategoryReply, RiskRun
+from schools.risk.presenters import CategoryLabel
+
+
+def category_choices(labels: dict[int, CategoryLabel]) -> list[tuple[str, str]]:
+    numbers = sorted(labels) or [1, 2, 3, 4]
+    return [(str(n), f"{n} {labels[n].name}" if n in labels else str(n)) for n in numbers]
+
+
+def _text(label: str, help_text: str, what: str, *, minimum: int = RATIONALE_MIN, rows: int = 5) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        min_length=minimum,
+        max_length=TEXT_MAX,
+        strip=True,
+        error_messages={
+            "required": f"Enter {what}",
+            "min_length": f"Enter {what} of at least {minimum} characters",
+            "max_length": f"{what[0].upper()}{what[1:]} must be {TEXT_MAX:,} characters or fewer",
+        },
+    )
+
+
+def _meeting(label: str, what: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": f"Enter the date of the {what}", "invalid": "Date must be a real date"},
+    )
+
+
+def _category(label: str, labels: dict[int, CategoryLabel], *, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=category_choices(labels),
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={"required": "Select a category", "invalid_choice": "Select a category"},
+    )
+
+
+class RoundForm(GovForm):
+    """Open a round from a finished risk run."""
+
+    name = forms.CharField(
+        label="Name of the round",
+        help_text="For example “Autumn 2026 categorisation”. Schools see it when the round is published.",
+        max_length=120,
+        error_messages={"required": "Enter a name for the round", "max_length": "Name must be 120 characters or fewer"},
+    )
+    run = forms.ModelChoiceField(
+        label="Risk run to start from",
+        queryset=RiskRun.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select a risk run", "invalid_choice": "Select a finished risk run"},
+    )
+
+    def __init__(self, *args, runs, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = runs
+        self.fields["run"].label_from_instance = lambda run: (
+            f"Run {run.pk}, {timezone.localtime(run.finished_at or run.created_at):%-d %b %Y %H:%M}, "
+            f"rule set version {run.ruleset_version.version}"
+        )
+
+
+class AdjustForm(GovForm):
+    """An officer's move of a school's category, with a reason code and rationale."""
+
+    def __init__(self, *args, labels: dict[int, CategoryLabel], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category("Category", labels)
+        self.fields["reason"] = forms.ChoiceField(
+            label="Reason",
+            choices=[("", "Choose a reason"), *CategoryDecision.Reason.choices],
+            error_messages={"required": "Select a reason", "invalid_choice": "Select a reason"},
+        )
+        self.fields["rationale"] = _text(
+            "Rationale",
+            "Why the best-fit category differs from the proposal. The school's head and chair read it when the round"
+            " is published; write it as you would for a freedom of information request.",
+            "a rationale",
+        )
+
+
+class ModerateForm(GovForm):
+    """The moderation panel's decision on one school."""
+
+    def __init__(self, *args, labels: dict[int, CategoryLabel], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category("The panel's category", labels)
+        self.fields["meeting_on"] = _meeting("Date of the panel meeting", "panel meeting")
+        self.fields["rationale"] = _text("The panel's reasons", "As minuted by the panel.", "the panel's reasons")
+
+
+class AgreeForm(GovForm):
+    """The board's agreement of a round's list."""
+
+    agreed_on = _meeting("Date of the board meeting", "board meeting")
+    minute = forms.CharField(
+        label="Minute reference",
+        help_text="Where the board's minutes record the agreement, for example “SB/2026/14”.",
+        max_length=200,
+        error_messages={"required": "Enter the minute reference", "max_length": "Minute reference is too long"},
+    )
+
+
+class ReplyForm(GovForm):
+    """A head's or chair's reply to the school's published category."""
+
+    text = _text(
+        "Your reply",
+        "What you would like the panel to consider: for example recent evidence from your self-evaluation. The"
+        " panel's answer is final and is kept with your reply.",
+        "your reply",
+        rows=8,
+    )
+
+
+class AnswerForm(GovForm):
+    """The panel's answer to a school's reply."""
+
+    outcome = forms.ChoiceField(
+        label="The panel's decision",
+        choices=CategoryReply.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the panel's decision", "invalid_choice": "Select the panel's decision"},
+    )
+
+    def __init__(self, *args, labels: dict[int, CategoryLabel], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category("New category (when changed)", labels, required=False)
+        self.fields["meeting_on"] = _meeting("Date of the panel meeting", "panel meeting")
+        self.fields["answer"] = _text("The panel's answer", "The school reads it.", "the panel's answer")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == CategoryReply.Outcome.CHANGED and data.get("category") in (None, ""):
+            self.add_error("category", "Select the new category")
+        return data

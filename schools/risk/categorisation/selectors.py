@@ -1,0 +1,178 @@
+"""Reads for categorisation rounds, ready for a page: every one scoped to the membership's partnership.
+
+Officers (``VIEW_RISK``) see every round and school; a head or chair (``VIEW_OWN_CATEGORY``) sees only their
+own school's categories in published rounds. Anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from partnership.models import Membership
+from partnership.permissions import Permission, membership_can
+from schools.models import School
+from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, SchoolCategory
+
+State = CategorisationRound.State
+ROUND_SCHOOL_ORDER = ("-category", "-assessment__score", "school__name", "pk")
+
+
+def _officer(membership: Membership) -> None:
+    if not membership_can(membership, Permission.VIEW_RISK):
+        raise Http404("No such round")
+
+
+def categorisation_round_list(*, membership: Membership) -> QuerySet[CategorisationRound]:
+    """The partnership's rounds, newest first, with their run and counts of schools and referrals."""
+    _officer(membership)
+    return (
+        CategorisationRound.objects.filter(partnership_id=membership.partnership_id)
+        .select_related("run", "created_by")
+        .annotate(
+            n_schools=Count("schools"),
+            n_referred=Count("schools", filter=Q(schools__status=SchoolCategory.Status.REFERRED)),
+            n_changed=Count("schools", filter=~Q(schools__status=SchoolCategory.Status.PROPOSED)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def categorisation_round_open(*, partnership_id: int) -> CategorisationRound | None:
+    """The partnership's round that is not yet published, if any."""
+    return CategorisationRound.objects.filter(partnership_id=partnership_id).exclude(state=State.PUBLISHED).first()
+
+
+def access_categorisation_round(*, membership: Membership, pk: int) -> CategorisationRound:
+    _officer(membership)
+    round_ = (
+        CategorisationRound.objects.filter(partnership_id=membership.partnership_id, pk=pk)
+        .select_related("run", "run__ruleset_version", "agreed_by", "published_by", "created_by")
+        .first()
+    )
+    if round_ is None:
+        raise Http404("No such round")
+    return round_
+
+
+def round_school_list(*, round_: CategorisationRound) -> QuerySet[SchoolCategory]:
+    """The round's schools, highest category first, with what the page's table shows."""
+    return (
+        SchoolCategory.objects.filter(round=round_)
+        .select_related("school")
+        .annotate(n_replies=Count("replies"), n_open_replies=Count("replies", filter=Q(replies__answered_at=None)))
+        .only(
+            "pk",
+            "round_id",
+            "proposed_category",
+            "category",
+            "requested_category",
+            "status",
+            "assessment__score",
+            "school__urn",
+            "school__name",
+            "school__phase",
+            "school__district",
+        )
+        .order_by(*ROUND_SCHOOL_ORDER)
+    )
+
+
+def round_counts(*, round_: CategorisationRound) -> dict[str, dict]:
+    """Schools per status and per (proposed, current) category pair, in two queries."""
+    rows = SchoolCategory.objects.filter(round=round_)
+    by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    moves = {
+        (proposed, category): n
+        for proposed, category, n in rows.order_by()
+        .values_list("proposed_category", "category")
+        .annotate(n=Count("pk"))
+        .values_list("proposed_category", "category", "n")
+    }
+    return {"status": by_status, "moves": moves}
+
+
+def _with_log(queryset: QuerySet[SchoolCategory]) -> QuerySet[SchoolCategory]:
+    return queryset.select_related(
+        "school", "round", "round__run", "round__run__ruleset_version", "assessment", "assessment__run"
+    ).prefetch_related(
+        Prefetch(
+            "decisions", queryset=CategoryDecision.objects.select_related("decided_by").order_by("decided_at", "pk")
+        ),
+        Prefetch("replies", queryset=CategoryReply.objects.select_related("author", "answered_by").order_by("pk")),
+    )
+
+
+def access_round_school(*, membership: Membership, round_pk: int, urn: int) -> SchoolCategory:
+    """One school's category in a round, with its decision log and replies (officers; else 404)."""
+    _officer(membership)
+    sc = _with_log(
+        SchoolCategory.objects.filter(
+            round_id=round_pk, round__partnership_id=membership.partnership_id, school__urn=urn
+        )
+    ).first()
+    if sc is None:
+        raise Http404("No such school in this round")
+    return sc
+
+
+def access_reply(*, membership: Membership, pk: int) -> CategoryReply:
+    _officer(membership)
+    reply = (
+        CategoryReply.objects.filter(pk=pk, school_category__round__partnership_id=membership.partnership_id)
+        .select_related("school_category", "school_category__school", "school_category__round", "author")
+        .first()
+    )
+    if reply is None:
+        raise Http404("No such reply")
+    return reply
+
+
+@dataclass(frozen=True)
+class OwnCategory:
+    """What a head or chair sees: their school and its categories in published rounds, newest first."""
+
+    school: School
+    categories: list[SchoolCategory]
+
+    @property
+    def current(self) -> SchoolCategory | None:
+        return self.categories[0] if self.categories else None
+
+
+def own_category(*, membership: Membership) -> OwnCategory:
+    """The membership's own school's published categories (VIEW_OWN_CATEGORY with a school; else 404)."""
+    if not membership_can(membership, Permission.VIEW_OWN_CATEGORY) or membership.school_id is None:
+        raise Http404("No school")
+    school = School.objects.filter(pk=membership.school_id, partnership_id=membership.partnership_id).first()
+    if school is None:
+        raise Http404("No school")
+    categories = list(
+        _with_log(
+            SchoolCategory.objects.filter(
+                school=school, round__partnership_id=membership.partnership_id, round__state=State.PUBLISHED
+            )
+        ).order_by("-round__published_at", "-round__pk")[:20]
+    )
+    return OwnCategory(school=school, categories=categories)
+
+
+def school_category_history(*, membership: Membership, school: School) -> list[SchoolCategory]:
+    """Every round's category of ``school`` with its decisions, newest first (officers)."""
+    _officer(membership)
+    return list(
+        _with_log(
+            SchoolCategory.objects.filter(school=school, round__partnership_id=membership.partnership_id)
+        ).order_by("-round__created_at", "-round__pk")[:20]
+    )
+
+
+def last_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
+    """The partnership's most recently agreed round (agreed or published): "the last agreed categorisation"."""
+    return (
+        CategorisationRound.objects.filter(partnership_id=partnership_id, state__in=[State.AGREED, State.PUBLISHED])
+        .order_by("-agreed_on", "-pk")
+        .first()
+    )

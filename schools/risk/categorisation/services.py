@@ -1,0 +1,351 @@
+"""The only writers of categorisation rounds, school categories, their decision log and replies.
+
+Every change is one transaction that locks the rows it reads, checks the round's state, and writes a
+``CategoryDecision``: nothing about a school's category is ever overwritten without a record of who and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
+from schools.risk.categorisation.school_days import school_days_after
+from schools.risk.models import (
+    CategorisationRound,
+    CategoryDecision,
+    CategoryReply,
+    RiskAssessment,
+    RiskRun,
+    SchoolCategory,
+)
+
+logger = logging.getLogger(__name__)
+
+REPLY_SCHOOL_DAYS = 10
+RATIONALE_MIN = 20
+TEXT_MAX = 10_000
+Step = CategoryDecision.Step
+Status = SchoolCategory.Status
+State = CategorisationRound.State
+
+
+def category_numbers(run: RiskRun) -> list[int]:
+    """The category numbers of the rule set the run used (1-4 by default)."""
+    categories = run.ruleset_version.config.get("categories") or []
+    numbers = sorted(int(c["number"]) for c in categories if "number" in c)
+    return numbers or [1, 2, 3, 4]
+
+
+def _check_category(run: RiskRun, category: int, field: str = "category") -> None:
+    if category not in category_numbers(run):
+        raise ValidationError({field: "Choose one of the rule set's categories"})
+
+
+def _check_text(text: str, field: str, what: str, *, minimum: int = RATIONALE_MIN) -> str:
+    text = (text or "").strip()
+    if len(text) < minimum:
+        raise ValidationError({field: f"Enter {what} of at least {minimum} characters"})
+    if len(text) > TEXT_MAX:
+        raise ValidationError({field: f"{what[0].upper()}{what[1:]} must be {TEXT_MAX:,} characters or fewer"})
+    return text
+
+
+def _check_meeting(day: dt.date | None, field: str, what: str) -> dt.date:
+    if day is None:
+        raise ValidationError({field: f"Enter the date of the {what}"})
+    if day > timezone.localdate():
+        raise ValidationError({field: f"The date of the {what} must be today or in the past"})
+    return day
+
+
+@transaction.atomic
+def categorisation_round_create(
+    *, partnership: Partnership, run: RiskRun, name: str, user: User
+) -> CategorisationRound:
+    """Open a round from a finished run: every school starts at its proposed category, each with a decision."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the round, like “Autumn 2026 categorisation”"})
+    if run.partnership_id != partnership.pk or run.state != RiskRun.State.SUCCEEDED:
+        raise ValidationError({"run": "Choose a finished risk run of this partnership"})
+    # Serialise openings: the constraint would refuse a second open round, but with a database error.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if CategorisationRound.objects.filter(partnership=partnership).exclude(state=State.PUBLISHED).exists():
+        raise ValidationError("A round is already open: publish it before opening another")
+    round_ = CategorisationRound.objects.create(
+        partnership=partnership, name=name[:120], run=run, created_by=user, modified_by=user
+    )
+    assessments = RiskAssessment.objects.filter(run=run).values_list("pk", "school_id", "proposed_category")
+    rows = SchoolCategory.objects.bulk_create(
+        [
+            SchoolCategory(round=round_, school_id=school_id, assessment_id=pk, proposed_category=c, category=c)
+            for pk, school_id, c in assessments.iterator(chunk_size=5000)
+        ],
+        batch_size=5000,
+    )
+    now = timezone.now()
+    proposed = f"Proposed by risk run {run.pk} (rule set version {run.ruleset_version.version})"
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                school_category=row,
+                step=Step.PROPOSED,
+                to_category=row.category,
+                rationale=proposed,
+                decided_by=user,
+                decided_at=now,
+            )
+            for row in rows
+        ],
+        batch_size=5000,
+    )
+    return round_
+
+
+def _locked(school_category: SchoolCategory) -> SchoolCategory:
+    return (
+        SchoolCategory.objects.select_for_update()
+        .select_related("round", "round__run__ruleset_version")
+        .get(pk=school_category.pk)
+    )
+
+
+def _locked_round(round_: CategorisationRound) -> CategorisationRound:
+    return CategorisationRound.objects.select_for_update().get(pk=round_.pk)
+
+
+def _draft_only(round_: CategorisationRound) -> None:
+    if round_.state != State.DRAFT:
+        raise ValidationError("The board has agreed this round: its categories can only change through a reply")
+
+
+@transaction.atomic
+def school_category_adjust(
+    *, school_category: SchoolCategory, category: int, reason: str, rationale: str, user: User
+) -> SchoolCategory:
+    """An officer's move: one step from the proposal is made at once; more goes to the moderation panel.
+
+    Choosing the proposed category again undoes an adjustment or withdraws a referral. A category the panel has
+    decided is final for the round.
+    """
+    sc = _locked(school_category)
+    _draft_only(sc.round)
+    if sc.status == Status.MODERATED:
+        raise ValidationError("The moderation panel has decided this school's category: it is final for the round")
+    _check_category(sc.round.run, category)
+    if reason not in CategoryDecision.Reason.values:
+        raise ValidationError({"reason": "Select a reason"})
+    rationale = _check_text(rationale, "rationale", "a rationale")
+    before = sc.category
+    steps = abs(category - sc.proposed_category)
+    if steps > 1:
+        sc.status, sc.requested_category, step = Status.REFERRED, category, Step.REFERRED
+    else:
+        sc.status = Status.ADJUSTED if steps == 1 else Status.PROPOSED
+        sc.category, sc.requested_category, step = category, None, Step.ADJUSTED
+    sc.save(update_fields=["status", "category", "requested_category"])
+    CategoryDecision.objects.create(
+        school_category=sc,
+        step=step,
+        from_category=before,
+        to_category=category,
+        reason=reason,
+        rationale=rationale,
+        decided_by=user,
+    )
+    return sc
+
+
+@transaction.atomic
+def school_category_moderate(
+    *, school_category: SchoolCategory, category: int, rationale: str, meeting_on: dt.date | None, user: User
+) -> SchoolCategory:
+    """Record the moderation panel's decision on a school (usually a referral): final for the round."""
+    sc = _locked(school_category)
+    _draft_only(sc.round)
+    _check_category(sc.round.run, category)
+    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting")
+    rationale = _check_text(rationale, "rationale", "the panel's reasons")
+    before = sc.category
+    sc.status, sc.category, sc.requested_category = Status.MODERATED, category, None
+    sc.save(update_fields=["status", "category", "requested_category"])
+    CategoryDecision.objects.create(
+        school_category=sc,
+        step=Step.MODERATED,
+        from_category=before,
+        to_category=category,
+        rationale=rationale,
+        meeting_on=meeting_on,
+        decided_by=user,
+    )
+    return sc
+
+
+@transaction.atomic
+def categorisation_round_agree(
+    *, round_: CategorisationRound, agreed_on: dt.date | None, minute: str, user: User
+) -> CategorisationRound:
+    """Record the board's agreement of the list; refused while any referral waits for the panel."""
+    locked = _locked_round(round_)
+    _draft_only(locked)
+    agreed_on = _check_meeting(agreed_on, "agreed_on", "board meeting")
+    minute = _check_text(minute, "minute", "the board's minute reference", minimum=1)[:200]
+    waiting = list(
+        locked.schools.filter(status=Status.REFERRED).order_by("school__name").values_list("school__name", flat=True)
+    )
+    if waiting:
+        names = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
+        raise ValidationError(f"{len(waiting)} referral(s) still wait for the moderation panel: {names}")
+    locked.state, locked.agreed_on, locked.agreed_minute, locked.agreed_by = State.AGREED, agreed_on, minute, user
+    locked.modified_by = user
+    locked.save(update_fields=["state", "agreed_on", "agreed_minute", "agreed_by", "modified_by", "modified_at"])
+    _log_each(locked, Step.AGREED, f"Agreed by the board on {agreed_on:%-d %B %Y} (minute {minute})", user, agreed_on)
+    return locked
+
+
+@transaction.atomic
+def categorisation_round_publish(
+    *, round_: CategorisationRound, user: User, base_url: str, today: dt.date | None = None
+) -> CategorisationRound:
+    """Publish an agreed round: each school's head and chair see its category and may reply for 10 school days."""
+    locked = _locked_round(round_)
+    if locked.state != State.AGREED:
+        raise ValidationError("Only a round the board has agreed can be published")
+    today = today or timezone.localdate()
+    locked.state, locked.published_at, locked.published_by = State.PUBLISHED, timezone.now(), user
+    locked.reply_deadline = school_days_after(today, REPLY_SCHOOL_DAYS)
+    locked.modified_by = user
+    locked.save(update_fields=["state", "published_at", "published_by", "reply_deadline", "modified_by", "modified_at"])
+    _log_each(locked, Step.PUBLISHED, f"Published; replies close on {locked.reply_deadline:%-d %B %Y}", user, None)
+    transaction.on_commit(lambda: _notify_schools(locked, base_url))
+    return locked
+
+
+def _log_each(round_: CategorisationRound, step: str, rationale: str, user: User, meeting_on: dt.date | None) -> None:
+    now = timezone.now()
+    rows = round_.schools.values_list("pk", "category")
+    CategoryDecision.objects.bulk_create(
+        [
+            CategoryDecision(
+                school_category_id=pk,
+                step=step,
+                from_category=category,
+                to_category=category,
+                rationale=rationale,
+                meeting_on=meeting_on,
+                decided_by=user,
+                decided_at=now,
+            )
+            for pk, category in rows.iterator(chunk_size=5000)
+        ],
+        batch_size=5000,
+    )
+
+
+def _notify_schools(round_: CategorisationRound, base_url: str) -> int:
+    """Email each school's head and chair that their category is published (a mail failure is logged only)."""
+    link = base_url.rstrip("/") + reverse("risk:own_category")
+    members = Membership.objects.filter(
+        partnership_id=round_.partnership_id,
+        archived_at__isnull=True,
+        roles__overlap=list(SCHOOL_ROLES),
+        school__categories__round=round_,
+    ).select_related("user", "school")
+    subject = f"Your school's category is published: {round_.name}"
+    messages = [
+        (
+            subject,
+            f"The {round_.name} has been agreed by the board and published.\n\n"
+            f"See {m.school.name}'s category, the reasons for it and the decisions made: {link}\n\n"
+            f"As {', '.join(m.role_labels).lower()} you may reply until {round_.reply_deadline:%-d %B %Y}.",
+            settings.DEFAULT_FROM_EMAIL,
+            [m.user.email],
+        )
+        for m in members
+    ]
+    try:
+        return send_mass_mail(messages, fail_silently=False)
+    except Exception:  # the mail server is outside our control; the publication stands
+        logger.exception("Could not email schools about round %s", round_.pk)
+        return 0
+
+
+@transaction.atomic
+def category_reply_create(
+    *, school_category: SchoolCategory, membership: Membership, text: str, today: dt.date | None = None
+) -> CategoryReply:
+    """A head's or chair's reply to their own school's published category, within the reply window."""
+    sc = _locked(school_category)
+    if membership.school_id != sc.school_id or not membership.has_role(*SCHOOL_ROLES):
+        raise ValidationError("Only the school's headteacher or chair of governors can reply")
+    if sc.round.state != State.PUBLISHED:
+        raise ValidationError("This category has not been published")
+    if not reply_window_open(sc.round, today):
+        raise ValidationError(f"Replies closed on {sc.round.reply_deadline:%-d %B %Y}")
+    text = _check_text(text, "text", "your reply")
+    role = Role.HEADTEACHER if membership.has_role(Role.HEADTEACHER) else Role.CHAIR_OF_GOVERNORS
+    reply = CategoryReply.objects.create(school_category=sc, author=membership.user, author_role=role, text=text)
+    CategoryDecision.objects.create(
+        school_category=sc,
+        step=Step.REPLY,
+        from_category=sc.category,
+        to_category=sc.category,
+        rationale=f"{Role(role).label}: {text}",
+        decided_by=membership.user,
+    )
+    return reply
+
+
+@transaction.atomic
+def category_reply_answer(
+    *,
+    reply: CategoryReply,
+    outcome: str,
+    category: int | None,
+    answer: str,
+    meeting_on: dt.date | None,
+    user: User,
+) -> CategoryReply:
+    """The panel's final answer to a reply: the category confirmed, or changed (the agreed category moves)."""
+    locked = CategoryReply.objects.select_for_update().get(pk=reply.pk)
+    if locked.answered_at is not None:
+        raise ValidationError("This reply has already been answered")
+    sc = _locked(locked.school_category)
+    if outcome not in CategoryReply.Outcome.values:
+        raise ValidationError({"outcome": "Select the panel's decision"})
+    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting")
+    answer = _check_text(answer, "answer", "the panel's answer")
+    before = sc.category
+    if outcome == CategoryReply.Outcome.CHANGED:
+        if category is None or category == before:
+            raise ValidationError({"category": "Choose the new category (a different one)"})
+        _check_category(sc.round.run, category)
+        sc.category = category
+        sc.save(update_fields=["category"])
+    locked.outcome, locked.answer, locked.answered_by, locked.answered_at = outcome, answer, user, timezone.now()
+    locked.save(update_fields=["outcome", "answer", "answered_by", "answered_at"])
+    CategoryDecision.objects.create(
+        school_category=sc,
+        step=Step.REPLY_ANSWERED,
+        from_category=before,
+        to_category=sc.category,
+        reason=CategoryDecision.Reason.REPLY_EVIDENCE if outcome == CategoryReply.Outcome.CHANGED else "",
+        rationale=answer,
+        meeting_on=meeting_on,
+        decided_by=user,
+    )
+    return locked
+
+
+def reply_window_open(round_: CategorisationRound, today: dt.date | None = None) -> bool:
+    """True while a published round still takes replies."""
+    today = today or timezone.localdate()
+    return round_.state == State.PUBLISHED and round_.reply_deadline is not None and today <= round_.reply_deadline

@@ -1,0 +1,309 @@
+"""Pages for people deciding categories: rounds, a school's decision, the panel, the board and schools' replies."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from partnership.access import PartnershipViewMixin
+from partnership.models import User
+from partnership.permissions import Permission
+from partnership.views import apply_validation_error
+from schools.risk.categorisation import selectors, services
+from schools.risk.categorisation.forms import AdjustForm, AgreeForm, AnswerForm, ModerateForm, ReplyForm, RoundForm
+from schools.risk.models import CategorisationRound, CategoryReply, RiskRun, SchoolCategory
+from schools.risk.presenters import category_labels, indicator_rows
+
+PAGE_SIZE = 50
+
+
+class RoundListView(PartnershipViewMixin, TemplateView):
+    """Every categorisation round, newest first, and the way to open the next one."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/rounds/list.html"
+
+    def get_context_data(self, **kwargs):
+        rounds = list(selectors.categorisation_round_list(membership=self.membership)[:50])
+        return super().get_context_data(
+            rounds=rounds,
+            open_round=next((r for r in rounds if r.state != CategorisationRound.State.PUBLISHED), None),
+            can_open=self.can(Permission.CATEGORISE),
+            **kwargs,
+        )
+
+
+class RoundCreateView(PartnershipViewMixin, FormView):
+    """Open a round from a finished risk run (the latest by default)."""
+
+    permission = Permission.CATEGORISE
+    template_name = "risk/rounds/create.html"
+    form_class = RoundForm
+
+    def get_form_kwargs(self):
+        runs = RiskRun.objects.filter(partnership=self.partnership, state=RiskRun.State.SUCCEEDED).select_related(
+            "ruleset_version"
+        )
+        return {**super().get_form_kwargs(), "runs": runs.order_by("-created_at", "-pk")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            open_round=selectors.categorisation_round_open(partnership_id=self.partnership.pk), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            round_ = services.categorisation_round_create(
+                partnership=self.partnership,
+                run=form.cleaned_data["run"],
+                name=form.cleaned_data["name"],
+                user=cast(User, self.request.user),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{round_.name} opened: every school starts at its proposed category")
+        return redirect("risk:round_detail", pk=round_.pk)
+
+
+class RoundMixin(PartnershipViewMixin):
+    def get_round(self) -> CategorisationRound:
+        if not hasattr(self, "_round"):
+            self._round = selectors.access_categorisation_round(membership=self.membership, pk=self.kwargs["pk"])
+        return self._round
+
+    def labels(self):
+        return category_labels(self.get_round().run.ruleset_version)
+
+
+class RoundDetailView(RoundMixin, TemplateView):
+    """A round's schools with their proposed and current categories, what waits for the panel, and its state."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/rounds/detail.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = self.get_round()
+        rows = selectors.round_school_list(round_=round_)
+        status = self.request.GET.get("status", "")
+        if status in SchoolCategory.Status.values:
+            rows = rows.filter(status=status)
+        else:
+            status = ""
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        counts = selectors.round_counts(round_=round_)
+        return super().get_context_data(
+            round=round_,
+            page_obj=page,
+            status=status,
+            statuses=[(value, label, counts["status"].get(value, 0)) for value, label in SchoolCategory.Status.choices],
+            moves=sorted(counts["moves"].items()),
+            categories=self.labels(),
+            can_moderate=self.can(Permission.MODERATE),
+            **kwargs,
+        )
+
+
+class RoundAgreeView(RoundMixin, FormView):
+    """Record the board's agreement of the round's list."""
+
+    permission = Permission.MODERATE
+    template_name = "risk/rounds/agree.html"
+    form_class = AgreeForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(round=self.get_round(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            round_ = services.categorisation_round_agree(
+                round_=self.get_round(),
+                agreed_on=form.cleaned_data["agreed_on"],
+                minute=form.cleaned_data["minute"],
+                user=cast(User, self.request.user),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{round_.name}: the board's agreement is recorded. Publish it to schools next.")
+        return redirect("risk:round_detail", pk=round_.pk)
+
+
+class RoundPublishView(RoundMixin, View):
+    """Publish an agreed round (POST): heads and chairs see their category and may reply for 10 school days."""
+
+    permission = Permission.MODERATE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            round_ = services.categorisation_round_publish(
+                round_=self.get_round(), user=cast(User, request.user), base_url=request.build_absolute_uri("/")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{round_.name} published: replies close on {round_.reply_deadline:%-d %B %Y}")
+        return redirect("risk:round_detail", pk=pk)
+
+
+class RoundSchoolMixin(RoundMixin):
+    def get_school_category(self) -> SchoolCategory:
+        if not hasattr(self, "_sc"):
+            self._sc = selectors.access_round_school(
+                membership=self.membership, round_pk=self.kwargs["pk"], urn=self.kwargs["urn"]
+            )
+        return self._sc
+
+    def labels(self):
+        return category_labels(self.get_school_category().round.run.ruleset_version)
+
+    def get_context_data(self, **kwargs):
+        sc = self.get_school_category()
+        return super().get_context_data(sc=sc, round=sc.round, school=sc.school, categories=self.labels(), **kwargs)
+
+
+class RoundSchoolView(RoundSchoolMixin, TemplateView):
+    """One school's category in the round: the proposal's trace, every decision, replies and the actions."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/rounds/school.html"
+
+    def get_context_data(self, **kwargs):
+        sc = self.get_school_category()
+        return super().get_context_data(
+            assessment=sc.assessment,
+            indicators=indicator_rows(sc.assessment.indicators),
+            can_adjust=self.can(Permission.CATEGORISE),
+            can_moderate=self.can(Permission.MODERATE),
+            **kwargs,
+        )
+
+
+class RoundSchoolFormView(RoundSchoolMixin, FormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "labels": self.labels()}
+
+    def done(self) -> HttpResponse:
+        sc = self.get_school_category()
+        return redirect("risk:round_school", pk=sc.round_id, urn=sc.school.urn)
+
+    def save(self, form, call) -> HttpResponse:
+        try:
+            call(school_category=self.get_school_category(), user=cast(User, self.request.user), **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return self.done()
+
+
+class RoundSchoolAdjustView(RoundSchoolFormView):
+    """An officer's move: one step now; more goes to the moderation panel."""
+
+    permission = Permission.CATEGORISE
+    template_name = "risk/rounds/adjust.html"
+    form_class = AdjustForm
+    success_message = "Decision recorded"
+
+    def get_initial(self):
+        return {"category": self.get_school_category().category}
+
+    def form_valid(self, form):
+        return self.save(form, services.school_category_adjust)
+
+
+class RoundSchoolModerateView(RoundSchoolFormView):
+    """The moderation panel's decision on one school."""
+
+    permission = Permission.MODERATE
+    template_name = "risk/rounds/moderate.html"
+    form_class = ModerateForm
+    success_message = "The panel's decision is recorded"
+
+    def get_initial(self):
+        sc = self.get_school_category()
+        return {**super().get_initial(), "category": sc.requested_category or sc.category}
+
+    def form_valid(self, form):
+        return self.save(form, services.school_category_moderate)
+
+
+class ReplyAnswerView(PartnershipViewMixin, FormView):
+    """The panel's final answer to a head's or chair's reply."""
+
+    permission = Permission.MODERATE
+    template_name = "risk/rounds/answer.html"
+    form_class = AnswerForm
+
+    def get_reply(self) -> CategoryReply:
+        if not hasattr(self, "_reply"):
+            self._reply = selectors.access_reply(membership=self.membership, pk=self.kwargs["pk"])
+        return self._reply
+
+    def get_form_kwargs(self):
+        run = self.get_reply().school_category.round.run
+        return {**super().get_form_kwargs(), "labels": category_labels(run.ruleset_version)}
+
+    def get_context_data(self, **kwargs):
+        reply = self.get_reply()
+        return super().get_context_data(reply=reply, sc=reply.school_category, **kwargs)
+
+    def form_valid(self, form):
+        reply = self.get_reply()
+        try:
+            services.category_reply_answer(reply=reply, user=cast(User, self.request.user), **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The panel's answer is recorded; the school sees it")
+        sc = reply.school_category
+        return redirect("risk:round_school", pk=sc.round_id, urn=sc.school.urn)
+
+
+class OwnCategoryView(PartnershipViewMixin, FormView):
+    """A head's or chair's view of their school's published category, its trace and decisions; and their reply."""
+
+    permission = Permission.VIEW_OWN_CATEGORY
+    template_name = "risk/rounds/own.html"
+    form_class = ReplyForm
+
+    def get_own(self) -> selectors.OwnCategory:
+        if not hasattr(self, "_own"):
+            self._own = selectors.own_category(membership=self.membership)
+        return self._own
+
+    def get_context_data(self, **kwargs):
+        own = self.get_own()
+        current = own.current
+        return super().get_context_data(
+            school=own.school,
+            current=current,
+            earlier=own.categories[1:],
+            labels=category_labels(current.round.run.ruleset_version) if current else {},
+            indicators=indicator_rows(current.assessment.indicators) if current else [],
+            reply_open=current is not None and services.reply_window_open(current.round),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        current = self.get_own().current
+        if current is None:
+            form.add_error(None, "Your school has no published category to reply to")
+            return self.form_invalid(form)
+        try:
+            services.category_reply_create(school_category=current, membership=self.membership, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Reply sent: the moderation panel will answer it, and you will see the answer here"
+        )
+        return redirect("risk:own_category")
