@@ -1,6 +1,8 @@
 from django.urls import path
 
 from schools.risk import views
+from schools.risk.backtest import views as backtests
+from schools.risk.categorisation import views as rounds
 
 app_name = "risk"
 
@@ -17,4 +19,19 @@ urlpatterns = [
     path("schools/<int:urn>/", views.RiskSchoolView.as_view(), name="school"),
     path("rules/", views.RulesetView.as_view(), name="ruleset"),
     path("rules/edit/", views.RulesetEditView.as_view(), name="ruleset_edit"),
+    path("rounds/", rounds.RoundListView.as_view(), name="round_list"),
+    path("rounds/open/", rounds.RoundCreateView.as_view(), name="round_create"),
+    path("rounds/<int:pk>/", rounds.RoundDetailView.as_view(), name="round_detail"),
+    path("rounds/<int:pk>/agree/", rounds.RoundAgreeView.as_view(), name="round_agree"),
+    path("rounds/<int:pk>/publish/", rounds.RoundPublishView.as_view(), name="round_publish"),
+    path("rounds/<int:pk>/schools/<int:urn>/", rounds.RoundSchoolView.as_view(), name="round_school"),
+    path("rounds/<int:pk>/schools/<int:urn>/adjust/", rounds.RoundSchoolAdjustView.as_view(), name="round_adjust"),
+    path(
+        "rounds/<int:pk>/schools/<int:urn>/moderate/", rounds.RoundSchoolModerateView.as_view(), name="round_moderate"
+    ),
+    path("replies/<int:pk>/answer/", rounds.ReplyAnswerView.as_view(), name="reply_answer"),
+    path("my-school/", rounds.OwnCategoryView.as_view(), name="own_category"),
+    path("backtests/", backtests.RiskBacktestListView.as_view(), name="backtest_list"),
+    path("backtests/run/", backtests.RiskBacktestCreateView.as_view(), name="backtest_create"),
+    path("backtests/<int:pk>/", backtests.RiskBacktestDetailView.as_view(), name="backtest_detail"),
 ]
