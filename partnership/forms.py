@@ -33,8 +33,14 @@ class GovUKFormMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.govuk_style_fields()
+
+    def govuk_style_fields(self) -> None:
+        """Style every field not styled yet (call again after adding fields in a subclass's ``__init__``)."""
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
+            if hasattr(widget, "govuk_class"):
+                continue
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             widget.govuk_class = css

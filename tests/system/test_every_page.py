@@ -33,6 +33,13 @@ FORMS = {
     "schools:import_upload",
     "clusters:create",
     "clusters:alliance_create",
+    "risk:intelligence_add",
+    "risk:round_create",
+    "risk:round_agree",
+    "risk:round_adjust",
+    "risk:round_moderate",
+    "risk:reply_answer",
+    "risk:own_category",
 }
 
 

@@ -94,6 +94,7 @@ class AdjustForm(GovForm):
             " is published; write it as you would for a freedom of information request.",
             "a rationale",
         )
+        self.govuk_style_fields()
 
 
 class ModerateForm(GovForm):
@@ -104,6 +105,7 @@ class ModerateForm(GovForm):
         self.fields["category"] = _category("The panel's category", labels)
         self.fields["meeting_on"] = _meeting("Date of the panel meeting", "panel meeting")
         self.fields["rationale"] = _text("The panel's reasons", "As minuted by the panel.", "the panel's reasons")
+        self.govuk_style_fields()
 
 
 class AgreeForm(GovForm):
@@ -145,6 +147,7 @@ class AnswerForm(GovForm):
         self.fields["category"] = _category("New category (when changed)", labels, required=False)
         self.fields["meeting_on"] = _meeting("Date of the panel meeting", "panel meeting")
         self.fields["answer"] = _text("The panel's answer", "The school reads it.", "the panel's answer")
+        self.govuk_style_fields()
 
     def clean(self):
         data = super().clean()

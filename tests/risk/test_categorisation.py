@@ -1,0 +1,334 @@
+"""People decide: rounds from a run's proposals, officers' one-step moves, the panel, the board, publication,
+replies within 10 school days, and what each person sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from partnership.models import Membership, Role
+from schools.risk.categorisation import services as rounds
+from schools.risk.categorisation.school_days import school_days_after
+from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, SchoolCategory
+from tests.conftest import client_for, make_member
+from tests.factories import SchoolFactory, UserFactory
+from tests.risk.helpers import entry, succeeded_run
+
+Step, Status = CategoryDecision.Step, SchoolCategory.Status
+RATIONALE = "Unvalidated 2026 results show a marked improvement in reading."
+
+
+@pytest.fixture
+def officer(world):
+    return UserFactory(email="moderating-officer@example.test")
+
+
+@pytest.fixture
+def opened(world, officer):
+    SchoolFactory.create_batch(6, partnership=world.home)
+    return rounds.categorisation_round_create(
+        partnership=world.home, run=succeeded_run(world.home), name="Autumn 2026", user=officer
+    )
+
+
+def own(round_, school) -> SchoolCategory:
+    return SchoolCategory.objects.select_related("round__run__ruleset_version").get(round=round_, school=school)
+
+
+def at(round_, school, category: int) -> SchoolCategory:
+    """The school's row with its proposal set to ``category`` (the fake run's proposal depends on the pk)."""
+    SchoolCategory.objects.filter(round=round_, school=school).update(proposed_category=category, category=category)
+    return own(round_, school)
+
+
+def agree(round_, officer, day=None):
+    return rounds.categorisation_round_agree(
+        round_=round_, agreed_on=day or dt.date.today(), minute="SB/7", user=officer
+    )
+
+
+def head_of(world, school, role=Role.HEADTEACHER, email="head@x.example.test") -> Membership:
+    return Membership.objects.create(user=UserFactory(email=email), partnership=world.home, roles=[role], school=school)
+
+
+# ---------------------------------------------------------------------------------------------- opening
+
+
+def test_a_round_starts_every_school_at_its_proposal_with_a_decision_each(world, opened, officer):
+    rows = SchoolCategory.objects.filter(round=opened)
+    assert rows.count() == world.home.schools.count() if hasattr(world.home, "schools") else rows.count() > 6
+    assert all(r.category == r.proposed_category == r.assessment.proposed_category for r in rows)
+    assert set(rows.values_list("status", flat=True)) == {Status.PROPOSED}
+    decisions = CategoryDecision.objects.filter(school_category__round=opened)
+    assert decisions.count() == rows.count() and set(decisions.values_list("step", flat=True)) == {Step.PROPOSED}
+    assert decisions.first().rationale.startswith(f"Proposed by risk run {opened.run_id}")
+
+
+def test_only_one_round_is_open_and_only_from_a_finished_run_of_the_partnership(world, opened, officer):
+    with pytest.raises(ValidationError, match="already open"):
+        rounds.categorisation_round_create(
+            partnership=world.home, run=succeeded_run(world.home), name="x", user=officer
+        )
+    for run in (succeeded_run(world.other),):
+        with pytest.raises(ValidationError):
+            rounds.categorisation_round_create(partnership=world.other, run=opened.run, name="x", user=officer)
+        with pytest.raises(ValidationError):
+            rounds.categorisation_round_create(partnership=world.home, run=run, name="x", user=officer)
+    with pytest.raises(ValidationError, match="Enter a name"):
+        rounds.categorisation_round_create(partnership=world.other, run=run, name="  ", user=officer)
+    assert CategorisationRound.objects.filter(partnership=world.home).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------- officers and panel
+
+
+def test_one_step_is_made_at_once_with_reason_and_rationale(world, opened, officer):
+    sc = at(opened, world.own_school, 2)
+    sc = rounds.school_category_adjust(
+        school_category=sc, category=3, reason="recent_decline", rationale=RATIONALE, user=officer
+    )
+    assert (sc.status, sc.category, sc.requested_category) == (Status.ADJUSTED, 3, None)
+    last = sc.decisions.order_by("-pk").first()
+    assert (last.step, last.from_category, last.to_category, last.reason) == (Step.ADJUSTED, 2, 3, "recent_decline")
+    assert last.rationale == RATIONALE and last.decided_by == officer
+    back = rounds.school_category_adjust(
+        school_category=sc, category=2, reason="other", rationale=RATIONALE, user=officer
+    )
+    assert (back.status, back.category) == (Status.PROPOSED, 2)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reason": ""}, "Select a reason"),
+        ({"reason": "because"}, "Select a reason"),
+        ({"rationale": "too short"}, "at least 20 characters"),
+        ({"rationale": "   " + "x" * 10 + "   "}, "at least 20 characters"),
+        ({"rationale": "x" * 10_001}, "10,000 characters or fewer"),
+        ({"category": 5}, "rule set's categories"),
+        ({"category": 0}, "rule set's categories"),
+    ],
+)
+def test_a_bad_adjustment_is_refused_and_changes_nothing(world, opened, officer, changes, message):
+    sc = at(opened, world.own_school, 2)
+    values = {"category": 3, "reason": "other", "rationale": RATIONALE, **changes}
+    with pytest.raises(ValidationError, match=message):
+        rounds.school_category_adjust(school_category=sc, user=officer, **values)
+    sc.refresh_from_db()
+    assert (sc.status, sc.category) == (Status.PROPOSED, 2) and sc.decisions.count() == 1
+
+
+def test_a_bigger_move_waits_for_the_panel_which_decides_finally(world, opened, officer):
+    sc = at(opened, world.own_school, 1)
+    sc = rounds.school_category_adjust(
+        school_category=sc, category=3, reason="other", rationale=RATIONALE, user=officer
+    )
+    assert (sc.status, sc.category, sc.requested_category) == (Status.REFERRED, 1, 3)
+    with pytest.raises(
+        ValidationError, match=r"1 referral\(s\) still wait for the moderation panel: " + world.own_school.name
+    ):
+        agree(opened, officer)
+    with pytest.raises(ValidationError, match="panel meeting must be today or in the past"):
+        rounds.school_category_moderate(
+            school_category=sc,
+            category=3,
+            rationale=RATIONALE,
+            meeting_on=dt.date.today() + dt.timedelta(1),
+            user=officer,
+        )
+    sc = rounds.school_category_moderate(
+        school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date(2026, 10, 1), user=officer
+    )
+    assert (sc.status, sc.category, sc.requested_category) == (Status.MODERATED, 4, None)
+    assert sc.decisions.order_by("-pk").first().meeting_on == dt.date(2026, 10, 1)
+    with pytest.raises(ValidationError, match="moderation panel has decided"):
+        rounds.school_category_adjust(school_category=sc, category=3, reason="other", rationale=RATIONALE, user=officer)
+    assert agree(opened, officer).state == CategorisationRound.State.AGREED
+
+
+def test_the_board_agreement_freezes_the_round_and_is_logged_per_school(world, opened, officer):
+    agreed = agree(opened, officer, dt.date(2026, 11, 2))
+    assert (agreed.agreed_on, agreed.agreed_minute, agreed.agreed_by) == (dt.date(2026, 11, 2), "SB/7", officer)
+    n = SchoolCategory.objects.filter(round=opened).count()
+    assert CategoryDecision.objects.filter(school_category__round=opened, step=Step.AGREED).count() == n
+    sc = own(opened, world.own_school)
+    with pytest.raises(ValidationError, match="board has agreed"):
+        rounds.school_category_adjust(
+            school_category=sc, category=sc.category, reason="other", rationale=RATIONALE, user=officer
+        )
+    with pytest.raises(ValidationError, match="board has agreed"):
+        rounds.school_category_moderate(
+            school_category=sc, category=1, rationale=RATIONALE, meeting_on=dt.date.today(), user=officer
+        )
+    with pytest.raises(ValidationError, match="board has agreed"):
+        agree(opened, officer)
+
+
+# ---------------------------------------------------------------------------------------------- publication, replies
+
+
+def test_school_days_skip_weekends_and_englands_bank_holidays():
+    # Friday 18 December 2026: Christmas, Boxing Day (observed Monday 28th) and New Year's Day are not school days
+    assert school_days_after(dt.date(2026, 12, 18), 10) == dt.date(2027, 1, 6)
+    assert school_days_after(dt.date(2026, 11, 23), 10) == dt.date(2026, 12, 7)
+
+
+def test_publishing_opens_the_reply_window_and_emails_heads_and_chairs(
+    world, opened, officer, django_capture_on_commit_callbacks
+):
+    head = head_of(world, world.own_school)
+    chair = head_of(world, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
+    head_of(world, world.other_school, email="other@x.example.test")  # another partnership's school: not told
+    with pytest.raises(ValidationError, match="Only a round the board has agreed"):
+        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://testserver/")
+    agree(opened, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = rounds.categorisation_round_publish(
+            round_=opened, user=officer, base_url="https://app.example/", today=dt.date(2026, 11, 23)
+        )
+    assert (published.state, published.reply_deadline) == (CategorisationRound.State.PUBLISHED, dt.date(2026, 12, 7))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([head.user.email, chair.user.email])
+    assert "https://app.example/risk/my-school/" in mail.outbox[0].body and "7 December 2026" in mail.outbox[0].body
+
+
+def test_a_mail_server_failure_does_not_undo_the_publication(
+    world, opened, officer, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
+    head_of(world, world.own_school)
+    agree(opened, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://testserver/")
+    opened.refresh_from_db()
+    assert opened.state == CategorisationRound.State.PUBLISHED
+
+
+def _published(opened, officer, day=dt.date(2026, 11, 23)):
+    agree(opened, officer)
+    return rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://t/", today=day)
+
+
+def test_head_and_chair_reply_within_the_window_and_nobody_else(world, opened, officer):
+    published = _published(opened, officer)
+    sc = own(published, world.own_school)
+    head, chair = (
+        head_of(world, world.own_school),
+        head_of(world, world.own_school, Role.CHAIR_OF_GOVERNORS, "c@x.test"),
+    )
+    other_head = head_of(world, SchoolFactory(partnership=world.home), email="oh@x.test")
+    officer_membership = make_member(world, Role.OFFICER)
+    text = "Our own validated data shows reading at 78% this summer."
+    reply = rounds.category_reply_create(school_category=sc, membership=head, text=text, today=dt.date(2026, 12, 7))
+    assert (reply.author_role, reply.text) == (Role.HEADTEACHER, text)
+    rounds.category_reply_create(school_category=sc, membership=chair, text=text, today=dt.date(2026, 11, 24))
+    for who in (other_head, officer_membership):
+        with pytest.raises(ValidationError, match="Only the school's headteacher or chair"):
+            rounds.category_reply_create(school_category=sc, membership=who, text=text, today=dt.date(2026, 11, 24))
+    with pytest.raises(ValidationError, match="Replies closed on 7 December 2026"):
+        rounds.category_reply_create(school_category=sc, membership=head, text=text, today=dt.date(2026, 12, 8))
+    with pytest.raises(ValidationError, match="at least 20"):
+        rounds.category_reply_create(school_category=sc, membership=head, text="no", today=dt.date(2026, 11, 24))
+    assert CategoryReply.objects.filter(school_category=sc).count() == 2
+    assert sc.decisions.filter(step=Step.REPLY).count() == 2
+
+
+def test_a_reply_to_an_unpublished_category_is_refused(world, opened, officer):
+    head = head_of(world, world.own_school)
+    with pytest.raises(ValidationError, match="not been published"):
+        rounds.category_reply_create(school_category=own(opened, world.own_school), membership=head, text=RATIONALE)
+
+
+def test_the_panels_answer_confirms_or_changes_the_agreed_category_once(world, opened, officer):
+    published = _published(opened, officer, dt.date.today())
+    sc = at(published, world.own_school, 3)
+    head = head_of(world, world.own_school)
+    first = rounds.category_reply_create(school_category=sc, membership=head, text=RATIONALE)
+    second = rounds.category_reply_create(school_category=sc, membership=head, text=RATIONALE + " More evidence.")
+    answer = {
+        "answer": "The panel accepts the school's validated evidence.",
+        "meeting_on": dt.date.today(),
+        "user": officer,
+    }
+    with pytest.raises(ValidationError, match="Choose the new category"):
+        rounds.category_reply_answer(reply=first, outcome="changed", category=3, **answer)
+    rounds.category_reply_answer(reply=first, outcome="changed", category=2, **answer)
+    sc.refresh_from_db()
+    assert sc.category == 2
+    last = sc.decisions.order_by("-pk").first()
+    assert (last.step, last.from_category, last.to_category, last.reason) == (
+        Step.REPLY_ANSWERED,
+        3,
+        2,
+        "reply_evidence",
+    )
+    with pytest.raises(ValidationError, match="already been answered"):
+        rounds.category_reply_answer(reply=first, outcome="confirmed", category=None, **answer)
+    rounds.category_reply_answer(reply=second, outcome="confirmed", category=None, **answer)
+    sc.refresh_from_db()
+    assert sc.category == 2
+
+
+# ---------------------------------------------------------------------------------------------- what people see
+
+
+def test_the_register_shows_the_agreed_category_and_movement_since_it(world, opened, officer):
+    sc = at(opened, world.own_school, 2)
+    rounds.school_category_adjust(school_category=sc, category=3, reason="other", rationale=RATIONALE, user=officer)
+    agree(opened, officer)
+    latest = succeeded_run(world.home)  # proposes 1 + pk % 4 for every school
+    client = client_for(make_member(world, Role.OFFICER).user)
+    page = client.get(reverse("risk:register"))
+    row = next(a for a in page.context["page_obj"] if a.school_id == world.own_school.pk)
+    assert row.agreed_category == 3 and row.previous_category == 3
+    expected = "up" if row.proposed_category > 3 else "down" if row.proposed_category < 3 else "same"
+    assert row.movement == expected
+    assert "Movement is against the last agreed categorisation" in page.content.decode()
+    csv_text = client.get(reverse("risk:register_export")).content.decode("utf-8-sig")
+    line = next(line for line in csv_text.splitlines() if line.startswith(f"{world.own_school.urn},"))
+    assert line.split(",")[2:4] == [str(latest.assessments.get(school=world.own_school).proposed_category), "3"]
+
+
+def test_the_head_sees_the_published_trace_and_decisions_but_no_confidential_detail(world, opened, officer):
+    entry(world.own_school, kind="complaints", rating="red", summary="Named parent complaint", confidential=True)
+    sc = at(opened, world.own_school, 2)
+    sc.assessment.reasons = ["C7 red: Complaints intelligence recorded 1 March 2025 (red): details are confidential"]
+    sc.assessment.save(update_fields=["reasons"])
+    rounds.school_category_adjust(
+        school_category=sc, category=3, reason="local_intelligence", rationale=RATIONALE, user=officer
+    )
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    before = head.get(reverse("risk:own_category")).content.decode()
+    assert "has not been published yet" in before and "Autumn 2026" not in before
+    _published(opened, officer, dt.date.today())
+    page = head.get(reverse("risk:own_category")).content.decode()
+    assert "Autumn 2026" in page and RATIONALE in page and "Local intelligence the indicators do not capture" in page
+    assert "details are confidential" in page and "Named parent complaint" not in page
+    assert officer.email not in page  # the school sees decisions, not the officers' names
+    response = head.post(reverse("risk:own_category"), {"text": RATIONALE})
+    assert response.status_code == 302 and CategoryReply.objects.filter(school_category=sc).count() == 1
+    officer_page = client_for(make_member(world, Role.OFFICER).user).get(
+        reverse("risk:round_school", args=[opened.pk, world.own_school.urn])
+    )
+    officer_text = officer_page.content.decode()
+    assert RATIONALE in officer_text, officer_text
+    assert "Record the panel" in officer_text
+
+
+def test_an_officer_adjusts_through_the_page_and_sees_errors_in_place(world, opened):
+    client = client_for(make_member(world, Role.OFFICER).user)
+    sc = at(opened, world.own_school, 2)
+    url = reverse("risk:round_adjust", args=[opened.pk, world.own_school.urn])
+    bad = client.post(url, {"category": "3", "reason": "", "rationale": "<script>alert(1)</script>"})
+    assert bad.status_code == 200 and "Select a reason" in bad.content.decode()
+    assert "<script>alert(1)</script>" not in bad.content.decode()
+    sc.refresh_from_db()
+    assert sc.category == 2
+    good = client.post(url, {"category": "3", "reason": "recent_decline", "rationale": RATIONALE})
+    assert good.status_code == 302
+    sc.refresh_from_db()
+    assert (sc.category, sc.status) == (3, Status.ADJUSTED)
