@@ -74,7 +74,8 @@ class Plan:
 def school_rows_apply(
     *, partnership: Partnership, rows: SchoolRows, job: ImportJob | None, now: dt.datetime
 ) -> tuple[dict[str, int], pd.DataFrame]:
-    """Upsert ``rows`` and write their change history; returns counts and the current rows with school ids."""
+    """Upsert ``rows`` and write their change history; returns counts and the current rows with school ids
+    (``touched``: the school was created or changed by this import)."""
     plan = school_plan(partnership=partnership, rows=rows)
     changed = plan.changed
     _insert_new(partnership, plan, now)
@@ -89,7 +90,9 @@ def school_rows_apply(
         "skipped_older": int(plan.stale.sum()),
         "changes_recorded": recorded,
     }
-    current = plan.incoming[plan.current].assign(school_id=plan.ids[plan.current])
+    current = plan.incoming[plan.current].assign(
+        school_id=plan.ids[plan.current], touched=(plan.is_new | changed)[plan.current]
+    )
     return counts, current
 
 

@@ -34,6 +34,7 @@ from schools.importers.db import partnership_import_lock
 from schools.importers.errors import ImportRejected, RowError
 from schools.importers.reading import CsvSource, csv_open
 from schools.models import ImportJob
+from schools.performance import signals
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,9 @@ def _schools_import(partnership: Partnership, source: CsvSource, job: ImportJob 
     with transaction.atomic():
         counts, current = register.school_rows_apply(partnership=partnership, rows=rows, job=job, now=now)
         counts |= networks.gias_networks_sync(partnership=partnership, current=current, fields=rows.fields, now=now)
+        touched = [int(i) for i in current.loc[current["touched"], "school_id"]]
+        # a new head, a closure or a conversion changes the risk picture: recompute the schools this file touched
+        transaction.on_commit(lambda: signals.register_imported(partnership=partnership, school_ids=touched))
     return ImportResult(kind=ImportJob.Kind.GIAS, counts=counts)
 
 

@@ -26,3 +26,9 @@ def performance_imported(*, partnership: Partnership, school_ids: list[int]) -> 
         risk_recompute(partnership=partnership, school_ids=school_ids)
     except Exception:  # never let the risk app break an import that has already committed
         logger.warning("Could not queue a risk recomputation after an import into %s", partnership.pk, exc_info=True)
+
+
+def register_imported(*, partnership: Partnership, school_ids: list[int]) -> None:
+    """React to a GIAS import that created or changed ``school_ids`` (a new head, a closure, a conversion): the
+    same recomputation as after performance data; empty when the file changed nothing."""
+    performance_imported(partnership=partnership, school_ids=school_ids)

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from schools.importers.service import gias_import
 from schools.models import PerformanceValue, School, SchoolLink
 from schools.performance.service import performance_import
 from schools.risk.inputs import risk_inputs_load
@@ -38,6 +39,25 @@ def test_an_import_queues_a_recomputation_of_the_schools_it_touched(
     with django_capture_on_commit_callbacks(execute=True):
         performance_import(partnership=surrey_register, kind="ks4", year=2019, path=KS4_2019)
     assert RiskRun.objects.filter(partnership=surrey_register).count() == 1  # the waiting run takes both
+
+
+def test_a_gias_import_queues_a_recomputation_of_the_schools_it_created_or_changed(
+    db, django_capture_on_commit_callbacks
+):
+    surrey = PartnershipFactory(slug="surrey-gias", name="Surrey", la_codes=["936"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gias_import(partnership=surrey, path=GIAS_2021).ok
+    run = RiskRun.objects.get(partnership=surrey)
+    assert run.trigger == RiskRun.Trigger.IMPORT
+    assert set(run.school_ids) == set(School.objects.filter(partnership=surrey).values_list("pk", flat=True))
+    RiskRun.objects.filter(pk=run.pk).update(state=RiskRun.State.SUCCEEDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gias_import(partnership=surrey, path=GIAS_2021).ok  # the same file again changes nothing ...
+    assert RiskRun.objects.filter(partnership=surrey).count() == 1  # ... so nothing is recomputed
+    with django_capture_on_commit_callbacks(execute=True):
+        result = gias_import(partnership=surrey, path=GIAS_2022)
+    changed = RiskRun.objects.filter(partnership=surrey, state=RiskRun.State.QUEUED).get()
+    assert len(changed.school_ids) == result.counts["created"] + result.counts["updated"] > 0
 
 
 def test_a_run_as_at_2019_categorises_every_open_surrey_school_from_its_real_results(surrey_register):
