@@ -298,3 +298,13 @@ def make_member_in(partnership, role):
 
     user = UserFactory(email=f"{role}@{partnership.slug}.example.test")
     return Membership.objects.create(user=user, partnership=partnership, roles=[role])
+
+
+def test_a_partnership_too_big_to_run_while_people_wait_is_sent_to_the_command(leaky, monkeypatch):
+    monkeypatch.setattr("schools.risk.backtest.services.PAGE_MAX_SCHOOLS", 3)
+    client = client_for(make_member_in(leaky.partnership, Role.OFFICER).user)
+    html = client.get(reverse("risk:backtest_create")).content.decode()
+    assert "This partnership has 5 open schools, more than the 3" in html
+    assert "python manage.py risk_backtest --partnership leaky" in html and "Run the backtest" not in html
+    response = client.post(reverse("risk:backtest_create"), {"years": ["2018"]})
+    assert response.status_code == 200 and not RiskBacktest.objects.exists()

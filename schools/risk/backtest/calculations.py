@@ -430,14 +430,9 @@ def indicator_coverage(indicators: pd.DataFrame) -> list[dict]:
         label=("label", "first"), applicable=("applies", "sum"), rated=("rated", "sum")
     )
     grouped["missing"] = (grouped["applicable"] - grouped["rated"]).clip(lower=0)
-    grouped = grouped.reset_index()
-    return [
-        {"code": str(code), "label": str(label), "applicable": int(applicable), "rated": int(rated)}
-        | {"missing": int(missing)}
-        for code, label, applicable, rated, missing in grouped[
-            ["code", "label", "applicable", "rated", "missing"]
-        ].itertuples(index=False, name=None)
-    ]
+    records = grouped.reset_index()[["code", "label", "applicable", "rated", "missing"]].to_dict("records")
+    counts = ("applicable", "rated", "missing")
+    return [{"code": str(r["code"]), "label": str(r["label"])} | {k: int(r[k]) for k in counts} for r in records]
 
 
 def year_notes(report: dict, predictors: dict[str, pd.Series], definition: BacktestDefinition) -> list[str]:

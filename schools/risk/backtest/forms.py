@@ -26,5 +26,6 @@ class BacktestForm(GovForm):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["years"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
         field.choices = [(year, f"As at {year_label(year)}, compared with {year_label(year + 1)}") for year in years]
         field.initial = list(years)
