@@ -204,7 +204,7 @@ class CategorisationRound(TrackedModel):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=120, help_text="For example “Autumn 2026 categorisation”.")
-    run = models.ForeignKey(RiskRun, on_delete=models.PROTECT, related_name="rounds")
+    run = models.ForeignKey(RiskRun, on_delete=models.RESTRICT, related_name="rounds")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     agreed_on = models.DateField(null=True, blank=True, help_text="The date of the board meeting that agreed it.")
     agreed_minute = models.CharField(max_length=200, blank=True, help_text="The board's minute reference.")
@@ -250,7 +250,7 @@ class SchoolCategory(models.Model):
 
     round = models.ForeignKey(CategorisationRound, on_delete=models.CASCADE, related_name="schools")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="categories")
-    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.RESTRICT, related_name="+")
     proposed_category = models.PositiveSmallIntegerField()
     category = models.PositiveSmallIntegerField()
     requested_category = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -14,7 +14,7 @@ from django.http import Http404
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
-from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, SchoolCategory
+from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, RiskRun, SchoolCategory
 
 State = CategorisationRound.State
 ROUND_SCHOOL_ORDER = ("-category", "-assessment__score", "school__name", "pk")
@@ -36,6 +36,16 @@ def categorisation_round_list(*, membership: Membership) -> QuerySet[Categorisat
             n_referred=Count("schools", filter=Q(schools__status=SchoolCategory.Status.REFERRED)),
             n_changed=Count("schools", filter=~Q(schools__status=SchoolCategory.Status.PROPOSED)),
         )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def finished_runs(*, membership: Membership) -> QuerySet[RiskRun]:
+    """The partnership's finished runs a round may start from, newest first."""
+    _officer(membership)
+    return (
+        RiskRun.objects.filter(partnership_id=membership.partnership_id, state=RiskRun.State.SUCCEEDED)
+        .select_related("ruleset_version")
         .order_by("-created_at", "-pk")
     )
 

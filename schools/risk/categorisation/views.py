@@ -18,7 +18,7 @@ from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk.categorisation import selectors, services
 from schools.risk.categorisation.forms import AdjustForm, AgreeForm, AnswerForm, ModerateForm, ReplyForm, RoundForm
-from schools.risk.models import CategorisationRound, CategoryReply, RiskRun, SchoolCategory
+from schools.risk.models import CategorisationRound, CategoryReply, SchoolCategory
 from schools.risk.presenters import category_labels, indicator_rows
 
 PAGE_SIZE = 50
@@ -48,10 +48,7 @@ class RoundCreateView(PartnershipViewMixin, FormView):
     form_class = RoundForm
 
     def get_form_kwargs(self):
-        runs = RiskRun.objects.filter(partnership=self.partnership, state=RiskRun.State.SUCCEEDED).select_related(
-            "ruleset_version"
-        )
-        return {**super().get_form_kwargs(), "runs": runs.order_by("-created_at", "-pk")}
+        return {**super().get_form_kwargs(), "runs": selectors.finished_runs(membership=self.membership)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnership.partnership')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='risk.riskrun')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='rounds', to='risk.riskrun')),
             ],
             options={
                 'ordering': ['-created_at', '-pk'],
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('category', models.PositiveSmallIntegerField()),
                 ('requested_category', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('proposed', 'As proposed'), ('adjusted', 'Adjusted by an officer'), ('referred', 'Waiting for the moderation panel'), ('moderated', 'Decided by the moderation panel')], default='proposed', max_length=10)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='risk.riskassessment')),
+                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='risk.riskassessment')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='schools', to='risk.categorisationround')),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='schools.school')),
             ],
