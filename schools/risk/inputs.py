@@ -80,6 +80,10 @@ def risk_inputs_load(
 ) -> RiskInputs:
     """The engine's input frames for ``partnership``, as known on ``today``, for the academic year ``as_at``.
 
+    As known then, exactly: results and averages that only a file later than ``as_at`` published, inspections
+    published after ``today``, and intelligence recorded after ``today`` are left out; an entry archived since
+    still counts. A categorisation as at a past year (the backtest) is therefore the one that could have been made.
+
     ``today`` defaults to the current date, or to 31 August of ``as_at`` when that is earlier (a categorisation
     as at a past year sees only inspections, history and intelligence dated up to then). ``as_at`` defaults to
     the academic year containing ``today``. Measures older than ``ruleset`` can read (its oldest latest year,
@@ -274,12 +278,8 @@ def _measures(
     """
     columns = ["school_id", "year", "code", "value", "missing"]
     kinds = {"urn": "int", "year": "int", "code": "text", "value": "float", "missing": "text", "source_rank": "int"}
-    rows = _read(
-        PerformanceValue.objects.filter(partnership=partnership, year__gte=years[0], year__lte=years[1]).values_list(
-            *kinds
-        ),
-        kinds,
-    )
+    known = PerformanceValue.objects.filter(partnership=partnership, year__gte=years[0], year__lte=years[1])
+    rows = _read(known.filter(_published_by(years[1])).values_list(*kinds), kinds)
     rows["urn"] = rows["urn"].astype("int64")
     own = rows.assign(school_id=ids_by_urn.reindex(rows["urn"]).to_numpy(), own=1)
     own = own[own["school_id"].notna()]
@@ -292,19 +292,28 @@ def _measures(
     return frame
 
 
+def _published_by(as_at: int) -> Q:
+    """Rows published by the file of ``as_at`` or earlier: a later file's previous-year column (``source_rank``
+    below a year's own file) was published ``OWN_YEAR - source_rank`` years after its year."""
+    return Q(source_rank__gte=F("year") + PerformanceValue.Rank.OWN_YEAR - as_at)
+
+
 def _averages(partnership: Partnership, as_at: int) -> pd.DataFrame:
-    """England and LA averages per year and code, up to ``as_at``."""
+    """England and LA averages per year and code, up to ``as_at``, as published by then."""
     kinds = {"year": "int", "code": "text", "area": "text", "value": "float"}
-    query = AreaAverage.objects.filter(partnership=partnership, year__lte=as_at).values_list(*kinds)
+    query = AreaAverage.objects.filter(_published_by(as_at), partnership=partnership, year__lte=as_at).values_list(
+        *kinds
+    )
     frame = _read(query, kinds)
     frame["year"] = frame["year"].astype("int64")
     return frame
 
 
 def _inspections(partnership: Partnership, today: dt.date, ids_by_urn: pd.Series) -> pd.DataFrame:
-    """Every inspection of a school in scope that started on or before ``today``."""
+    """Every inspection of a school in scope that started, and was published, on or before ``today``."""
     kinds = {"urn": "int", **_column_kinds(Inspection, INSPECTION_COLUMNS)}
-    query = Inspection.objects.filter(partnership=partnership, start_date__lte=today).values_list(*kinds)
+    published = Q(publication_date__isnull=True) | Q(publication_date__lte=today)
+    query = Inspection.objects.filter(published, partnership=partnership, start_date__lte=today).values_list(*kinds)
     frame = _read(query, kinds)
     frame.insert(0, "school_id", ids_by_urn.reindex(frame["urn"].astype("int64")).to_numpy())
     frame = frame[frame["school_id"].notna()].astype({"school_id": "int64", "urn": "int64"})
@@ -315,8 +324,12 @@ def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index
     """Per school and kind, the latest entry on or before ``today`` that is not archived, plus every entry the
     register of concern counts (rated as ``ruleset.concerns`` says, within its window). A confidential entry's
     summary never reaches the engine, whose sentences schools may read: it says the details are confidential."""
-    current = IntelligenceEntry.objects.filter(
-        partnership=partnership, archived_at__isnull=True, recorded_on__lte=today
+    end_of_day = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+    current = IntelligenceEntry.objects.filter(  # as known at the end of ``today``: recorded by then, not archived
+        Q(archived_at__isnull=True) | Q(archived_at__gt=end_of_day),
+        partnership=partnership,
+        recorded_on__lte=today,
+        created_at__lte=end_of_day,
     ).annotate(
         shown=Case(When(confidential=True, then=Value(CONFIDENTIAL_SUMMARY)), default=F("summary")),
     )

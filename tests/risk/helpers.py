@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from partnership.models import Partnership
 from schools.models import School
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
@@ -13,7 +15,8 @@ from tests.factories import UserFactory
 
 
 def entry(school: School, **fields) -> IntelligenceEntry:
-    """An intelligence entry about ``school`` (defaults: amber governance, not confidential)."""
+    """An intelligence entry about ``school`` (defaults: amber governance, not confidential), entered on the day
+    it is dated (so a categorisation as at a past date knows it) unless ``created_at`` is given."""
     values = {
         "partnership": school.partnership,
         "school": school,
@@ -25,6 +28,7 @@ def entry(school: School, **fields) -> IntelligenceEntry:
         "confidential": False,
     }
     values.update(fields)
+    values.setdefault("created_at", timezone.make_aware(dt.datetime.combine(values["recorded_on"], dt.time(12))))
     return IntelligenceEntry.objects.create(**values)
 
 

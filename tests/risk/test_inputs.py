@@ -113,7 +113,8 @@ def test_intelligence_is_the_latest_current_entry_of_each_kind_in_the_engines_ki
     entry(own, kind="head_vacant", rating="red", recorded_on=dt.date(2025, 9, 1), summary="head left")
     awkward = "Deficit, \"£40,000\"\nsecond line, with \\ and 'quotes'"  # CSV's special characters survive
     entry(own, kind="finance_deficit", rating="amber", recorded_on=dt.date(2025, 3, 1), summary=awkward)
-    entry(own, kind="staffing", rating="red", recorded_on=dt.date(2025, 10, 1), archived_at=timezone.now())
+    archived = timezone.make_aware(dt.datetime(2025, 10, 15))  # before TODAY: gone (archived after it would count)
+    entry(own, kind="staffing", rating="red", recorded_on=dt.date(2025, 10, 1), archived_at=archived)
     entry(own, kind="complaints", rating="red", recorded_on=dt.date(2025, 12, 1), summary="after today")
     entry(world.other_school, kind="governance", rating="red", recorded_on=dt.date(2025, 1, 1))
     closed = SchoolFactory(partnership=world.home, status="Closed")

@@ -1,8 +1,9 @@
 """Running a backtest: the data as it was known at each as-at year, the engine, what happened next, a stored report.
 
 For each as-at year ``Y`` (its ending year), the partnership's rows are read *as known on 31 August of Y*
-(``as_known_on``), the engine categorises every school with the partnership's active rule set, and the same
-schools' later results and inspections (everything on file now) say what happened next. The figures come from
+(``risk_inputs_load`` leaves out what was published or recorded later), the engine categorises every school
+with the partnership's active rule set, and the same schools' later results and inspections (as known a few
+years on) say what happened next. The figures come from
 ``calculations.backtest_year``; one ``RiskBacktest`` row stores them all.
 
 Synchronous: a partnership (one or a few LAs, hundreds of schools) takes about half a second per as-at year
@@ -14,12 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 import pandas as pd
-from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from partnership.models import Partnership, User
@@ -166,8 +165,8 @@ def backtest_year_compute(
 ) -> dict:
     """The figures of one as-at year (``calculations.backtest_year``), from the rows on file now."""
     as_at_date = dt.date(as_at, 8, 31)
-    with as_known_on(partnership=partnership, as_at=as_at, on=as_at_date) as hidden:
-        before = risk_inputs_load(partnership=partnership, as_at=as_at, today=as_at_date, ruleset=ruleset)
+    hidden = hidden_counts(partnership=partnership, as_at=as_at, on=as_at_date)
+    before = risk_inputs_load(partnership=partnership, as_at=as_at, today=as_at_date, ruleset=ruleset)
     result = risk_compute(before, ruleset)
     after = risk_inputs_load(
         partnership=partnership,
@@ -189,40 +188,25 @@ def backtest_year_compute(
     return backtest_year(frames, definition=definition)
 
 
-@contextmanager
-def as_known_on(*, partnership: Partnership, as_at: int, on: dt.date) -> Iterator[dict[str, int]]:
-    """Inside the block the partnership's rows read as they were known on ``on``; every change is rolled back.
-
-    The loader reads whatever is on file, so for the block (one transaction, always rolled back) this takes
-    away what was not known then: values and averages for ``as_at`` or earlier that only a later file gave
-    (a previous-year column: published ``year + 3 - source_rank``), inspections published after ``on``, and
-    intelligence entries recorded after ``on``; entries archived after ``on`` count again. Yields the counts.
-    The loader's own rules (links, ranks, scopes) stay in one place, and the answer is exact.
-    """
+def hidden_counts(*, partnership: Partnership, as_at: int, on: dt.date) -> dict[str, int]:
+    """How many rows on file now the loader leaves out as unknown on ``on`` (``risk_inputs_load``'s rules): values
+    and averages for ``as_at`` or earlier that only a later file gave, inspections published after ``on``, and
+    intelligence recorded after ``on``; and entries archived since that counted then. For the report only."""
     end_of_day = timezone.make_aware(dt.datetime.combine(on, dt.time.max))
-    with transaction.atomic():
-        later_rank = F("year") + OWN_YEAR - as_at  # rank below this: published after ``as_at``
-        hidden = {
-            "values": PerformanceValue.objects.filter(
-                partnership=partnership, year__lte=as_at, source_rank__lt=later_rank
-            ).delete()[0],
-            "averages": AreaAverage.objects.filter(
-                partnership=partnership, year__lte=as_at, source_rank__lt=later_rank
-            ).delete()[0],
-            "inspections": Inspection.objects.filter(
-                partnership=partnership, start_date__lte=on, publication_date__gt=on
-            ).delete()[0],
-            "intelligence": IntelligenceEntry.objects.filter(
-                partnership=partnership, recorded_on__lte=on, created_at__gt=end_of_day, archived_at__isnull=True
-            ).update(archived_at=timezone.now()),
-            "intelligence_restored": IntelligenceEntry.objects.filter(
-                partnership=partnership, created_at__lte=end_of_day, archived_at__gt=end_of_day
-            ).update(archived_at=None),
-        }
-        try:
-            yield hidden
-        finally:
-            transaction.set_rollback(True)
+    later = Q(year__lte=as_at, source_rank__lt=F("year") + OWN_YEAR - as_at)
+    return {
+        "values": PerformanceValue.objects.filter(later, partnership=partnership).count(),
+        "averages": AreaAverage.objects.filter(later, partnership=partnership).count(),
+        "inspections": Inspection.objects.filter(
+            partnership=partnership, start_date__lte=on, publication_date__gt=on
+        ).count(),
+        "intelligence": IntelligenceEntry.objects.filter(
+            partnership=partnership, recorded_on__lte=on, created_at__gt=end_of_day, archived_at__isnull=True
+        ).count(),
+        "intelligence_restored": IntelligenceEntry.objects.filter(
+            partnership=partnership, created_at__lte=end_of_day, archived_at__gt=end_of_day
+        ).count(),
+    }
 
 
 def _register_grades(partnership: Partnership, school_ids: pd.Index) -> pd.DataFrame:
