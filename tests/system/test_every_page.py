@@ -34,6 +34,7 @@ FORMS = {
     "clusters:create",
     "clusters:alliance_create",
     "risk:intelligence_add",
+    "risk:ruleset_edit",
     "risk:round_create",
     "risk:round_agree",
     "risk:round_adjust",
