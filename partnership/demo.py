@@ -5,14 +5,22 @@ schools have a change history; then the England links file) through the normal i
 alliances from geography (``clusters.geography``), seats a board of obviously fictional members and gives
 one demo user per role a documented password, with documented TOTP seeds for the roles that must use MFA.
 
+Then the risk picture: the real Surrey KS2 and KS4 results (2016/17 to 2018/19) and the England census and
+absence files (2018/19) through the performance importer, a demo rule set that lets 2018/19 count as the
+latest results, a few invented soft-intelligence entries, one risk run computed here (not by a worker), and a
+categorisation round walked through the people's workflow (adjusted, referred and moderated, agreed, published)
+so the head and chair of the demo school see its category and may reply.
+
 Running it again changes nothing: every part is found by its natural key (file rows by URN, clusters and
-alliances by name, board seats by name, users by email) and only what is missing is written. ``demo_delete``
-removes the partnership and the demo users, for a clean rebuild. Both refuse to run in production, so demo
-accounts with published passwords can never be created there this way.
+alliances by name, board seats by name, users by email) and only what is missing is written; the risk part is
+skipped once the demo has a published round. ``demo_delete`` removes the partnership and the demo users, for a
+clean rebuild. Both refuse to run in production, so demo accounts with published passwords can never be created
+there this way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import Counter
@@ -30,6 +38,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from clusters.geography import districts_in_alliances, schools_clustered
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
@@ -38,7 +47,24 @@ from partnership.models import BoardMember, Invitation, Membership, Partnership,
 from partnership.services import board_member_save, dated_membership_end, tracked_save
 from schools.importers.db import partnership_import_lock
 from schools.importers.service import gias_import
-from schools.models import Network, School, SchoolChange, SchoolLink
+from schools.models import Inspection, Network, PerformanceValue, School, SchoolChange, SchoolLink
+from schools.performance.layouts import ABSENCE, CENSUS, KS2, KS4, OFSTED
+from schools.performance.service import performance_import
+from schools.performance.years import academic_year_parse
+from schools.risk import DEFAULT_RULESET, ruleset_to_dict
+from schools.risk import services as risk_services
+from schools.risk.categorisation import services as rounds
+from schools.risk.inputs import academic_year_end
+from schools.risk.models import (
+    CategorisationRound,
+    CategoryDecision,
+    IntelligenceEntry,
+    RiskBacktest,
+    RiskRun,
+    RuleSetVersion,
+    SchoolCategory,
+)
+from schools.risk.presenters import category_labels
 
 DEMO_SLUG = "surrey"
 DEMO_NAME = "Surrey School Improvement Partnership"
@@ -55,9 +81,29 @@ GIAS_FILES = (
     "gias/gias_search_results_936_20220420.csv",
     "gias/links_edubasealldata20250422.csv",
 )
+# The real performance files (kind, academic year as in the file names, path under the data folder). KS2 and
+# KS4 are Surrey's own; census and absence are England-wide files, of which the importer keeps Surrey's schools
+# and the national averages.
+PERFORMANCE_FILES: tuple[tuple[str, str, str], ...] = (
+    (KS2, "2016-2017", "performance/ks2/2016-2017_936_ks2final.csv"),
+    (KS2, "2017-2018", "performance/ks2/2017-2018_936_ks2final.csv"),
+    (KS2, "2018-2019", "performance/ks2/2018-2019_936_ks2final.csv"),
+    (KS4, "2016-2017", "performance/ks4/2016-2017_936_ks4final.csv"),
+    (KS4, "2017-2018", "performance/ks4/2017-2018_936_ks4final.csv"),
+    (KS4, "2018-2019", "performance/ks4/2018-2019_936_ks4final.csv"),
+    (CENSUS, "2018-2019", "census/2018-2019_england_census.csv"),
+    (ABSENCE, "2018-2019", "attendance/2018-2019_england_abs.csv"),
+)
+# Ofsted management information: a sample, imported when present (the importer keeps only the partnership's
+# schools; the shared sample happens to hold none in Surrey, so the demo has no inspections).
+OFSTED_SAMPLE = "ofsted/ofsted_mi_sample.csv"
+# The sample's latest school-level results are for 2018/19 (academic year ending 2019).
+LATEST_RESULTS_YEAR = 2019
 CLUSTERS_FORMED = dt.date(2019, 9, 1)
 ALLIANCES_FORMED = dt.date(2020, 9, 1)
 ALLIANCE_COUNT = 3
+# Where the demo is served (``make demo``): the link in the "your category is published" emails.
+DEMO_BASE_URL = "http://127.0.0.1:8000/"
 
 # GIAS establishment groups that are not schools (the register still holds them, but no cluster will).
 NOT_SCHOOLS = ("Children's Centres", "Colleges")
@@ -160,6 +206,27 @@ class DemoSummary:
     board_members: int
     users: int
     accounts: list[tuple[DemoAccount, str]] = field(default_factory=list)
+    risk: DemoRisk | None = None
+
+
+@dataclass
+class DemoRisk:
+    """The demo's risk picture: data imported, the latest run's proposals and the latest round's decisions."""
+
+    values: int
+    years: list[int]
+    inspections: int
+    intelligence: int
+    confidential: int
+    ruleset_version: int | None
+    ruleset_note: str
+    run_schools: int
+    proposed: dict[str, int]
+    round_name: str
+    round_state: str
+    agreed: dict[str, int]
+    statuses: dict[str, int]
+    reply_deadline: dt.date | None
 
 
 def demo_guard() -> None:
@@ -186,16 +253,42 @@ def demo_files(data_dir: Path | None = None) -> list[Path]:
     return paths
 
 
+@dataclass(frozen=True)
+class PerformanceFile:
+    """A performance file the demo imports: its kind, academic year (ending year; None for Ofsted) and path."""
+
+    kind: str
+    year: int | None
+    path: Path
+
+
+def demo_performance_files(data_dir: Path | None = None) -> list[PerformanceFile]:
+    """The performance files the demo imports, in order; DemoDataError if a KS2, KS4, census or absence file is
+    missing (the Ofsted sample is optional)."""
+    base = Path(data_dir) if data_dir is not None else default_data_dir()
+    files = [PerformanceFile(kind, academic_year_parse(label), base / name) for kind, label, name in PERFORMANCE_FILES]
+    missing = [str(f.path) for f in files if not f.path.is_file()]
+    if missing:
+        raise DemoDataError(f"Demo data not found: {', '.join(missing)} (use --data-dir to point at shared/data)")
+    ofsted = base / OFSTED_SAMPLE
+    return files + ([PerformanceFile(OFSTED, None, ofsted)] if ofsted.is_file() else [])
+
+
 def demo_delete() -> int:
     """Delete the demo partnership (with everything in it) and the demo users; returns rows deleted."""
     demo_guard()
+    in_demo = {"partnership__slug": DEMO_SLUG}
     with transaction.atomic():
         # Memberships and invitations protect the schools they point at: remove them before the schools go.
-        people, _ = Membership.objects.filter(partnership__slug=DEMO_SLUG).delete()
-        invitations, _ = Invitation.objects.filter(partnership__slug=DEMO_SLUG).delete()
+        people, _ = Membership.objects.filter(**in_demo).delete()
+        invitations, _ = Invitation.objects.filter(**in_demo).delete()
+        # Rounds protect their runs, and runs and backtests the rule-set versions they used: newest first.
+        risk = sum(
+            model.objects.filter(**in_demo).delete()[0] for model in (CategorisationRound, RiskBacktest, RiskRun)
+        )
         deleted, _ = Partnership.objects.filter(slug=DEMO_SLUG).delete()
         users, _ = User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS]).delete()
-    return people + invitations + deleted + users
+    return people + invitations + risk + deleted + users
 
 
 def demo_build(
@@ -205,10 +298,12 @@ def demo_build(
     demo_guard()
     step = on_step or (lambda message: None)
     paths = demo_files(data_dir)
+    performance = demo_performance_files(data_dir)
     if reset:
         step("Deleting the existing demo partnership")
         demo_delete()
     partnership = _partnership_ensure()
+    run = None
     with partnership_import_lock(partnership.pk) as acquired:
         if not acquired:
             raise DemoDataError(f"An import into {partnership.slug} is running: try again when it finishes")
@@ -225,6 +320,14 @@ def demo_build(
             step("Creating the demo accounts and the board")
             accounts = _accounts_write(partnership, plan, clusters, alliances)
             _board_write(partnership, accounts[Role.BOARD_MEMBER].user)
+            if not _risk_built(partnership):
+                run = _risk_data_write(partnership, plan, accounts, performance, step)
+        # Committed: the imports' and entries' requests for a recomputation have all joined the waiting run.
+        if run is not None:
+            step("Categorising every school (in this process)")
+            run = _risk_run_here(run)
+            step("Deciding, agreeing and publishing a categorisation round")
+            _round_write(partnership, run, accounts, plan)
     return demo_summary(partnership=partnership, plan=plan)
 
 
@@ -482,6 +585,321 @@ def _board_write(partnership: Partnership, board_user: User) -> None:
             board_member_save(member=member, user=None)
 
 
+# --- Risk: performance data, soft intelligence, a run and a categorisation round ---------------------------
+
+_Kind = IntelligenceEntry.Kind
+_Rating = IntelligenceEntry.Rating
+_Reason = CategoryDecision.Reason
+INVENTED = "Invented for the demo partnership: this did not happen at the real school."
+RUN_LOCK_WAIT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    """A fictional soft-intelligence entry for one of the demo's schools (``school``: see _intelligence_schools)."""
+
+    school: str
+    kind: str
+    rating: str
+    days_ago: int
+    summary: str
+    evidence: str
+    confidential: bool = False
+
+
+DEMO_INTELLIGENCE: tuple[DemoEntry, ...] = (
+    # The demo head's own school: what its head and chair may see (nothing confidential).
+    DemoEntry(
+        "head",
+        _Kind.SELF_EVALUATION,
+        _Rating.GREEN,
+        75,
+        "Self-evaluation shared with the cluster: judgements accurate and well evidenced",
+        "Self-evaluation summary discussed at the cluster meeting.",
+    ),
+    DemoEntry(
+        "head",
+        _Kind.STAFFING,
+        _Rating.AMBER,
+        20,
+        "Two teachers on long-term absence this term; cover arranged within the cluster",
+        "Note of the officer's termly call with the headteacher.",
+    ),
+    # Three concerns within twelve months: the register of concern proposes the next category up.
+    DemoEntry(
+        "concerns",
+        _Kind.GOVERNANCE,
+        _Rating.AMBER,
+        290,
+        "Two governor vacancies since the spring term",
+        "Clerk's return to the governor services team.",
+    ),
+    DemoEntry(
+        "concerns",
+        _Kind.COMPLAINTS,
+        _Rating.AMBER,
+        130,
+        "Three formal complaints about communication with parents reached the governing board",
+        "Complaints log shared by the clerk to governors.",
+    ),
+    DemoEntry(
+        "concerns",
+        _Kind.STAFFING,
+        _Rating.RED,
+        35,
+        "Four teaching posts unfilled at the start of term; classes taught by supply staff",
+        "Officer's visit note and the school's staffing return.",
+    ),
+    # Confidential: officers and admins only.
+    DemoEntry(
+        "finance",
+        _Kind.FINANCE_DEFICIT,
+        _Rating.RED,
+        60,
+        "Deficit budget forecast for this year; a recovery plan is being agreed with the LA finance team",
+        "Budget monitoring report to the schools finance team.",
+        confidential=True,
+    ),
+    DemoEntry(
+        "new_head",
+        _Kind.HEAD_NEW,
+        _Rating.AMBER,
+        80,
+        "New headteacher started this term after the previous head retired",
+        "Appointment confirmed by the chair of governors.",
+    ),
+    DemoEntry(
+        "new_head",
+        _Kind.NETWORK_ATTENDANCE,
+        _Rating.AMBER,
+        25,
+        "Missed the last three cluster network meetings",
+        "Cluster lead's attendance record.",
+    ),
+    DemoEntry(
+        "send",
+        _Kind.SEND,
+        _Rating.AMBER,
+        100,
+        "Rising number of pupils with EHC plans; the SENCo post is part-time this year",
+        "SEND team's termly summary.",
+    ),
+    DemoEntry(
+        "send",
+        _Kind.PEER_REVIEW,
+        _Rating.GREEN,
+        200,
+        "Cluster peer review: behaviour and attitudes found to be an area of strength",
+        "Peer review report agreed with the school.",
+    ),
+)
+
+
+def _risk_built(partnership: Partnership) -> bool:
+    """True once the demo (or anyone) has opened a categorisation round: the risk part is then left alone."""
+    return CategorisationRound.objects.filter(partnership=partnership).exists()
+
+
+def demo_ruleset_config(today: dt.date | None = None) -> tuple[dict, str]:
+    """The default rule set with only ``data.max_age_years`` raised so 2018/19 results count as the latest today,
+    and the note saying why."""
+    year = academic_year_end(today or timezone.localdate())
+    default = DEFAULT_RULESET.data.max_age_years
+    max_age = max(default, year - LATEST_RESULTS_YEAR)
+    ruleset = dataclasses.replace(
+        DEFAULT_RULESET, data=dataclasses.replace(DEFAULT_RULESET.data, max_age_years=max_age)
+    )
+    note = (
+        f"Demo: the sample's latest school-level results are {_short_year(LATEST_RESULTS_YEAR)}, so results may be "
+        f"up to {max_age} years older than the year categorised ({_short_year(year)}) instead of {default}, or every "
+        "result would be too old to count. Nothing else differs from the default."
+    )
+    return ruleset_to_dict(ruleset), note
+
+
+def _short_year(year: int) -> str:
+    """2019 → "2018/19"."""
+    return f"{year - 1}/{year % 100:02d}"
+
+
+def _ruleset_ensure(partnership: Partnership, admin: User) -> RuleSetVersion:
+    """Make the demo rule set the active version (a new version only when the active one differs)."""
+    config, note = demo_ruleset_config()
+    active = RuleSetVersion.objects.filter(partnership=partnership, is_active=True).first()
+    if active is not None and active.config == config:
+        return active
+    return risk_services.ruleset_version_create(partnership=partnership, config=config, note=note, created_by=admin)
+
+
+def _risk_data_write(
+    partnership: Partnership,
+    plan: pd.DataFrame,
+    accounts: dict[str, Membership],
+    performance: list[PerformanceFile],
+    step: Callable[[str], None],
+) -> RiskRun:
+    """Inside the build's transaction: the demo rule set, then ONE waiting run (sent to no worker) that every
+    recomputation the imports and entries ask for joins, then the performance files and the intelligence."""
+    version = _ruleset_ensure(partnership, accounts[Role.ADMIN].user)
+    officer = accounts[Role.OFFICER].user
+    run = risk_services.risk_run_create(
+        partnership=partnership, trigger=RiskRun.Trigger.COMMAND, requested_by=officer, enqueue=False
+    )
+    if run.state != RiskRun.State.QUEUED:
+        raise DemoDataError(f"Risk run {run.pk} for {partnership.slug} is computing: try again when it finishes")
+    if run.ruleset_version_id != version.pk:
+        # A run an earlier build left waiting (after its GIAS import) has computed nothing: it uses the demo rules.
+        RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.QUEUED).update(ruleset_version=version)
+        run.ruleset_version = version
+    for file in performance:
+        step(f"Importing {file.path.name}")
+        result = performance_import(partnership=partnership, kind=file.kind, year=file.year, path=file.path)
+        if not result.ok:
+            raise DemoDataError(f"{file.path.name} was rejected: {result.summary()}")
+    step("Recording soft intelligence (invented)")
+    _intelligence_write(partnership, plan, accounts)
+    return run
+
+
+def _intelligence_schools(plan: pd.DataFrame, head_school: School | None) -> dict[str, int]:
+    """School ids for the entries: the head's school, then one clustered school in each of four other districts
+    (first by name: primaries for the concerns and the new head, secondaries for finance and SEND)."""
+    members = plan[(plan["cluster"] != "") & (plan["id"] != (head_school.pk if head_school else 0))]
+    members = members.sort_values(["name", "urn"], kind="stable")
+    districts = sorted(members["district"].unique())
+    picks = {"head": head_school.pk} if head_school else {}
+    wanted = (("concerns", "Primary"), ("finance", "Secondary"), ("new_head", "Primary"), ("send", "Secondary"))
+    for number, (name, phase) in enumerate(wanted, start=1):
+        in_district = members[members["district"] == districts[number % len(districts)]]
+        rows = in_district[in_district["phase"] == phase]
+        picks[name] = int((rows if len(rows) else in_district)["id"].iloc[0])
+    return picks
+
+
+def _intelligence_write(partnership: Partnership, plan: pd.DataFrame, accounts: dict[str, Membership]) -> None:
+    """The fictional entries (each found again by school, kind and summary, so none is written twice)."""
+    officer = accounts[Role.OFFICER].user
+    picks = _intelligence_schools(plan, accounts[Role.HEADTEACHER].school)
+    schools = School.objects.in_bulk(list(picks.values()))
+    stored = set(IntelligenceEntry.objects.filter(partnership=partnership).values_list("school_id", "kind", "summary"))
+    today = timezone.localdate()
+    for entry in DEMO_INTELLIGENCE:
+        school = schools.get(picks.get(entry.school, 0))
+        if school is None or (school.pk, entry.kind, entry.summary) in stored:
+            continue
+        risk_services.intelligence_entry_create(
+            partnership=partnership,
+            school=school,
+            kind=entry.kind,
+            rating=entry.rating,
+            recorded_on=today - dt.timedelta(days=entry.days_ago),
+            summary=entry.summary,
+            evidence=f"{entry.evidence} {INVENTED}",
+            confidential=entry.confidential,
+            user=officer,
+        )
+
+
+def _risk_run_here(run: RiskRun) -> RiskRun:
+    """Compute ``run`` in this process (as ``compute_risk --wait`` does); behind a worker's run, wait for it."""
+    deadline = time.monotonic() + RUN_LOCK_WAIT_SECONDS
+    while True:
+        try:
+            risk_services.risk_run_execute(run=run)
+            break
+        except risk_services.RiskRunLocked:
+            if time.monotonic() > deadline:
+                raise DemoDataError("Another risk run for the demo kept running: try again later") from None
+            time.sleep(1)
+        except Exception as error:
+            run.refresh_from_db()
+            raise DemoDataError(f"The demo's risk run failed: {run.message or error}") from error
+    run.refresh_from_db()
+    if run.state != RiskRun.State.SUCCEEDED:
+        raise DemoDataError(f"The demo's risk run did not finish: {run.message}")
+    return run
+
+
+def _round_name(today: dt.date) -> str:
+    term = "Autumn" if today.month >= 9 else "Spring" if today.month <= 3 else "Summer"
+    return f"{term} {today.year} categorisation"
+
+
+@transaction.atomic
+def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Membership], plan: pd.DataFrame) -> None:
+    """Open a round from ``run`` and walk it through the people's workflow as the demo officer: two one-step moves,
+    a two-step move the panel decides, the board's agreement and publication (the reply window opens today)."""
+    officer = accounts[Role.OFFICER].user
+    today = timezone.localdate()
+    round_ = rounds.categorisation_round_create(partnership=partnership, run=run, name=_round_name(today), user=officer)
+    rows = {
+        sc.school_id: sc for sc in SchoolCategory.objects.filter(round=round_).select_related("assessment", "school")
+    }
+    picks = _intelligence_schools(plan, accounts[Role.HEADTEACHER].school)
+    top = max(rounds.category_numbers(run))
+    used = set(picks.values())
+
+    finance = rows.get(picks["finance"])
+    if finance is not None and finance.proposed_category < top:
+        rounds.school_category_adjust(
+            school_category=finance,
+            category=finance.proposed_category + 1,
+            reason=_Reason.LOCAL_INTELLIGENCE,
+            rationale="The deficit recovery plan (see the confidential finance entry) is at an early stage: one "
+            "step up, so the officer follows the budget more closely until it is balanced.",
+            user=officer,
+        )
+    improving = _first(
+        rows,
+        used,
+        lambda sc: (
+            sc.proposed_category > 1
+            and sc.assessment.standards_band in ("C", "D")
+            and not sc.assessment.overrides
+            and sc.school.phase == "Primary"
+        ),
+    )
+    if improving is not None:
+        rounds.school_category_adjust(
+            school_category=improving,
+            category=improving.proposed_category - 1,
+            reason=_Reason.RECENT_IMPROVEMENT,
+            rationale="The school's own assessments since the last published results, seen at the officer's "
+            "visit, show reading and maths recovering; the published results are several years old.",
+            user=officer,
+        )
+    new_head = rows.get(picks["new_head"])
+    if new_head is None or new_head.proposed_category > top - 2:
+        new_head = _first(rows, used | {improving.school_id if improving else 0}, lambda sc: sc.proposed_category == 1)
+    if new_head is not None:
+        referred = rounds.school_category_adjust(
+            school_category=new_head,
+            category=new_head.proposed_category + 2,
+            reason=_Reason.LEADERSHIP_CHANGE,
+            rationale="A new headteacher this term and no attendance at the cluster's network meetings: the officer "
+            "asks for two steps up, with the support that brings, while leadership settles.",
+            user=officer,
+        )
+        rounds.school_category_moderate(
+            school_category=referred,
+            category=new_head.proposed_category + 1,
+            rationale="The panel agreed leadership is changing but the published results are strong: one step up "
+            "from the proposal rather than two, reviewed at the next termly review.",
+            meeting_on=today,
+            user=officer,
+        )
+    rounds.categorisation_round_agree(
+        round_=round_, agreed_on=today, minute=f"Partnership board {today:%B %Y}, item 4", user=officer
+    )
+    rounds.categorisation_round_publish(round_=round_, user=officer, base_url=DEMO_BASE_URL, today=today)
+
+
+def _first(rows: dict[int, SchoolCategory], skip: set[int], wanted: Callable[[SchoolCategory], bool]):
+    """The first school (by name, then URN) not in ``skip`` whose row satisfies ``wanted``."""
+    ordered = sorted(rows.values(), key=lambda sc: (sc.school.name, sc.school.urn))
+    return next((sc for sc in ordered if sc.school_id not in skip and wanted(sc)), None)
+
+
 # --- Summary and TOTP codes -----------------------------------------------------------------------
 
 
@@ -528,7 +946,56 @@ def demo_summary(*, partnership: Partnership, plan: pd.DataFrame | None = None) 
         board_members=BoardMember.objects.filter(partnership=partnership).count(),
         users=Membership.objects.filter(partnership=partnership).count(),
         accounts=accounts,
+        risk=demo_risk_summary(partnership=partnership),
     )
+
+
+def demo_risk_summary(*, partnership: Partnership) -> DemoRisk:
+    """Count the demo's risk picture from the database (the latest succeeded run and the latest round)."""
+    values = PerformanceValue.objects.filter(partnership=partnership, value__isnull=False)
+    entries = IntelligenceEntry.objects.filter(partnership=partnership, archived_at__isnull=True)
+    run = (
+        RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.SUCCEEDED)
+        .select_related("ruleset_version")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    round_ = CategorisationRound.objects.filter(partnership=partnership).select_related("run__ruleset_version").first()
+    version = RuleSetVersion.objects.filter(partnership=partnership, is_active=True).first()
+    names = {number: label.name for number, label in category_labels(run.ruleset_version if run else None).items()}
+
+    def named(counts: dict[int, int]) -> dict[str, int]:
+        return {f"{n} {names.get(n, '')}".strip(): counts[n] for n in sorted(counts)}
+
+    agreed, statuses = {}, {}
+    if round_ is not None:
+        rows = SchoolCategory.objects.filter(round=round_)
+        agreed = dict(rows.values("category").annotate(n=Count("pk")).values_list("category", "n"))
+        statuses = {
+            SchoolCategory.Status(status).label: n
+            for status, n in rows.values("status").annotate(n=Count("pk")).values_list("status", "n")
+        }
+    return DemoRisk(
+        values=values.count(),
+        years=sorted(values.order_by().values_list("year", flat=True).distinct()),
+        inspections=Inspection.objects.filter(partnership=partnership).count(),
+        intelligence=entries.count(),
+        confidential=entries.filter(confidential=True).count(),
+        ruleset_version=version.version if version else None,
+        ruleset_note=version.note if version else "",
+        run_schools=run.counts.get("schools", 0) if run else 0,
+        proposed=named(_run_categories(run)),
+        round_name=round_.name if round_ else "",
+        round_state=round_.get_state_display() if round_ else "",
+        agreed=named(agreed),
+        statuses=statuses,
+        reply_deadline=round_.reply_deadline if round_ else None,
+    )
+
+
+def _run_categories(run: RiskRun | None) -> dict[int, int]:
+    counts = run.counts if run else {}
+    return {int(key.removeprefix("category_")): n for key, n in counts.items() if key.startswith("category_")}
 
 
 def _attached_text(membership: Membership | None) -> str:

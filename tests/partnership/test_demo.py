@@ -1,11 +1,14 @@
-"""``load_demo`` and ``demo_totp``: the Surrey demo from the real GIAS files, one account per role, never in production.
+"""``load_demo`` and ``demo_totp``: the Surrey demo from the real GIAS files, one account per role, never in production;
+and its risk picture from the real performance files: one run computed in process, a round published to schools.
 
-The demo is loaded once for the module (committed to the test database, removed at the end); each test runs in
-its own transaction on top of it, so the second run, the reset and the sign-in are rolled back afterwards.
+The demo is loaded once for the module (committed to the test database, so the imports' on-commit hooks really
+fire; removed at the end); each test runs in its own transaction on top of it, so the second run, the reset and
+the sign-in are rolled back afterwards.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from io import StringIO
 from pathlib import Path
@@ -20,18 +23,42 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from partnership.demo import (
     DEMO_ACCOUNTS,
+    DEMO_INTELLIGENCE,
     DEMO_PASSWORD,
     DEMO_SLUG,
+    INVENTED,
     NOT_SCHOOLS,
     OFFICER_TOTP_SEED,
     demo_delete,
 )
 from partnership.models import BoardMember, Membership, Partnership, Role, User
-from schools.models import Network, NetworkMembership, School, SchoolChange, SchoolLink
+from schools.models import (
+    AreaAverage,
+    Inspection,
+    Network,
+    NetworkMembership,
+    PerformanceValue,
+    School,
+    SchoolChange,
+    SchoolLink,
+)
+from schools.risk import DEFAULT_RULESET, ruleset_to_dict
+from schools.risk.inputs import academic_year_end
+from schools.risk.models import (
+    CategorisationRound,
+    CategoryDecision,
+    IntelligenceEntry,
+    RiskAssessment,
+    RiskRun,
+    RuleSetVersion,
+    SchoolCategory,
+)
+from tests.conftest import client_for
 from tests.paths import SHARED_DATA
 
 
@@ -73,6 +100,32 @@ def _state(partnership: Partnership) -> dict[str, list]:
         "users": list(User.objects.filter(email__endswith="@demo.test").order_by("pk").values_list("pk", "password")),
         "authenticators": list(Authenticator.objects.order_by("pk").values_list("pk", "user_id", "data")),
         "emails": list(EmailAddress.objects.order_by("pk").values_list()),
+        "performance_values": list(
+            PerformanceValue.objects.filter(**in_partnership).order_by("pk").values_list("pk", "value", "missing")
+        ),
+        "averages": list(AreaAverage.objects.filter(**in_partnership).order_by("pk").values_list("pk", "value")),
+        "inspections": list(Inspection.objects.filter(**in_partnership).order_by("pk").values_list("pk")),
+        "rulesets": list(
+            RuleSetVersion.objects.filter(**in_partnership).order_by("pk").values_list("pk", "version", "is_active")
+        ),
+        "runs": list(RiskRun.objects.filter(**in_partnership).order_by("pk").values_list("pk", "state", "finished_at")),
+        "assessments": list(
+            RiskAssessment.objects.filter(run__partnership=partnership).order_by("pk").values_list("pk")
+        ),
+        "intelligence": list(
+            IntelligenceEntry.objects.filter(**in_partnership).order_by("pk").values_list("pk", "school_id", "kind")
+        ),
+        "rounds": list(CategorisationRound.objects.filter(**in_partnership).order_by("pk").values_list("pk", "state")),
+        "school_categories": list(
+            SchoolCategory.objects.filter(round__partnership=partnership)
+            .order_by("pk")
+            .values_list("pk", "category", "status")
+        ),
+        "decisions": list(
+            CategoryDecision.objects.filter(school_category__round__partnership=partnership)
+            .order_by("pk")
+            .values_list("pk", "step")
+        ),
     }
 
 
@@ -173,6 +226,107 @@ def test_reset_rebuilds_the_same_partnership(demo, db):
     assert counts(rebuilt) == before
 
 
+def _open_schools(partnership: Partnership):
+    return School.objects.filter(partnership=partnership).open().state_funded()
+
+
+def test_the_real_performance_files_are_imported_for_surrey_only(demo, db):
+    values = PerformanceValue.objects.filter(partnership=demo.partnership, value__isnull=False)
+    assert {2017, 2018, 2019} <= set(values.order_by().values_list("year", flat=True).distinct())
+    for stage in ("ks2", "ks4"):
+        for year in (2017, 2018, 2019):
+            assert values.filter(year=year, code__startswith=f"{stage}_").exists(), (stage, year)
+    # Census and absence are England-wide files: only the partnership's own schools are kept, with the averages.
+    assert values.filter(year=2019, code__startswith="census_").exists()
+    assert values.filter(year=2019, code__startswith="abs_").exists()
+    urns = set(values.order_by().values_list("urn", flat=True).distinct())
+    register = set(School.objects.filter(partnership=demo.partnership).values_list("urn", flat=True))
+    assert len(urns) < 1000 and len(urns & register) > 0.9 * len(urns)
+    assert AreaAverage.objects.filter(partnership=demo.partnership, year=2019, area="england").exists()
+    assert not Inspection.objects.filter(partnership=demo.partnership).exists(), "the Ofsted sample has no Surrey rows"
+    assert re.search(r"Data:\s+[\d,]+ performance values \(academic years ending \d{4}–2019\)", demo.output)
+
+
+def test_one_run_in_process_categorises_every_open_school_with_the_demo_rules(demo, db):
+    runs = RiskRun.objects.filter(partnership=demo.partnership)
+    run = runs.get()  # the imports' and entries' recomputations joined it: nothing is left queued for a worker
+    assert (run.state, run.trigger) == (RiskRun.State.SUCCEEDED, RiskRun.Trigger.COMMAND)
+    assert run.created_by.email == "officer@demo.test"
+    version = RuleSetVersion.objects.get(partnership=demo.partnership, is_active=True)
+    assert run.ruleset_version == version and version.note.startswith("Demo: the sample's latest school-level")
+    max_age = academic_year_end(timezone.localdate()) - 2019
+    default = ruleset_to_dict(DEFAULT_RULESET)
+    expected = ruleset_to_dict(
+        dataclasses.replace(DEFAULT_RULESET, data=dataclasses.replace(DEFAULT_RULESET.data, max_age_years=max_age))
+    )
+    assert version.config == expected and version.config != default
+    assessed = set(RiskAssessment.objects.filter(run=run).values_list("school_id", flat=True))
+    assert assessed == set(_open_schools(demo.partnership).values_list("pk", flat=True)) and len(assessed) > 300
+    categories = RiskAssessment.objects.filter(run=run).values_list("proposed_category", flat=True)
+    spread = {c: list(categories).count(c) for c in set(categories)}
+    assert len(spread) >= 3 and max(spread.values()) < 0.8 * len(assessed), spread
+    rated = [a for a in RiskAssessment.objects.filter(run=run).only("indicators") if a.indicators["S2"]["rating"]]
+    assert len(rated) > 150, "2018/19 results count as the latest under the demo rules"
+    assert f"Risk run:  {len(assessed)} schools categorised" in demo.output
+
+
+def test_invented_intelligence_with_one_confidential_entry_and_a_register_of_concern(demo, db):
+    entries = IntelligenceEntry.objects.filter(partnership=demo.partnership)
+    assert entries.count() == len(DEMO_INTELLIGENCE)
+    assert sorted(entries.values_list("summary", flat=True)) == sorted(e.summary for e in DEMO_INTELLIGENCE)
+    assert all(INVENTED in e.evidence and e.recorded_by.email == "officer@demo.test" for e in entries)
+    assert entries.filter(confidential=True).count() == 1
+    head = Membership.objects.get(partnership=demo.partnership, user__email="head@demo.test")
+    assert entries.filter(school=head.school, confidential=False).exists()
+    run = RiskRun.objects.get(partnership=demo.partnership)
+    escalated = [
+        a
+        for a in RiskAssessment.objects.filter(run=run, school__in=entries.values("school"))
+        if any(r.startswith("Raised as a concern 3 times in the 12 months") for r in a.reasons)
+    ]
+    assert len(escalated) == 1
+
+
+def test_a_round_is_adjusted_moderated_agreed_and_published(demo, db):
+    round_ = CategorisationRound.objects.get(partnership=demo.partnership)
+    run = RiskRun.objects.get(partnership=demo.partnership)
+    assert round_.run == run and round_.state == CategorisationRound.State.PUBLISHED
+    assert round_.agreed_on == timezone.localdate() and round_.agreed_minute
+    assert round_.reply_deadline > timezone.localdate()
+    rows = SchoolCategory.objects.filter(round=round_)
+    assert rows.count() == _open_schools(demo.partnership).count()
+    assert rows.filter(status=SchoolCategory.Status.ADJUSTED).count() == 2
+    adjusted = rows.filter(status=SchoolCategory.Status.ADJUSTED)
+    assert {abs(sc.category - sc.proposed_category) for sc in adjusted} == {1}
+    assert {sc.category - sc.proposed_category for sc in adjusted} == {1, -1}, "one up, one down"
+    moderated = rows.get(status=SchoolCategory.Status.MODERATED)
+    steps = list(moderated.decisions.values_list("step", "from_category", "to_category"))
+    p = moderated.proposed_category
+    Step = CategoryDecision.Step
+    assert steps[:3] == [(Step.PROPOSED, None, p), (Step.REFERRED, p, p + 2), (Step.MODERATED, p, p + 1)]
+    assert moderated.decisions.get(step=Step.MODERATED).meeting_on == timezone.localdate()
+    assert all(d.reason and len(d.rationale) >= 20 for sc in adjusted for d in sc.decisions.filter(step=Step.ADJUSTED))
+    decisions = CategoryDecision.objects.filter(school_category__round=round_)
+    for step in (Step.PROPOSED, Step.AGREED, Step.PUBLISHED):
+        assert decisions.filter(step=step).count() == rows.count(), step
+    assert len({sc.category for sc in rows}) >= 3
+    assert re.search(rf"Round:\s+{round_.name} \(published to schools; replies until ", demo.output)
+
+
+def test_the_head_and_chair_see_their_school_s_published_category(demo, db):
+    for email in ("head@demo.test", "chair@demo.test"):
+        membership = Membership.objects.get(partnership=demo.partnership, user__email=email)
+        sc = SchoolCategory.objects.get(round__partnership=demo.partnership, school=membership.school)
+        response = client_for(membership.user).get(reverse("risk:own_category"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert membership.school.name in page and "Agreed category" in page
+        assert "Send the reply" in page, "the reply window is open"
+        assert sc.round.name in page
+        confidential = IntelligenceEntry.objects.filter(partnership=demo.partnership, confidential=True).get()
+        assert confidential.summary not in page
+
+
 def test_missing_data_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="Demo data not found"):
         call_command("load_demo", data_dir=tmp_path, stdout=StringIO())
@@ -223,3 +377,8 @@ def test_readme_documents_every_demo_account():
         assert row.startswith(f"| {account.role_label} |"), account.email
         assert f"`{DEMO_PASSWORD}`" in row
         assert (f"`{account.totp_seed}`" if account.totp_seed else "| none |") in row
+    text = " ".join(readme.split())
+    assert len(DEMO_INTELLIGENCE) == 10 and len({e.school for e in DEMO_INTELLIGENCE}) == 5
+    assert "ten invented soft-intelligence entries on five real schools" in text
+    assert sum(e.school == "head" and not e.confidential for e in DEMO_INTELLIGENCE) == 2
+    assert [e.confidential for e in DEMO_INTELLIGENCE].count(True) == 1 and "One entry is confidential" in text

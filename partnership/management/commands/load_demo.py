@@ -13,11 +13,17 @@ class Command(BaseCommand):
     help = (
         "Build the demo partnership 'surrey' from the real Surrey GIAS files (../shared/data/gias/): schools with "
         "change history, clusters and alliances drawn from geography, a fictional board and one demo user per "
-        "role. Running it again changes nothing; --reset rebuilds it. Refuses to run in production."
+        "role; then the real KS2, KS4, census and absence files, invented soft intelligence, a risk run computed "
+        "here and a published categorisation round. Running it again changes nothing; --reset rebuilds it. "
+        "Refuses to run in production."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--data-dir", type=Path, help="folder holding gias/ (default: <repo>/../shared/data)")
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            help="folder holding gias/, performance/, census/, attendance/ (default: <repo>/../shared/data)",
+        )
         parser.add_argument("--reset", action="store_true", help="delete the demo partnership and users first")
 
     def handle(self, *args, **options) -> None:
@@ -47,8 +53,30 @@ class Command(BaseCommand):
             f"Alliances: {len(s.alliances)}: " + ", ".join(f"{name} ({n} clusters)" for name, n in s.alliances.items()),
             f"Board:     {s.board_members} seats (fictional members)    Users: {s.users}",
         ]
+        lines += self._risk_lines(s)
         for line in lines:
             self.stdout.write(line)
+
+    def _risk_lines(self, s: DemoSummary) -> list[str]:
+        r = s.risk
+        if r is None or not r.run_schools:
+            return ["Risk:      no risk run yet"]
+        years = f"{r.years[0]}–{r.years[-1]}" if r.years else "none"
+        lines = [
+            f"Data:      {r.values:,} performance values (academic years ending {years}), {r.inspections} Ofsted "
+            f"inspections; {r.intelligence} soft-intelligence entries (invented, {r.confidential} confidential)",
+            f"Rules:     version {r.ruleset_version}: {r.ruleset_note}",
+            f"Risk run:  {r.run_schools} schools categorised: "
+            + ", ".join(f"{name}: {n}" for name, n in r.proposed.items()),
+        ]
+        if r.round_name:
+            deadline = f"; replies until {r.reply_deadline:%-d %B %Y}" if r.reply_deadline else ""
+            lines += [
+                f"Round:     {r.round_name} ({r.round_state.lower()}{deadline})",
+                "           agreed: " + ", ".join(f"{name}: {n}" for name, n in r.agreed.items()),
+                "           " + ", ".join(f"{status.lower()}: {n}" for status, n in r.statuses.items()),
+            ]
+        return lines
 
     def _accounts(self, s: DemoSummary) -> None:
         self.stdout.write("")
