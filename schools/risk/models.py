@@ -132,7 +132,7 @@ class RiskRun(Job):
         INTELLIGENCE = "intelligence", "New intelligence"
         COMMAND = "command", "Command line"
 
-    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="runs")
+    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.RESTRICT, related_name="runs")
     trigger = models.CharField(max_length=12, choices=Trigger.choices)
     as_at = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The academic year (ending year) categorised; empty: the current one."
@@ -354,7 +354,7 @@ class RiskBacktest(models.Model):
         COMMAND = "command", "Command line"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="backtests")
+    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.RESTRICT, related_name="backtests")
     as_at_years = models.JSONField(default=list, help_text="Academic years categorised, as ending years (2018).")
     trigger = models.CharField(max_length=8, choices=Trigger.choices)
     summary = models.JSONField(default=dict)

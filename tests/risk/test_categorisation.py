@@ -332,3 +332,22 @@ def test_an_officer_adjusts_through_the_page_and_sees_errors_in_place(world, ope
     assert good.status_code == 302
     sc.refresh_from_db()
     assert (sc.category, sc.status) == (3, Status.ADJUSTED)
+
+
+def test_a_partnership_deletes_with_its_runs_and_rounds_but_a_run_in_a_round_cannot_go_alone(world):
+    from django.db.models import RestrictedError
+
+    from schools.risk.models import RiskRun, RuleSetVersion
+    from tests.risk.helpers import rounds_world
+
+    made = rounds_world(world)
+    with pytest.raises(RestrictedError):
+        made.open.run.delete()  # the round keeps the proposals it started from
+    with pytest.raises(RestrictedError):
+        RuleSetVersion.objects.filter(partnership=world.home).delete()  # runs name the rules they used
+    Membership.objects.filter(partnership=world.other).delete()  # members' schools are protected on purpose
+    other = world.other.pk
+    world.other.delete()
+    assert not CategorisationRound.objects.filter(partnership_id=other).exists()
+    assert not RiskRun.objects.filter(partnership_id=other).exists()
+    assert CategorisationRound.objects.filter(partnership=world.home).count() == 2
