@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 
 from .frames import (
+    MeasureTable,
     RiskInputs,
     averages_normalise,
     inspections_normalise,
     intelligence_normalise,
-    measures_normalise,
     schools_normalise,
-    via_uniques,
 )
 from .ruleset import Ruleset
 
@@ -48,7 +47,7 @@ class RiskContext:
         self.today = pd.Timestamp(inputs.today).normalize()
         self.schools = schools_normalise(inputs.schools)
         self.index: pd.Index = self.schools.index
-        self.measures = measures_normalise(inputs.measures, self.index)
+        self.table = MeasureTable(inputs.measures, self.index)
         self.averages = averages_normalise(inputs.averages)
         self.inspections = inspections_normalise(inputs.inspections, self.index)
         self.intelligence = intelligence_normalise(inputs.intelligence, self.index)
@@ -56,53 +55,63 @@ class RiskContext:
     # ------------------------------------------------------------------------------------------ measures
 
     @cached_property
-    def values(self) -> pd.DataFrame:
-        """Measure values, index (school_id, year), one column per code."""
-        return self.measures.pivot(index=["school_id", "year"], columns="code", values="value")
+    def measures(self) -> pd.DataFrame:
+        """The measures as a long frame (``school_id``, ``year``, ``code``, ``value``, ``missing``, ``stage``)."""
+        return self.table.frame()
 
-    @cached_property
-    def markers(self) -> pd.DataFrame:
-        """Missing markers (SUPP, NE, ...), index (school_id, year), one column per code."""
-        return self.measures.pivot(index=["school_id", "year"], columns="code", values="missing")
+    @property
+    def years(self) -> np.ndarray:
+        """The years of measures loaded, ascending: the columns of ``grid``."""
+        return self.table.years
+
+    def grid(self, code: str) -> np.ndarray:
+        """All years of one measure: schools (in ``index`` order) x ``years``, NaN where none (a fresh array)."""
+        return self.table.grid(code)
 
     def series(self, code: str) -> pd.Series:
         """All years of one measure, indexed by (school_id, year) (empty when the code never occurs)."""
-        if code in self.values.columns:
-            return self.values[code].dropna()
-        return pd.Series(dtype="float64", index=pd.MultiIndex.from_arrays([[], []], names=["school_id", "year"]))
-
-    def _keys(self, year: pd.Series) -> pd.MultiIndex:
-        years = year.reindex(self.index).fillna(-1).astype("int64")
-        return pd.MultiIndex.from_arrays([self.index, years.to_numpy()], names=["school_id", "year"])
+        grid = self.table.grid(code)
+        school, year = np.nonzero(~np.isnan(grid))
+        keys = pd.MultiIndex.from_arrays([self.index[school], self.years[year]], names=["school_id", "year"])
+        return pd.Series(grid[school, year], index=keys, name=code).sort_index()
 
     def at(self, code: str, year: pd.Series) -> pd.Series:
         """Each school's value of ``code`` in its own ``year`` (NaN when absent)."""
-        if code not in self.values.columns:
-            return pd.Series(np.nan, index=self.index, dtype="float64")
-        found = self.values[code].reindex(self._keys(year))
-        return pd.Series(found.to_numpy(dtype="float64"), index=self.index)
+        return pd.Series(self.table.value_at(code, self.table.year_positions(year)), index=self.index)
 
     def marker_at(self, code: str, year: pd.Series) -> pd.Series:
         """Each school's missing marker for ``code`` in ``year`` as a readable phrase ("" when none)."""
-        if code not in self.markers.columns:
-            return pd.Series("", index=self.index, dtype=object)
-        raw = pd.Series(self.markers[code].reindex(self._keys(year)).to_numpy(dtype=object), index=self.index)
-        return via_uniques(
-            raw, lambda u: pd.Index([MISSING_CODES.get(str(m).upper(), str(m)) for m in u], dtype=object)
-        )
+        marker = self.table.marker_at(code, self.table.year_positions(year))
+        phrases = [MISSING_CODES.get(str(m).upper(), str(m)) for m in self.table.markers]
+        return pd.Series(np.append(np.asarray(phrases, dtype=object), "")[marker], index=self.index, dtype=object)
 
     def stage_year(self, stage: str) -> pd.Series:
         """Each school's latest year with any row of the stage, from ``as_at - max_age_years`` to ``as_at``."""
         return self._stage_years[stage]
 
     @cached_property
+    def _stage_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which schools have a row of each of ``STAGES``: (stage x school x year, stage x school) booleans."""
+        t = self.table
+        stage = pd.Index(STAGES).get_indexer(t.stages)[t.code]
+        rows = stage >= 0
+        by_year = np.zeros((len(STAGES), len(self.index), len(t.years)), dtype=bool)
+        by_year[stage[rows], t.school[rows], t.year[rows]] = True
+        return by_year, by_year.any(axis=2)
+
+    @cached_property
     def _stage_years(self) -> dict[str, pd.Series]:
-        lo = self.as_at - self.rules.data.max_age_years
-        rows = self.measures[(self.measures["year"] <= self.as_at) & (self.measures["year"] >= lo)]
+        by_year, _ = self._stage_rows
+        years = self.years
+        window = (years <= self.as_at) & (years >= self.as_at - self.rules.data.max_age_years)
         out = {}
-        for stage in STAGES:
-            latest = rows.loc[rows["stage"] == stage].groupby("school_id")["year"].max()
-            out[stage] = pd.Series(latest.reindex(self.index).to_numpy(dtype="float64"), index=self.index)
+        for number, stage in enumerate(STAGES):
+            present = by_year[number] & window
+            found = present.any(axis=1)
+            latest = np.full(len(self.index), np.nan)
+            if found.any():
+                latest[found] = years[len(years) - 1 - np.argmax(present[found, ::-1], axis=1)]
+            out[stage] = pd.Series(latest, index=self.index)
         return out
 
     # ------------------------------------------------------------------------------------------ averages
@@ -136,8 +145,8 @@ class RiskContext:
     # ------------------------------------------------------------------------------------------ phases
 
     def _has_stage_rows(self, stage: str) -> pd.Series:
-        ids = self.measures.loc[self.measures["stage"] == stage, "school_id"].unique()
-        return pd.Series(self.index.isin(ids), index=self.index)
+        _, any_year = self._stage_rows
+        return pd.Series(any_year[STAGES.index(stage)], index=self.index)
 
     @cached_property
     def ks2(self) -> pd.Series:

@@ -56,37 +56,47 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     points = _points(ratings, ruleset)
     score = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
 
-    out = pd.DataFrame(index=idx)
-    for col in ("urn", "name", "phase", "district", "is_academy"):
-        out[col] = ctx.schools[col]
-    out["proposed_category"] = proposed
     categories = {c.number: c for c in ruleset.categories}
-    out["category_name"] = out["proposed_category"].map({n: c.name for n, c in categories.items()})
-    out["category_colour"] = out["proposed_category"].map({n: c.colour for n, c in categories.items()})
-    out["rise_tier"] = out["proposed_category"].map({n: c.rise_tier for n, c in categories.items()})
-    out["matrix_category"] = matrix_cat
-    out["override_floor"] = floor
-    out["concerns"] = concerns["concerns"]
-    out["concern_escalated"] = (concern_sentence != "").to_numpy()
-    out["standards_band"] = np.asarray(BANDS)[s_band]
-    out["standards_band_before_trend"] = np.asarray(BANDS)[s_before]
-    out["capacity_band"] = np.asarray(BANDS)[c_band]
-    out["trend_raised"] = trend & (s_band > s_before)
-    out["score"] = score
+    category = pd.Series(proposed, index=idx)
+    out = pd.DataFrame(
+        {
+            **{col: ctx.schools[col] for col in ("urn", "name", "phase", "district", "is_academy")},
+            "proposed_category": proposed,
+            "category_name": category.map({n: c.name for n, c in categories.items()}),
+            "category_colour": category.map({n: c.colour for n, c in categories.items()}),
+            "rise_tier": category.map({n: c.rise_tier for n, c in categories.items()}),
+            "matrix_category": matrix_cat,
+            "override_floor": floor,
+            "concerns": concerns["concerns"],
+            "concern_escalated": (concern_sentence != "").to_numpy(),
+            "standards_band": np.asarray(BANDS)[s_band],
+            "standards_band_before_trend": np.asarray(BANDS)[s_before],
+            "capacity_band": np.asarray(BANDS)[c_band],
+            "trend_raised": trend & (s_band > s_before),
+            "score": score,
+        },
+        index=idx,
+    )
     leading, leading_sentence = _leading(ctx, out, ratings)
-    out["leading"] = leading
-    out["academy_view"] = _academy_view(out, ruleset)
-    out["overrides"] = _lists(overrides.reset_index().assign(order=0), "sentence", idx)
     long = _long(frames, points, idx)
-    band_sentence = _band_sentence(out, ratings)
-    out["reasons"] = _reasons(overrides, long, band_sentence, leading_sentence, idx)
-    missing = long[long["missing"] != ""].assign(text=lambda d: d["code"] + ": " + d["missing"])
-    out["missing_inputs"] = _lists(missing, "text", idx)
+    missing = long["missing"] != ""
+    rest = {
+        "leading": leading,
+        "academy_view": _academy_view(out, ruleset),
+        "overrides": _lists(idx.get_indexer(overrides.index), overrides["sentence"].to_numpy(dtype=object), idx),
+        "reasons": _reasons(overrides, long, _band_sentence(out, ratings), leading_sentence, idx),
+        "missing_inputs": _lists(
+            np.repeat(np.arange(len(idx)), len(CODES))[missing.to_numpy()],
+            (long["code"][missing] + ": " + long["missing"][missing]).to_numpy(dtype=object),
+            idx,
+        ),
+    }
     for code in CODES:
-        out[code] = frames[code]["rating"]
-        out[f"{code}_value"] = frames[code]["value"]
-        out[f"{code}_sentence"] = frames[code]["sentence"]
-    out["ruleset_version"] = ruleset.version
+        rest[code] = frames[code]["rating"]
+        rest[f"{code}_value"] = frames[code]["value"]
+        rest[f"{code}_sentence"] = frames[code]["sentence"]
+    rest["ruleset_version"] = ruleset.version
+    out = pd.concat([out, pd.DataFrame(rest, index=idx)], axis=1)
     return RiskResult(schools=out, indicators=long, ruleset_version=ruleset.version, as_at=ctx.as_at)
 
 
@@ -188,64 +198,80 @@ def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
 
 def _long(frames: dict[str, pd.DataFrame], points: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
     """The long indicator frame: one row per school and code, schools in input order, codes in display order."""
-    meta = {i.code: i for i in INDICATORS}
-    parts = []
-    for order, code in enumerate(CODES):
-        f = frames[code]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "school_id": idx,
-                    "code": code,
-                    "dimension": meta[code].dimension,
-                    "label": meta[code].label,
-                    "rating": pd.Series(f["rating"].to_numpy(dtype=object), dtype=object),
-                    "points": points[code].to_numpy(),
-                    "value": f["value"].to_numpy(),
-                    "sentence": f["sentence"].to_numpy(dtype=object),
-                    "missing": f["missing"].to_numpy(dtype=object),
-                    "applicable": f["applicable"].to_numpy(),
-                    "scored": meta[code].scored,
-                    "_school": np.arange(len(idx)),
-                    "_code": order,
-                }
-            )
-        )
-    long = pd.concat(parts, ignore_index=True).sort_values(["_school", "_code"], kind="stable")
-    return long.drop(columns=["_school", "_code"]).reset_index(drop=True)
+    meta = [next(i for i in INDICATORS if i.code == code) for code in CODES]
+    n = len(idx)
+
+    def by_school(columns: list[np.ndarray]) -> np.ndarray:
+        """Per-code columns as one column, school by school, codes in display order within each."""
+        return np.stack(columns, axis=1).reshape(n * len(CODES))
+
+    def repeated(values: list) -> np.ndarray:
+        return np.tile(np.asarray(values, dtype=object), n)
+
+    return pd.DataFrame(
+        {
+            "school_id": np.repeat(idx.to_numpy(), len(CODES)),
+            "code": repeated(list(CODES)),
+            "dimension": repeated([i.dimension for i in meta]),
+            "label": repeated([i.label for i in meta]),
+            "rating": pd.Series(by_school([frames[c]["rating"].to_numpy(dtype=object) for c in CODES]), dtype=object),
+            "points": by_school([points[c].to_numpy() for c in CODES]),
+            "value": by_school([frames[c]["value"].to_numpy() for c in CODES]),
+            "sentence": by_school([frames[c]["sentence"].to_numpy(dtype=object) for c in CODES]),
+            "missing": by_school([frames[c]["missing"].to_numpy(dtype=object) for c in CODES]),
+            "applicable": by_school([frames[c]["applicable"].to_numpy() for c in CODES]),
+            "scored": np.tile(np.array([i.scored for i in meta]), n),
+        }
+    )
 
 
-def _lists(rows: pd.DataFrame, column: str, idx: pd.Index) -> pd.Series:
-    """Per school, the list of ``column`` values in row order (an empty list when none).
+def _lists(position: np.ndarray, values: np.ndarray, idx: pd.Index) -> pd.Series:
+    """Per school, the list of ``values`` whose ``position`` (in ``idx``) is the school's, in their order (an
+    empty list when none).
 
-    One stable sort by the school's position, then a split at the group boundaries (no per-school loop).
+    One stable sort by position, then the schools' slices of the sorted values (no per-school Python code).
     """
     if len(idx) == 0:
         return pd.Series([], index=idx, dtype=object)
-    position = pd.Series(np.arange(len(idx)), index=idx)
-    order = rows["school_id"].map(position).to_numpy(dtype="int64")
-    sort = np.argsort(order, kind="stable")
-    values = rows[column].to_numpy(dtype=object)[sort]
-    counts = np.bincount(order, minlength=len(idx))
-    chunks = np.split(values, np.cumsum(counts)[:-1])
-    return pd.Series(list(map(list, chunks)), index=idx, dtype=object)
+    position = np.asarray(position, dtype=np.int64)
+    ordered = np.asarray(values, dtype=object)[np.argsort(position, kind="stable")].tolist()
+    ends = np.cumsum(np.bincount(position, minlength=len(idx)))
+    starts = np.concatenate([[0], ends[:-1]])
+    return pd.Series(
+        list(map(ordered.__getitem__, map(slice, starts.tolist(), ends.tolist()))), index=idx, dtype=object
+    )
 
 
 def _reasons(
     overrides: pd.DataFrame, long: pd.DataFrame, band: pd.Series, leading: pd.Series, idx: pd.Index
 ) -> pd.Series:
     """Every rule that fired, as sentences: overrides, amber/red indicators, the band and matrix, Leading."""
-    flagged = long[long["rating"].isin(["A", "R"])]
+    is_flagged = long["rating"].isin(["A", "R"]).to_numpy()
+    flagged = long[is_flagged]
     flagged_text = flagged["code"] + " " + flagged["rating"].map(RATING_WORDS) + ": " + flagged["sentence"]
-    parts = [
-        pd.DataFrame({"school_id": overrides.index, "order": 0, "text": overrides["sentence"].to_numpy(dtype=object)}),
-        pd.DataFrame({"school_id": flagged["school_id"], "order": 1, "text": flagged_text.to_numpy(dtype=object)}),
-        pd.DataFrame({"school_id": idx, "order": 2, "text": band.to_numpy(dtype=object)}),
-        pd.DataFrame({"school_id": idx, "order": 3, "text": leading.to_numpy(dtype=object)}),
-    ]
-    rows = pd.concat(parts, ignore_index=True)
-    rows = rows[rows["text"] != ""].sort_values("order", kind="stable")
-    return _lists(rows, "text", idx)
+    every = np.arange(len(idx))
+    position = np.concatenate(
+        [idx.get_indexer(overrides.index), np.repeat(every, len(CODES))[is_flagged], every, every]
+    )
+    order = np.concatenate(
+        [
+            np.zeros(len(overrides), dtype=int),
+            np.ones(len(flagged), dtype=int),
+            np.full(len(idx), 2),
+            np.full(len(idx), 3),
+        ]
+    )
+    text = np.concatenate(
+        [
+            overrides["sentence"].to_numpy(dtype=object),
+            flagged_text.to_numpy(dtype=object),
+            band.to_numpy(dtype=object),
+            leading.to_numpy(dtype=object),
+        ]
+    )
+    kept = text != ""
+    by_order = np.argsort(order[kept], kind="stable")
+    return _lists(position[kept][by_order], text[kept][by_order], idx)
 
 
 def risk_csv_frame(result: RiskResult) -> pd.DataFrame:

@@ -133,27 +133,150 @@ def schools_normalise(schools: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _clean_labels(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``_text`` as integer labels: (label per row, cleaned distinct text per label), each text once."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    cleaned = np.append(np.asarray(pd.Index(uniques, dtype=object).astype(str).str.strip(), dtype=object), "")
+    merged, texts = pd.factorize(cleaned)  # " SUPP" and "SUPP" are one label
+    return merged.astype(np.int32)[codes], np.asarray(texts, dtype=object)
+
+
+class MeasureTable:
+    """Measures of known schools, one row per (school, year, code), held as integer positions.
+
+    ``school`` is the row's position in ``index``, ``year`` its position in ``years`` (sorted), ``code`` and
+    ``missing`` positions in ``codes`` and ``markers`` (text cleaned as ``_text`` does). Of several rows for the
+    same school, year and code, a value beats a missing marker, then the higher value, then the first marker in
+    text order, whatever the input's row order. Per-code grids (schools x years) are built on first use, so a
+    lookup is array indexing, not index alignment.
+    """
+
+    def __init__(self, measures: pd.DataFrame, index: pd.Index) -> None:
+        frame = _ensure(measures, MEASURE_COLUMNS) if not set(MEASURE_COLUMNS) <= set(measures.columns) else measures
+        self.index = index
+        school = index.get_indexer(frame["school_id"]) if len(frame) else np.array([], dtype=np.intp)
+        year = _numeric(frame["year"]).to_numpy()
+        keep = (school >= 0) & ~np.isnan(year)
+        rows = np.flatnonzero(keep)
+        every = len(rows) == len(frame)
+
+        def kept(column: pd.Series) -> pd.Series:
+            return column if every else column.iloc[rows]
+
+        year_int = year[rows].astype("int64")
+        self.years = np.unique(year_int)
+        code, self.codes = _clean_labels(kept(frame["code"]))
+        missing, self.markers = _clean_labels(kept(frame["missing"]))
+        value = _numeric(kept(frame["value"])).to_numpy()
+        school, year_pos = school[rows], np.searchsorted(self.years, year_int)
+        winners = self._winners(school, year_pos, code, value, missing)
+        if winners is not None:
+            rows, school, year_pos, code, value, missing = (
+                a[winners] for a in (rows, school, year_pos, code, value, missing)
+            )
+        self.labels = frame.index[rows]  # the winning rows' labels in the input frame
+        self.school, self.year, self.code, self.value, self.missing = school, year_pos, code, value, missing
+        self.code_positions = {name: i for i, name in enumerate(self.codes)}
+        self.stages = np.asarray(pd.Index(self.codes, dtype=object).str.split("_", n=1).str[0], dtype=object)
+        self._by_code = np.argsort(code, kind="stable")
+        self._code_starts = np.searchsorted(code[self._by_code], np.arange(len(self.codes) + 1))
+        self._values: dict[str, np.ndarray] = {}
+        self._missing: dict[str, np.ndarray] = {}
+
+    def _winners(self, school, year, code, value, missing) -> np.ndarray | None:
+        """Positions of the rows to keep when some (school, year, code) has several rows, else None."""
+        key = (school.astype("int64") * len(self.years) + year) * max(len(self.codes), 1) + code
+        size = len(self.index) * len(self.years) * max(len(self.codes), 1)
+        if size <= 4 * len(key) + 1_000_000:  # the usual case: a count per cell is cheaper than hashing
+            clash = np.bincount(key, minlength=size)[key] > 1
+        else:
+            clash = pd.Series(key).duplicated(keep=False).to_numpy()
+        if not clash.any():
+            return None
+        rank = np.argsort(np.argsort(self.markers.astype(str), kind="stable"))[missing]  # markers in text order
+        tied = np.flatnonzero(clash)
+        v = value[tied]
+        order = tied[np.lexsort((rank[tied], -np.nan_to_num(v, nan=0.0), np.isnan(v), key[tied]))]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        return np.sort(np.concatenate([np.flatnonzero(~clash), order[first]]))
+
+    def _rows(self, code: str) -> np.ndarray | None:
+        position = self.code_positions.get(code)
+        if position is None:
+            return None
+        return self._by_code[self._code_starts[position] : self._code_starts[position + 1]]
+
+    def _value_grid(self, code: str) -> np.ndarray:
+        if code not in self._values:
+            grid = np.full((len(self.index), len(self.years)), np.nan)
+            rows = self._rows(code)
+            if rows is not None:
+                grid[self.school[rows], self.year[rows]] = self.value[rows]
+            self._values[code] = grid
+        return self._values[code]
+
+    def _marker_grid(self, code: str) -> np.ndarray:
+        if code not in self._missing:
+            grid = np.full((len(self.index), len(self.years)), -1, dtype=np.int32)
+            rows = self._rows(code)
+            if rows is not None:
+                grid[self.school[rows], self.year[rows]] = self.missing[rows]
+            self._missing[code] = grid
+        return self._missing[code]
+
+    def grid(self, code: str) -> np.ndarray:
+        """Values of ``code``: schools (in ``index`` order) x ``years``, NaN where none (a new array each call)."""
+        return self._value_grid(code).copy()
+
+    def value_at(self, code: str, column: np.ndarray) -> np.ndarray:
+        """Each school's value of ``code`` in its grid ``column`` (NaN where the column is -1 or nothing is there)."""
+        if not len(self.years):
+            return np.full(len(self.index), np.nan)
+        found = self._value_grid(code)[np.arange(len(self.index)), np.maximum(column, 0)]
+        return np.where(column >= 0, found, np.nan)
+
+    def marker_at(self, code: str, column: np.ndarray) -> np.ndarray:
+        """Each school's marker position for ``code`` in its grid ``column`` (-1 where it has no row there)."""
+        if not len(self.years):
+            return np.full(len(self.index), -1)
+        found = self._marker_grid(code)[np.arange(len(self.index)), np.maximum(column, 0)]
+        return np.where(column >= 0, found, -1)
+
+    def year_positions(self, year: pd.Series) -> np.ndarray:
+        """Each school's ``year`` (aligned to ``index``) as a column of the grids; -1 where not loaded."""
+        wanted = year.reindex(self.index).fillna(-1).astype("int64").to_numpy()
+        found = np.searchsorted(self.years, wanted)
+        hit = found < len(self.years)
+        hit[hit] = self.years[found[hit]] == wanted[hit]
+        return np.where(hit, found, -1)
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a long frame (``school_id``, ``year``, ``code``, ``value``, ``missing``, ``stage``), sorted
+        by school, year and code, with the input rows' labels."""
+        ids = self.index.to_numpy()[self.school]
+        code_text = self.codes[self.code]
+        order = np.lexsort((code_text.astype(str), self.years[self.year], ids)) if len(ids) else np.arange(0)
+        frame = pd.DataFrame(
+            {
+                "school_id": ids[order],
+                "year": self.years[self.year][order],
+                "code": pd.Series(code_text[order], dtype=object),
+                "value": self.value[order],
+                "missing": pd.Categorical(self.markers[self.missing][order]),
+                "stage": pd.Series(self.stages[self.code][order], dtype=object),
+            }
+        )
+        frame.index = self.labels[order]
+        return frame
+
+
 def measures_normalise(measures: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
-    """Measures of known schools only, one row per (school, year, code): a value beats a missing marker.
+    """Measures of known schools, one row per (school, year, code): a value beats a missing marker.
 
     Adds ``stage``: the code's prefix (``ks2``, ``ks4``, ``abs``, ...).
     """
-    frame = _ensure(measures, MEASURE_COLUMNS)[list(MEASURE_COLUMNS)]
-    frame = frame[frame["school_id"].isin(index)]
-    frame["year"] = _numeric(frame["year"])
-    frame = frame[frame["year"].notna()]
-    frame["year"] = frame["year"].astype("int64")
-    frame["value"] = _numeric(frame["value"])
-    frame["code"] = _text(frame["code"]).astype("category")
-    frame["missing"] = _text(frame["missing"]).astype("category")
-    # Deterministic whatever the row order: a value beats a missing marker, then the higher value, then the marker.
-    frame = frame.sort_values(
-        ["school_id", "year", "code", "value", "missing"], ascending=[True, True, True, False, True], na_position="last"
-    )
-    frame = frame[~frame.duplicated(["school_id", "year", "code"], keep="first")]
-    frame["code"] = frame["code"].astype(object)
-    frame["stage"] = via_uniques(frame["code"], lambda u: u.astype(str).str.split("_", n=1).str[0])
-    return frame
+    return MeasureTable(measures, index).frame()
 
 
 def averages_normalise(averages: pd.DataFrame) -> pd.DataFrame:

@@ -153,7 +153,7 @@ def c5_falling_roll(ctx: RiskContext) -> pd.DataFrame:
     """C5 (context only): the census roll fell in each of the last three years, or roll intelligence."""
     rule, data, idx = ctx.rules.intelligence, ctx.rules.data, ctx.index
     year = ctx.stage_year("census")
-    hist = history(ctx.series("census_roll"), year, n=data.history_years, span=data.history_span_years)
+    hist = history(ctx.grid("census_roll"), ctx.years, year, n=data.history_years, span=data.history_span_years)
     falling = declining(hist, data.history_years, higher_is_worse=False)
     intel = ctx.intelligence_latest(rule.c5_kinds, window_days=rule.window_days)
     intel_rating = _intel_rating(intel)

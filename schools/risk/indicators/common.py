@@ -89,12 +89,32 @@ def academic_year(year: pd.Series) -> pd.Series:
     return via_uniques(year.astype("float64"), label)
 
 
+MONTHS = np.array(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    dtype=object,
+)
+
+
 def long_date(dates: pd.Series) -> pd.Series:
     """Timestamps as "5 March 2024"; NaT -> ""."""
 
     def label(days: pd.Index) -> pd.Index:
         d = pd.DatetimeIndex(days)
-        return d.day.astype(str) + " " + d.strftime("%B %Y")
+        text = d.day.astype(str).to_numpy(dtype=object) + " " + MONTHS[d.month - 1] + " "
+        return pd.Index(text + d.year.astype(str).to_numpy(dtype=object), dtype=object)
 
     return via_uniques(pd.Series(dates, copy=False), label)
 
@@ -114,17 +134,21 @@ def when(mask: pd.Series, value: pd.Series | str) -> pd.Series:
 
 
 def _strings(series: pd.Series) -> np.ndarray:
-    arr = series.to_numpy(dtype=object)
-    return np.where(pd.isna(arr), "", arr)
+    arr = series.to_numpy(dtype=object, copy=True)
+    arr[pd.isna(arr)] = ""
+    return arr
 
 
 def join(*parts: pd.Series, sep: str = "; ") -> pd.Series:
-    """Join text columns per school, skipping empty parts."""
+    """Join text columns per school, skipping empty parts (text is only built where two parts meet)."""
     out = _strings(parts[0])
     for part in parts[1:]:
         nxt = _strings(part)
-        both = (out != "") & (nxt != "")
-        out = np.where(both, out + sep + nxt, np.where(out == "", nxt, out))
+        filled = nxt != ""
+        empty = out == ""
+        both = filled & ~empty
+        out[both] = out[both] + sep + nxt[both]
+        out[empty] = nxt[empty]
     return pd.Series(out, index=parts[0].index, dtype=object)
 
 
@@ -171,22 +195,19 @@ def indicator_frame(
     return frame
 
 
-def history(long: pd.Series, upto: pd.Series, *, n: int, span: int, exclude: pd.Series | None = None) -> pd.DataFrame:
+def history(
+    grid: np.ndarray, years: np.ndarray, upto: pd.Series, *, n: int, span: int, exclude: np.ndarray | None = None
+) -> pd.DataFrame:
     """The last ``n`` values per school at or before the school's ``upto`` year and within ``span`` years of it.
 
-    ``long`` is indexed by (school_id, year); ``exclude`` (same index, bool) drops years (small cohorts). Returns
-    columns 0..n-1 (0 = latest) and ``count``, indexed like ``upto``. Pure numpy over a school x year grid.
+    ``grid`` is schools (in ``upto``'s order) x ``years`` (ascending), NaN where there is no value (as
+    ``RiskContext.grid`` gives); ``exclude`` (same shape, bool) drops years (small cohorts). Returns columns
+    0..n-1 (0 = latest) and ``count``, indexed like ``upto``. Pure numpy over the school x year grid.
     """
     index = upto.index
-    values = long.dropna()
-    if exclude is not None and len(values):
-        values = values[~exclude.reindex(values.index).fillna(False).to_numpy(dtype=bool)]
-    if len(values):
-        wide = values.unstack("year").reindex(index)
-    else:
-        wide = pd.DataFrame(index=index, columns=pd.Index([], dtype="int64"), dtype="float64")
-    years = wide.columns.to_numpy(dtype="float64")
-    grid = wide.to_numpy(dtype="float64")
+    if exclude is not None:
+        grid = np.where(exclude, np.nan, grid)
+    years = np.asarray(years, dtype="float64")
     up = upto.to_numpy(dtype="float64")[:, None]
     valid = ~np.isnan(grid) & (years[None, :] <= up) & (years[None, :] >= up - span)
     key = np.where(valid, np.arange(len(years))[None, :], -1)

@@ -109,23 +109,22 @@ class Versus:
 
 
 def versus_national(
-    ctx: RiskContext, code: str, year: pd.Series, *, exclude: pd.Series | None = None, phase_specific: bool = False
+    ctx: RiskContext, code: str, year: pd.Series, *, exclude: np.ndarray | None = None, phase_specific: bool = False
 ) -> Versus:
     """``code`` in each school's ``year`` against national, and the last ``history_years`` gaps to national."""
     value = ctx.at(code, year)
     national = ctx.national(code, year, phase_specific=phase_specific)
-    nat_by_year = ctx.national_by_year(code)
-    long = ctx.series(code)
-    years = long.index.get_level_values("year")
-    gaps = pd.Series(long.to_numpy() - nat_by_year.reindex(years).to_numpy(dtype="float64"), index=long.index)
+    nat_by_year = ctx.national_by_year(code).reindex(ctx.years).to_numpy(dtype="float64")
+    gaps = ctx.grid(code) - nat_by_year[None, :]
     data = ctx.rules.data
-    hist = history(gaps, year, n=data.history_years, span=data.history_span_years, exclude=exclude)
+    hist = history(gaps, ctx.years, year, n=data.history_years, span=data.history_span_years, exclude=exclude)
     return Versus(value=value, national=national, gap=value - national, marker=ctx.marker_at(code, year), hist=hist)
 
 
-def small_years(ctx: RiskContext, cohort_code: str, minimum: int) -> pd.Series:
-    """(school_id, year) -> True where the cohort was below ``minimum`` pupils."""
-    return ctx.series(cohort_code) < minimum
+def small_years(ctx: RiskContext, cohort_code: str, minimum: int) -> np.ndarray:
+    """Schools x years (``ctx.grid``): True where the cohort was below ``minimum`` pupils."""
+    with np.errstate(invalid="ignore"):
+        return ctx.grid(cohort_code) < minimum
 
 
 def direction(gap: pd.Series, unit: str = "points") -> pd.Series:
@@ -276,9 +275,10 @@ def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
         ],
         _s3_partial(scores, floor_s, upper, ci_below, idx),
     )
-    mean_long = pd.concat([ctx.series(f"ks2_{c}_prog") for _, c in SUBJECTS], axis=1).mean(axis=1)
+    mean = _mean_of_known([ctx.grid(f"ks2_{c}_prog") for _, c in SUBJECTS])
     hist = history(
-        mean_long,
+        mean,
+        ctx.years,
         gate.year,
         n=data.history_years,
         span=data.history_span_years,
@@ -293,6 +293,16 @@ def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
         applicable=app,
         declining=declining(hist, data.history_years, higher_is_worse=False).where(known),
     )
+
+
+def _mean_of_known(grids: list[np.ndarray]) -> np.ndarray:
+    """Cell by cell, the mean of the values that are there (NaN where none is)."""
+    stacked = np.stack(grids)
+    known = ~np.isnan(stacked)
+    count = known.sum(axis=0)
+    total = np.where(known, stacked, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
 
 
 def _s3_partial(
@@ -409,13 +419,10 @@ def _disadvantaged_part(ctx: RiskContext, stage: str) -> pd.DataFrame:
     few = gate.ok & (pupils.round(0) < minimum)
     excess = nat_dis - school  # = school gap (nat_non - school) minus national gap (nat_non - nat_dis)
     # The excess each year, for "widening three years running".
-    long = ctx.series(code_d)
-    years = long.index.get_level_values("year")
-    excess_long = pd.Series(
-        ctx.national_by_year(code_d).reindex(years).to_numpy(dtype="float64") - long.to_numpy(), index=long.index
-    )
+    national_by_year = ctx.national_by_year(code_d).reindex(ctx.years).to_numpy(dtype="float64")
+    excess_by_year = national_by_year[None, :] - ctx.grid(code_d)
     n = data.history_years
-    hist = history(excess_long, gate.year, n=n, span=data.history_span_years)
+    hist = history(excess_by_year, ctx.years, gate.year, n=n, span=data.history_span_years)
     widening = declining(hist, n, higher_is_worse=True)
     known = gate.ok & ~few & school.notna() & nat_dis.notna() & nat_non.notna()
     amber_at = rule.ks2_amber_points_wider if ks2 else rule.ks4_amber_points_wider
