@@ -21,18 +21,20 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from partnership.jobs import job_progress, job_transition
 from partnership.models import Partnership, User
 from partnership.services import tracked_save
-from schools.importers.db import copy_frame
 from schools.models import School
 from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, ruleset_from_dict, ruleset_to_dict
+from schools.risk.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
+from schools.risk.assessment_text import assessment_copy_text
 from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
 
@@ -43,6 +45,7 @@ RISK_RUN_LOCK_NAMESPACE = 0x5249534B  # "RISK": held (session level) while a run
 RISK_QUEUE_LOCK_NAMESPACE = 0x52495351  # "RISQ": held (transaction level) while a run is requested
 WAITING_MESSAGE = "Waiting for a worker: the run will start when the worker is available"
 FOLLOW_UP_TRIGGERS = (RiskRun.Trigger.INTELLIGENCE, RiskRun.Trigger.IMPORT)
+ASSESSMENT_BLOCK_ROWS = 2_000  # schools per block of COPY text (see risk_assessments_write)
 
 
 class RiskRunLocked(Exception):  # noqa: N818 - reads as "the run is locked"
@@ -318,72 +321,24 @@ def risk_run_summary(*, counts: dict[str, int]) -> str:
 
 
 def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:
-    """Replace the run's assessments with the engine's ``schools`` frame (COPY; call inside a transaction)."""
+    """Replace the run's assessments with the engine's ``schools`` frame (COPY; call inside a transaction).
+
+    The COPY text is built in blocks of ``ASSESSMENT_BLOCK_ROWS`` schools while a writer thread streams the
+    previous block, so PostgreSQL parses (and compresses) one block while the next one is formatted.
+    """
     RiskAssessment.objects.filter(run=run).delete()
     if schools.empty:
         return 0
-    frame = assessment_rows(run_id=run.pk, schools=schools)
-    copy_frame(table=RiskAssessment._meta.db_table, frame=frame)
-    return len(frame)
-
-
-def assessment_rows(*, run_id: int, schools: pd.DataFrame) -> pd.DataFrame:
-    """The engine's per-school frame as text columns named like the assessment table (JSON built vectorised)."""
-    from schools.risk.indicators import CODES
-
-    index = schools.index
-    lists = schools[["overrides", "reasons", "missing_inputs"]].reset_index(drop=True)
-    json_lists = _json_lines(lists)
-    indicator_parts = []
-    for code in CODES:
-        cells = pd.DataFrame(
-            {
-                "rating": schools[code].astype(object).where(schools[code].notna(), None).to_numpy(),
-                "value": pd.to_numeric(schools[f"{code}_value"], errors="coerce").to_numpy(dtype="float64"),
-                "sentence": schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(),
-            }
-        )
-        indicator_parts.append(_json_records(cells))
-    indicators = _join_objects(CODES, indicator_parts)
-    return pd.DataFrame(
-        {
-            "run_id": str(run_id),
-            "school_id": index.astype("int64").astype(str),
-            "proposed_category": schools["proposed_category"].astype("int64").astype(str).to_numpy(),
-            "standards_band": schools["standards_band"].astype(str).to_numpy(),
-            "capacity_band": schools["capacity_band"].astype(str).to_numpy(),
-            "score": schools["score"].astype("int64").astype(str).to_numpy(),
-            "leading": np.where(schools["leading"].astype(bool).to_numpy(), "t", "f"),
-            "academy_view": schools["academy_view"].fillna("").astype(str).to_numpy(),
-            "overrides": json_lists["overrides"].to_numpy(),
-            "indicators": indicators.to_numpy(),
-            "reasons": json_lists["reasons"].to_numpy(),
-            "missing_inputs": json_lists["missing_inputs"].to_numpy(),
-        }
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(RiskAssessment._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, ASSESSMENT_COLUMNS))
     )
-
-
-def _json_records(frame: pd.DataFrame) -> pd.Series:
-    """Each row of ``frame`` as a JSON object (pandas' C writer; NaN and None become null)."""
-    text = frame.to_json(orient="records", lines=True, force_ascii=False)
-    return pd.Series(text.rstrip("\n").split("\n"), dtype=object) if len(frame) else pd.Series([], dtype=object)
-
-
-def _json_lines(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each cell of ``frame`` (lists of text) as JSON, column by column."""
-    out = {}
-    for name in frame.columns:
-        records = _json_records(frame[[name]])
-        prefix = len(f'{{"{name}":')
-        out[name] = records.str.slice(prefix, -1)
-    return pd.DataFrame(out)
-
-
-def _join_objects(keys: Iterable[str], parts: list[pd.Series]) -> pd.Series:
-    """Row by row, ``{"key": part, …}``: one format per row (adding Series pairwise recopies every prefix)."""
-    template = "{{" + ",".join(f'"{key}":{{}}' for key in keys) + "}}"
-    columns = [part.to_numpy(dtype=object) for part in parts]
-    return pd.Series([template.format(*row) for row in zip(*columns, strict=True)], dtype=object)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+            for start in range(0, len(schools), ASSESSMENT_BLOCK_ROWS):
+                block = schools.iloc[start : start + ASSESSMENT_BLOCK_ROWS]
+                copy.write(assessment_copy_text(run_id=run.pk, schools=block))
+    return len(schools)
 
 
 # --------------------------------------------------------------------------------------------- runs: state
