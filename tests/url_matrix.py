@@ -157,11 +157,8 @@ MATRIX: dict[str, Case] = {
     "risk:round_agree": Case(
         args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF
     ),
-    "risk:round_publish": Case(
-        method="post",
-        args=lambda w: [rounds_world(w).open.pk],  # a draft: refused with a message, nothing changes
-        other_args=lambda w: [rounds_world(w).other_open.pk],
-        roles=STAFF,
+    "risk:round_publish": Case(  # the confirmation page; publishing a draft is refused with a message
+        args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF
     ),
     "risk:round_school": Case(
         args=lambda w: [rounds_world(w).open.pk, w.own_school.urn],

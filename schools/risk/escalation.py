@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .confidential import CONFIDENTIAL_CONCERN, CONFIDENTIAL_SUMMARY
 from .context import RiskContext
 from .indicators.common import long_date
 
@@ -23,7 +24,8 @@ def concerns_compute(ctx: RiskContext) -> pd.DataFrame:
         intel["rating"].isin(rule.ratings) & (intel["recorded_on"] > start) & (intel["recorded_on"] <= ctx.today)
     ].sort_values(["school_id", "recorded_on", "kind"], kind="stable")
     counts = rows.groupby("school_id").size().reindex(ctx.index, fill_value=0).astype(int)
-    listed = (rows["kind"].str.replace("_", " ") + " " + long_date(rows["recorded_on"])).groupby(rows["school_id"])
+    named = rows["kind"].str.replace("_", " ") + " " + long_date(rows["recorded_on"])
+    listed = named.where(rows["summary"] != CONFIDENTIAL_SUMMARY, CONFIDENTIAL_CONCERN).groupby(rows["school_id"])
     when = listed.agg(", ".join).reindex(ctx.index).fillna("")
     window = _window_words(rule.window_days)
     end = long_date(pd.Series([pd.Timestamp(ctx.today)])).iloc[0]

@@ -32,6 +32,7 @@ from django.utils import timezone
 from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
 from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
+from schools.risk.confidential import CONFIDENTIAL_SUMMARY
 from schools.risk.frames import RiskInputs
 from schools.risk.models import IntelligenceEntry
 from schools.risk.ruleset import DEFAULT_RULESET, Ruleset
@@ -39,7 +40,6 @@ from schools.risk.ruleset import DEFAULT_RULESET, Ruleset
 HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
-CONFIDENTIAL_SUMMARY = "details are confidential to the local authority"
 MAX_LINK_STEPS = 6  # a URN converted more than six times over is not a real case
 INSPECTION_COLUMNS = (
     "inspection_number",

@@ -247,6 +247,7 @@ class SchoolCategory(models.Model):
         ADJUSTED = "adjusted", "Adjusted by an officer"
         REFERRED = "referred", "Waiting for the moderation panel"
         MODERATED = "moderated", "Decided by the moderation panel"
+        REPLY_CHANGED = "reply", "Changed after the school's reply"
 
     round = models.ForeignKey(CategorisationRound, on_delete=models.CASCADE, related_name="schools")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="categories")

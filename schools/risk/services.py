@@ -143,8 +143,12 @@ def ruleset_version_create(
 
 
 def ruleset_version_ruleset(*, version: RuleSetVersion) -> Ruleset:
-    """The engine's rule set stored in ``version`` (RulesetError if it no longer validates)."""
-    return ruleset_from_dict(version.config)
+    """The engine's rule set stored in ``version`` (RulesetError if it no longer validates).
+
+    A version saved before the register of concern existed keeps meaning what it meant: without a ``concerns``
+    section the rule is off (``steps`` 0), so re-running an old version gives the categories it gave then.
+    """
+    return ruleset_from_dict({"concerns": {"steps": 0}} | version.config)
 
 
 def _next_version(partnership: Partnership) -> int:
@@ -275,6 +279,10 @@ def risk_run_execute(*, run: RiskRun) -> RiskRun:
 
 
 def _execute(run: RiskRun) -> None:
+    active = ruleset_version_active(partnership=run.partnership)
+    if active.pk != run.ruleset_version_id:  # saved while the run waited: a run uses the rules in force when it starts
+        RiskRun.objects.filter(pk=run.pk).update(ruleset_version=active)
+        run.ruleset_version = active
     ruleset = ruleset_version_ruleset(version=run.ruleset_version)
     risk_run_progress(run=run, percent=5, message="Loading performance data, inspections and intelligence")
     inputs = risk_inputs_load(partnership=run.partnership, as_at=run.as_at, ruleset=ruleset)

@@ -18,6 +18,7 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
+from schools.risk.categorisation.presenters import decision_rows
 from schools.risk.categorisation.selectors import last_agreed_round, school_category_history
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
@@ -285,6 +286,9 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             else None,
             indicators=indicator_rows(assessment.indicators) if assessment else [],
             history=history_rows(page.history),
-            categorisations=school_category_history(membership=self.membership, school=page.school),
+            categorisations=[
+                (sc, decision_rows(sc.decisions.all()))
+                for sc in school_category_history(membership=self.membership, school=page.school)
+            ],
             **kwargs,
         )

@@ -4,6 +4,7 @@ replies within 10 school days, and what each person sees."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -60,7 +61,7 @@ def head_of(world, school, role=Role.HEADTEACHER, email="head@x.example.test") -
 
 def test_a_round_starts_every_school_at_its_proposal_with_a_decision_each(world, opened, officer):
     rows = SchoolCategory.objects.filter(round=opened)
-    assert rows.count() == world.home.schools.count() if hasattr(world.home, "schools") else rows.count() > 6
+    assert rows.count() == opened.run.assessments.count() > 6
     assert all(r.category == r.proposed_category == r.assessment.proposed_category for r in rows)
     assert set(rows.values_list("status", flat=True)) == {Status.PROPOSED}
     decisions = CategoryDecision.objects.filter(school_category__round=opened)
@@ -73,11 +74,18 @@ def test_only_one_round_is_open_and_only_from_a_finished_run_of_the_partnership(
         rounds.categorisation_round_create(
             partnership=world.home, run=succeeded_run(world.home), name="x", user=officer
         )
-    for run in (succeeded_run(world.other),):
-        with pytest.raises(ValidationError):
-            rounds.categorisation_round_create(partnership=world.other, run=opened.run, name="x", user=officer)
-        with pytest.raises(ValidationError):
-            rounds.categorisation_round_create(partnership=world.home, run=run, name="x", user=officer)
+    run = succeeded_run(world.other)
+    with pytest.raises(ValidationError, match="finished risk run of this partnership"):
+        rounds.categorisation_round_create(partnership=world.other, run=opened.run, name="x", user=officer)
+    with pytest.raises(ValidationError, match="finished risk run of this partnership"):
+        rounds.categorisation_round_create(partnership=world.home, run=run, name="x", user=officer)
+    for hostile in ("Autumn\x00", "\u202eAutumn", "Autumn\x1b[2J"):
+        with pytest.raises(ValidationError, match="only letters, numbers, spaces and punctuation"):
+            rounds.categorisation_round_create(partnership=world.other, run=run, name=hostile, user=officer)
+    folded = rounds.categorisation_round_create(
+        partnership=world.other, run=run, name="Autumn\r\nBcc: everyone@example.test", user=officer
+    )
+    assert folded.name == "Autumn Bcc: everyone@example.test"  # no line break can reach an email header
     with pytest.raises(ValidationError, match="Enter a name"):
         rounds.categorisation_round_create(partnership=world.other, run=run, name="  ", user=officer)
     assert CategorisationRound.objects.filter(partnership=world.home).count() == 1
@@ -140,19 +148,25 @@ def test_a_bigger_move_waits_for_the_panel_which_decides_finally(world, opened, 
             meeting_on=dt.date.today() + dt.timedelta(1),
             user=officer,
         )
+    with pytest.raises(ValidationError, match="on or after"):
+        rounds.school_category_moderate(
+            school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date(2001, 1, 1), user=officer
+        )
     sc = rounds.school_category_moderate(
-        school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date(2026, 10, 1), user=officer
+        school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date.today(), user=officer
     )
     assert (sc.status, sc.category, sc.requested_category) == (Status.MODERATED, 4, None)
-    assert sc.decisions.order_by("-pk").first().meeting_on == dt.date(2026, 10, 1)
+    assert sc.decisions.order_by("-pk").first().meeting_on == dt.date.today()
     with pytest.raises(ValidationError, match="moderation panel has decided"):
         rounds.school_category_adjust(school_category=sc, category=3, reason="other", rationale=RATIONALE, user=officer)
     assert agree(opened, officer).state == CategorisationRound.State.AGREED
 
 
 def test_the_board_agreement_freezes_the_round_and_is_logged_per_school(world, opened, officer):
-    agreed = agree(opened, officer, dt.date(2026, 11, 2))
-    assert (agreed.agreed_on, agreed.agreed_minute, agreed.agreed_by) == (dt.date(2026, 11, 2), "SB/7", officer)
+    with pytest.raises(ValidationError, match="on or after"):
+        agree(opened, officer, dt.date(1, 1, 1))
+    agreed = agree(opened, officer, dt.date.today())
+    assert (agreed.agreed_on, agreed.agreed_minute, agreed.agreed_by) == (dt.date.today(), "SB/7", officer)
     n = SchoolCategory.objects.filter(round=opened).count()
     assert CategoryDecision.objects.filter(school_category__round=opened, step=Step.AGREED).count() == n
     sc = own(opened, world.own_school)
@@ -308,7 +322,7 @@ def test_the_head_sees_the_published_trace_and_decisions_but_no_confidential_det
     page = head.get(reverse("risk:own_category")).content.decode()
     assert "Autumn 2026" in page and RATIONALE in page and "Local intelligence the indicators do not capture" in page
     assert "details are confidential" in page and "Named parent complaint" not in page
-    assert officer.email not in page  # the school sees decisions, not the officers' names
+    assert officer.full_name and officer.full_name not in page  # the school sees decisions, not officers' names
     response = head.post(reverse("risk:own_category"), {"text": RATIONALE})
     assert response.status_code == 302 and CategoryReply.objects.filter(school_category=sc).count() == 1
     officer_page = client_for(make_member(world, Role.OFFICER).user).get(
@@ -351,3 +365,122 @@ def test_a_partnership_deletes_with_its_runs_and_rounds_but_a_run_in_a_round_can
     assert not CategorisationRound.objects.filter(partnership_id=other).exists()
     assert not RiskRun.objects.filter(partnership_id=other).exists()
     assert CategorisationRound.objects.filter(partnership=world.home).count() == 2
+
+
+def test_only_a_referral_goes_to_the_panel(world, opened, officer):
+    sc = at(opened, world.own_school, 1)
+    with pytest.raises(ValidationError, match="Only a school referred"):
+        rounds.school_category_moderate(
+            school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date.today(), user=officer
+        )
+    sc.refresh_from_db()
+    assert (sc.category, sc.status) == (1, Status.PROPOSED)
+
+
+def test_the_same_reply_twice_is_refused_and_a_changed_category_says_so(world, opened, officer):
+    published = _published(opened, officer, dt.date.today())
+    sc = at(published, world.own_school, 3)
+    head = head_of(world, world.own_school)
+    reply = rounds.category_reply_create(school_category=sc, membership=head, text=RATIONALE)
+    with pytest.raises(ValidationError, match="already sent this reply"):
+        rounds.category_reply_create(school_category=sc, membership=head, text=f"  {RATIONALE} ")
+    archived = head_of(world, world.own_school, email="gone@x.test")
+    archived.archived_at = dt.datetime.now(dt.UTC)
+    archived.save()
+    with pytest.raises(ValidationError, match="Only the school's headteacher"):
+        rounds.category_reply_create(school_category=sc, membership=archived, text=RATIONALE + " again")
+    rounds.category_reply_answer(
+        reply=reply, outcome="changed", category=2, answer=RATIONALE, meeting_on=dt.date.today(), user=officer
+    )
+    sc.refresh_from_db()
+    assert (sc.category, sc.status) == (2, Status.REPLY_CHANGED)
+
+
+def test_one_refused_address_does_not_stop_the_other_emails(
+    world, opened, officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    head_of(world, world.own_school, email="refused@x.example.test")
+    chair = head_of(world, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
+    real_send = mail.EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        if message.to == ["refused@x.example.test"]:
+            raise OSError("550 mailbox unavailable")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    agree(opened, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://t/")
+    assert [m.to for m in mail.outbox] == [[chair.user.email]]
+
+
+def test_an_academy_reads_concern_or_no_concern_never_a_number(world, opened, officer):
+    sc = at(opened, world.own_school, 4)
+    sc.assessment.academy_view = "concern"
+    sc.assessment.save(update_fields=["academy_view"])
+    _published(opened, officer, dt.date.today())
+    page = client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("risk:own_category")).content.decode()
+    assert "Concern" in page and "academies are shown as concern or no concern" in page
+    assert "Intensive" not in page and "4 Intensive" not in page
+
+
+def test_confidential_intelligence_reaches_the_school_without_its_date_or_details(
+    world, officer, django_capture_on_commit_callbacks
+):
+    from schools.risk.services import risk_run_create, risk_run_execute
+
+    for day in (dt.date.today() - dt.timedelta(days=d) for d in (40, 20, 5)):
+        entry(world.own_school, kind="complaints", rating="red", recorded_on=day, summary="Parent X", confidential=True)
+    run = risk_run_execute(run=risk_run_create(partnership=world.home, trigger="button", enqueue=False))
+    opened = rounds.categorisation_round_create(partnership=world.home, run=run, name="Autumn 2026", user=officer)
+    officer_page = client_for(make_member(world, Role.OFFICER).user).get(
+        reverse("risk:round_school", args=[opened.pk, world.own_school.urn])
+    )
+    assert "details are confidential to the local authority" in officer_page.content.decode()
+    _published(opened, officer, dt.date.today())
+    page = client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("risk:own_category")).content.decode()
+    assert "recorded in confidence by the local authority" in page
+    assert "a concern held in confidence" in page
+    assert "Parent X" not in page and "details are confidential" not in page
+    for day in (dt.date.today() - dt.timedelta(days=d) for d in (40, 20, 5)):
+        assert not re.search(rf"\b{day.day} {day:%B %Y}", page), "no date of a confidential entry"
+
+
+def test_the_pages_walk_a_round_from_opening_to_an_answered_reply(world, django_capture_on_commit_callbacks):
+    SchoolFactory.create_batch(3, partnership=world.home)
+    run = succeeded_run(world.home)
+    officer = client_for(make_member(world, Role.OFFICER).user)
+    assert officer.post(reverse("risk:round_create"), {"name": "", "run": run.pk}).status_code == 200
+    response = officer.post(reverse("risk:round_create"), {"name": "Autumn 2026", "run": run.pk})
+    opened = CategorisationRound.objects.get(partnership=world.home)
+    assert response.url == reverse("risk:round_detail", args=[opened.pk])
+    agree_url = reverse("risk:round_agree", args=[opened.pk])
+    assert "Enter the minute reference" in officer.post(agree_url, {"agreed_on": dt.date.today()}).content.decode()
+    assert officer.post(agree_url, {"agreed_on": dt.date.today(), "minute": "SB/1"}).status_code == 302
+    publish_url = reverse("risk:round_publish", args=[opened.pk])
+    assert "Publication cannot be undone" in officer.get(publish_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(publish_url).status_code == 302
+    opened.refresh_from_db()
+    assert opened.state == CategorisationRound.State.PUBLISHED
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    assert head.post(reverse("risk:own_category"), {"text": RATIONALE}).status_code == 302
+    reply = CategoryReply.objects.get(school_category__round=opened)
+    answer_url = reverse("risk:reply_answer", args=[reply.pk])
+    bad = officer.post(answer_url, {"outcome": "changed", "meeting_on": dt.date.today(), "answer": RATIONALE})
+    assert "Select the new category" in bad.content.decode()
+    good = {"outcome": "confirmed", "meeting_on": dt.date.today(), "answer": RATIONALE}
+    assert officer.post(answer_url, good).status_code == 302
+    reply.refresh_from_db()
+    assert reply.outcome == "confirmed" and RATIONALE in head.get(reverse("risk:own_category")).content.decode()
+
+
+def test_after_the_window_closes_the_head_is_told_and_nothing_is_saved(world, opened, officer):
+    published = _published(opened, officer, dt.date.today() - dt.timedelta(days=40))
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    page = head.get(reverse("risk:own_category")).content.decode()
+    assert f"Closed on {published.reply_deadline.day}" in page and "Send the reply" not in page
+    response = head.post(reverse("risk:own_category"), {"text": RATIONALE})
+    assert response.status_code == 200 and "Replies closed on" in response.content.decode()
+    assert not CategoryReply.objects.exists()

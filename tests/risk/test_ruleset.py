@@ -84,3 +84,16 @@ def test_an_admin_saves_a_new_version(world):
     version = RuleSetVersion.objects.get(partnership=world.home, is_active=True)
     assert version.created_by == admin.user and version.note == "<b>Stricter</b> top-left"
     assert b"&lt;b&gt;Stricter&lt;/b&gt;" in response.content
+
+
+def test_a_version_saved_before_the_register_of_concern_keeps_its_meaning(world):
+    from schools.risk import DEFAULT_RULESET, ruleset_to_dict
+    from schools.risk.models import RuleSetVersion
+    from schools.risk.services import ruleset_version_ruleset
+
+    old = ruleset_to_dict(DEFAULT_RULESET)
+    del old["concerns"]
+    before = RuleSetVersion(partnership=world.home, version=9, config=old)
+    assert ruleset_version_ruleset(version=before).concerns.steps == 0
+    now = RuleSetVersion(partnership=world.home, version=10, config=ruleset_to_dict(DEFAULT_RULESET))
+    assert ruleset_version_ruleset(version=now).concerns.steps == 1

@@ -26,6 +26,7 @@ from schools.risk.services import (
     risk_runs_requeue_waiting,
     risk_runs_schedule,
     ruleset_version_active,
+    ruleset_version_create,
 )
 from schools.risk.tasks import risk_run_task
 from tests.conftest import client_for, make_member
@@ -269,3 +270,13 @@ def test_a_headteacher_cannot_start_a_run(world):
     client = client_for(make_member(world, Role.HEADTEACHER).user)
     assert client.post(reverse("risk:run_create")).status_code == 403
     assert not RiskRun.objects.exists()
+
+
+def test_a_waiting_run_computes_with_the_rule_set_in_force_when_it_starts(world):
+    run = risk_run_create(partnership=world.home, trigger=RiskRun.Trigger.BUTTON, enqueue=False)
+    stricter = ruleset_to_dict(DEFAULT_RULESET) | {"academy_concern_min_category": 2}
+    newer = ruleset_version_create(partnership=world.home, config=stricter, note="Academies at 2", created_by=None)
+    assert run.ruleset_version_id != newer.pk
+    risk_run_execute(run=run)
+    run.refresh_from_db()
+    assert (run.state, run.ruleset_version_id) == (RiskRun.State.SUCCEEDED, newer.pk)

@@ -2,5 +2,5 @@
 
 DOMAIN "Then people decide": an officer may move a school one step with a reason code and rationale; bigger
 moves need the moderation panel; the board agrees the list; head and chair may reply within 10 school days.
-``services`` writes, ``selectors`` reads, ``views`` are the pages; docs/adr/0011-categorisation-rounds.md.
+``services`` writes, ``selectors`` reads, ``views`` are the pages; docs/adr/0012-categorisation-rounds.md.
 """

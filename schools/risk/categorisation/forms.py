@@ -46,6 +46,7 @@ def _category(label: str, labels: dict[int, CategoryLabel], *, required: bool = 
         label=label,
         choices=category_choices(labels),
         coerce=int,
+        empty_value=None,
         widget=forms.RadioSelect,
         required=required,
         error_messages={"required": "Select a category", "invalid_choice": "Select a category"},
@@ -61,6 +62,7 @@ class RoundForm(GovForm):
         max_length=120,
         error_messages={"required": "Enter a name for the round", "max_length": "Name must be 120 characters or fewer"},
     )
+    # the service refuses line breaks and control characters (the name becomes an email subject)
     run = forms.ModelChoiceField(
         label="Risk run to start from",
         queryset=RiskRun.objects.none(),
@@ -85,7 +87,10 @@ class AdjustForm(GovForm):
         self.fields["category"] = _category("Category", labels)
         self.fields["reason"] = forms.ChoiceField(
             label="Reason",
-            choices=[("", "Choose a reason"), *CategoryDecision.Reason.choices],
+            choices=[
+                ("", "Choose a reason"),
+                *[c for c in CategoryDecision.Reason.choices if c[0] != CategoryDecision.Reason.REPLY_EVIDENCE],
+            ],
             error_messages={"required": "Select a reason", "invalid_choice": "Select a reason"},
         )
         self.fields["rationale"] = _text(
@@ -104,7 +109,11 @@ class ModerateForm(GovForm):
         super().__init__(*args, **kwargs)
         self.fields["category"] = _category("The panel's category", labels)
         self.fields["meeting_on"] = _meeting("Date of the panel meeting", "panel meeting")
-        self.fields["rationale"] = _text("The panel's reasons", "As minuted by the panel.", "the panel's reasons")
+        self.fields["rationale"] = _text(
+            "The panel's reasons",
+            "As minuted by the panel. The school's head and chair read it when the round is published.",
+            "the panel's reasons",
+        )
         self.govuk_style_fields()
 
 

@@ -1,7 +1,7 @@
 """School days: Monday to Friday, less England's bank holidays (the ``holidays`` package, pinned).
 
 Term dates differ between local authorities and are not modelled; a reply window that crosses a school holiday
-is therefore shorter in school days than it reads. docs/adr/0011-categorisation-rounds.md.
+is therefore shorter in school days than it reads. docs/adr/0012-categorisation-rounds.md.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -58,12 +58,26 @@ def _check_text(text: str, field: str, what: str, *, minimum: int = RATIONALE_MI
     return text
 
 
-def _check_meeting(day: dt.date | None, field: str, what: str) -> dt.date:
+def _check_meeting(day: dt.date | None, field: str, what: str, round_: CategorisationRound) -> dt.date:
     if day is None:
         raise ValidationError({field: f"Enter the date of the {what}"})
     if day > timezone.localdate():
         raise ValidationError({field: f"The date of the {what} must be today or in the past"})
+    opened = timezone.localdate(round_.created_at)
+    if day < opened:
+        raise ValidationError(
+            {field: f"The date of the {what} must be on or after {opened:%-d %B %Y}, when the round was opened"}
+        )
     return day
+
+
+def _check_name(name: str) -> str:
+    name = " ".join((name or "").split())  # no line breaks or control whitespace: it becomes an email subject
+    if not name:
+        raise ValidationError({"name": "Enter a name for the round, like “Autumn 2026 categorisation”"})
+    if any(not ch.isprintable() for ch in name):
+        raise ValidationError({"name": "Name must contain only letters, numbers, spaces and punctuation"})
+    return name[:120]
 
 
 @transaction.atomic
@@ -71,17 +85,15 @@ def categorisation_round_create(
     *, partnership: Partnership, run: RiskRun, name: str, user: User
 ) -> CategorisationRound:
     """Open a round from a finished run: every school starts at its proposed category, each with a decision."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": "Enter a name for the round, like “Autumn 2026 categorisation”"})
+    name = _check_name(name)
     if run.partnership_id != partnership.pk or run.state != RiskRun.State.SUCCEEDED:
         raise ValidationError({"run": "Choose a finished risk run of this partnership"})
     # Serialise openings: the constraint would refuse a second open round, but with a database error.
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()
     if CategorisationRound.objects.filter(partnership=partnership).exclude(state=State.PUBLISHED).exists():
         raise ValidationError("A round is already open: publish it before opening another")
     round_ = CategorisationRound.objects.create(
-        partnership=partnership, name=name[:120], run=run, created_by=user, modified_by=user
+        partnership=partnership, name=name, run=run, created_by=user, modified_by=user
     )
     assessments = RiskAssessment.objects.filter(run=run).values_list("pk", "school_id", "proposed_category")
     rows = SchoolCategory.objects.bulk_create(
@@ -111,15 +123,18 @@ def categorisation_round_create(
 
 
 def _locked(school_category: SchoolCategory) -> SchoolCategory:
+    """The school's row, locked after its round (the order agreement and publication lock them in), so a change
+    to one school and a round-wide step never wait for each other crosswise."""
+    CategorisationRound.objects.select_for_update(no_key=True).filter(pk=school_category.round_id).first()
     return (
-        SchoolCategory.objects.select_for_update()
+        SchoolCategory.objects.select_for_update(of=("self",))
         .select_related("round", "round__run__ruleset_version")
         .get(pk=school_category.pk)
     )
 
 
 def _locked_round(round_: CategorisationRound) -> CategorisationRound:
-    return CategorisationRound.objects.select_for_update().get(pk=round_.pk)
+    return CategorisationRound.objects.select_for_update(no_key=True).get(pk=round_.pk)
 
 
 def _draft_only(round_: CategorisationRound) -> None:
@@ -168,11 +183,16 @@ def school_category_adjust(
 def school_category_moderate(
     *, school_category: SchoolCategory, category: int, rationale: str, meeting_on: dt.date | None, user: User
 ) -> SchoolCategory:
-    """Record the moderation panel's decision on a school (usually a referral): final for the round."""
+    """Record the moderation panel's decision on a referred school: final for the round.
+
+    Only referrals go to the panel, so a move of more than one step always passes through a referral first.
+    """
     sc = _locked(school_category)
     _draft_only(sc.round)
+    if sc.status != Status.REFERRED:
+        raise ValidationError("Only a school referred to the moderation panel can have a panel decision")
     _check_category(sc.round.run, category)
-    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting")
+    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting", sc.round)
     rationale = _check_text(rationale, "rationale", "the panel's reasons")
     before = sc.category
     sc.status, sc.category, sc.requested_category = Status.MODERATED, category, None
@@ -196,7 +216,7 @@ def categorisation_round_agree(
     """Record the board's agreement of the list; refused while any referral waits for the panel."""
     locked = _locked_round(round_)
     _draft_only(locked)
-    agreed_on = _check_meeting(agreed_on, "agreed_on", "board meeting")
+    agreed_on = _check_meeting(agreed_on, "agreed_on", "board meeting", locked)
     minute = _check_text(minute, "minute", "the board's minute reference", minimum=1)[:200]
     waiting = list(
         locked.schools.filter(status=Status.REFERRED).order_by("school__name").values_list("school__name", flat=True)
@@ -231,7 +251,7 @@ def categorisation_round_publish(
 
 def _log_each(round_: CategorisationRound, step: str, rationale: str, user: User, meeting_on: dt.date | None) -> None:
     now = timezone.now()
-    rows = round_.schools.values_list("pk", "category")
+    rows = round_.schools.order_by().values_list("pk", "category")
     CategoryDecision.objects.bulk_create(
         [
             CategoryDecision(
@@ -260,22 +280,30 @@ def _notify_schools(round_: CategorisationRound, base_url: str) -> int:
         school__categories__round=round_,
     ).select_related("user", "school")
     subject = f"Your school's category is published: {round_.name}"
-    messages = [
-        (
-            subject,
-            f"The {round_.name} has been agreed by the board and published.\n\n"
-            f"See {m.school.name}'s category, the reasons for it and the decisions made: {link}\n\n"
-            f"As {', '.join(m.role_labels).lower()} you may reply until {round_.reply_deadline:%-d %B %Y}.",
-            settings.DEFAULT_FROM_EMAIL,
-            [m.user.email],
-        )
-        for m in members
-    ]
+    sent = 0
+    connection = mail.get_connection()
     try:
-        return send_mass_mail(messages, fail_silently=False)
+        connection.open()
     except Exception:  # the mail server is outside our control; the publication stands
-        logger.exception("Could not email schools about round %s", round_.pk)
+        logger.exception("Could not reach the mail server to tell schools about round %s", round_.pk)
         return 0
+    try:
+        for m in members:  # one message each: a refused address does not stop the others
+            roles = [Role(r).label.lower() for r in m.roles if r in SCHOOL_ROLES]
+            body = (
+                f"The {round_.name} has been agreed by the board and published.\n\n"
+                f"See {m.school.name}'s category, the reasons for it and the decisions made: {link}\n\n"
+                f"As {' and '.join(roles)} you may reply until {round_.reply_deadline:%-d %B %Y}."
+            )
+            try:
+                sent += mail.EmailMessage(
+                    subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email], connection=connection
+                ).send()
+            except Exception:  # one refused address: the others are still told
+                logger.exception("Could not email membership %s about round %s", m.pk, round_.pk)
+    finally:
+        connection.close()
+    return sent
 
 
 @transaction.atomic
@@ -284,13 +312,20 @@ def category_reply_create(
 ) -> CategoryReply:
     """A head's or chair's reply to their own school's published category, within the reply window."""
     sc = _locked(school_category)
-    if membership.school_id != sc.school_id or not membership.has_role(*SCHOOL_ROLES):
+    if (
+        membership.school_id != sc.school_id
+        or membership.partnership_id != sc.round.partnership_id
+        or membership.archived_at is not None
+        or not membership.has_role(*SCHOOL_ROLES)
+    ):
         raise ValidationError("Only the school's headteacher or chair of governors can reply")
     if sc.round.state != State.PUBLISHED:
         raise ValidationError("This category has not been published")
     if not reply_window_open(sc.round, today):
         raise ValidationError(f"Replies closed on {sc.round.reply_deadline:%-d %B %Y}")
     text = _check_text(text, "text", "your reply")
+    if sc.replies.filter(author=membership.user, text=text, answered_at__isnull=True).exists():
+        raise ValidationError({"text": "You have already sent this reply: the panel will answer it"})
     role = Role.HEADTEACHER if membership.has_role(Role.HEADTEACHER) else Role.CHAIR_OF_GOVERNORS
     reply = CategoryReply.objects.create(school_category=sc, author=membership.user, author_role=role, text=text)
     CategoryDecision.objects.create(
@@ -321,15 +356,15 @@ def category_reply_answer(
     sc = _locked(locked.school_category)
     if outcome not in CategoryReply.Outcome.values:
         raise ValidationError({"outcome": "Select the panel's decision"})
-    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting")
+    meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting", sc.round)
     answer = _check_text(answer, "answer", "the panel's answer")
     before = sc.category
     if outcome == CategoryReply.Outcome.CHANGED:
         if category is None or category == before:
             raise ValidationError({"category": "Choose the new category (a different one)"})
         _check_category(sc.round.run, category)
-        sc.category = category
-        sc.save(update_fields=["category"])
+        sc.category, sc.status = category, Status.REPLY_CHANGED
+        sc.save(update_fields=["category", "status"])
     locked.outcome, locked.answer, locked.answered_by, locked.answered_at = outcome, answer, user, timezone.now()
     locked.save(update_fields=["outcome", "answer", "answered_by", "answered_at"])
     CategoryDecision.objects.create(
@@ -349,3 +384,8 @@ def reply_window_open(round_: CategorisationRound, today: dt.date | None = None)
     """True while a published round still takes replies."""
     today = today or timezone.localdate()
     return round_.state == State.PUBLISHED and round_.reply_deadline is not None and today <= round_.reply_deadline
+
+
+def reply_deadline_if_published_today() -> dt.date:
+    """The last day to reply to a round published today."""
+    return school_days_after(timezone.localdate(), REPLY_SCHOOL_DAYS)

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from partnership.access import PartnershipViewMixin
@@ -18,6 +17,13 @@ from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk.categorisation import selectors, services
 from schools.risk.categorisation.forms import AdjustForm, AgreeForm, AnswerForm, ModerateForm, ReplyForm, RoundForm
+from schools.risk.categorisation.presenters import (
+    SchoolTrace,
+    academy_threshold,
+    category_text,
+    decision_rows,
+    school_trace,
+)
 from schools.risk.models import CategorisationRound, CategoryReply, SchoolCategory
 from schools.risk.presenters import category_labels, indicator_rows
 
@@ -133,11 +139,20 @@ class RoundAgreeView(RoundMixin, FormView):
         return redirect("risk:round_detail", pk=round_.pk)
 
 
-class RoundPublishView(RoundMixin, View):
-    """Publish an agreed round (POST): heads and chairs see their category and may reply for 10 school days."""
+class RoundPublishView(RoundMixin, TemplateView):
+    """Confirm, then publish an agreed round: heads and chairs see their category and may reply for 10 school days."""
 
     permission = Permission.MODERATE
-    http_method_names = ["post"]
+    template_name = "risk/rounds/publish.html"
+
+    def get_context_data(self, **kwargs):
+        round_ = self.get_round()
+        return super().get_context_data(
+            round=round_,
+            schools=selectors.round_school_list(round_=round_).count(),
+            deadline=services.reply_deadline_if_published_today(),
+            **kwargs,
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
@@ -177,7 +192,12 @@ class RoundSchoolView(RoundSchoolMixin, TemplateView):
         sc = self.get_school_category()
         return super().get_context_data(
             assessment=sc.assessment,
-            indicators=indicator_rows(sc.assessment.indicators),
+            trace=SchoolTrace(
+                reasons=sc.assessment.reasons,
+                indicators=indicator_rows(sc.assessment.indicators),
+                missing_inputs=sc.assessment.missing_inputs,
+            ),
+            decisions=decision_rows(sc.decisions.all()),
             can_adjust=self.can(Permission.CATEGORISE),
             can_moderate=self.can(Permission.MODERATE),
             **kwargs,
@@ -280,13 +300,22 @@ class OwnCategoryView(PartnershipViewMixin, FormView):
     def get_context_data(self, **kwargs):
         own = self.get_own()
         current = own.current
+        if current is None:
+            return super().get_context_data(school=own.school, current=None, **kwargs)
+        threshold = academy_threshold(current)
         return super().get_context_data(
             school=own.school,
             current=current,
-            earlier=own.categories[1:],
-            labels=category_labels(current.round.run.ruleset_version) if current else {},
-            indicators=indicator_rows(current.assessment.indicators) if current else [],
-            reply_open=current is not None and services.reply_window_open(current.round),
+            threshold=threshold,
+            agreed_text=category_text(current.category, threshold),
+            decisions=decision_rows(current.decisions.all(), threshold),
+            trace=school_trace(current),
+            earlier=[
+                (sc.round.name, sc.round.published_at, category_text(sc.category, academy_threshold(sc)))
+                for sc in own.categories[1:]
+            ],
+            labels=category_labels(current.round.run.ruleset_version),
+            reply_open=services.reply_window_open(current.round),
             **kwargs,
         )
 

@@ -1,0 +1,68 @@
+"""What a round's pages show: decision rows, and the school-facing trace (confidential details and, for
+academies, category numbers left out)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from schools.risk.confidential import school_facing
+from schools.risk.models import CategoryDecision, SchoolCategory
+from schools.risk.presenters import IndicatorRow, indicator_rows
+
+
+def academy_threshold(sc: SchoolCategory) -> int | None:
+    """For an academy, the category from which it is "concern" (the run's rule set); None for other schools."""
+    if not sc.assessment.academy_view:
+        return None
+    return int(sc.round.run.ruleset_version.config.get("academy_concern_min_category", 3))
+
+
+def category_text(category: int | None, threshold: int | None) -> str:
+    if category is None:
+        return ""
+    if threshold is None:
+        return str(category)
+    return "concern" if category >= threshold else "no concern"
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: CategoryDecision
+    category: str  # "2 → 3", "3", "3 requested", or for academies "no concern → concern"
+
+
+def decision_rows(decisions, threshold: int | None = None) -> list[DecisionRow]:
+    rows = []
+    for d in decisions:
+        to = category_text(d.to_category, threshold)
+        before = category_text(d.from_category, threshold)
+        if d.step == CategoryDecision.Step.REFERRED:
+            text = f"{to} requested"
+        elif before and before != to:
+            text = f"{before} → {to}"
+        else:
+            text = to
+        rows.append(DecisionRow(d, text))
+    return rows
+
+
+@dataclass(frozen=True)
+class SchoolTrace:
+    """The proposal's trace as the school reads it."""
+
+    reasons: list[str]
+    indicators: list[IndicatorRow]
+    missing_inputs: list[str]
+
+
+def school_trace(sc: SchoolCategory) -> SchoolTrace:
+    assessment = sc.assessment
+    return SchoolTrace(
+        reasons=[school_facing(r) for r in assessment.reasons],
+        indicators=[
+            dataclasses.replace(row, sentence=school_facing(row.sentence))
+            for row in indicator_rows(assessment.indicators)
+        ],
+        missing_inputs=list(assessment.missing_inputs),
+    )
