@@ -18,7 +18,7 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
-from schools.risk.categorisation.presenters import decision_rows
+from schools.risk.categorisation.presenters import SchoolTrace, decision_rows
 from schools.risk.categorisation.selectors import last_agreed_round, school_category_history
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
@@ -284,7 +284,13 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             label=category_labels(assessment.run.ruleset_version).get(assessment.proposed_category)
             if assessment
             else None,
-            indicators=indicator_rows(assessment.indicators) if assessment else [],
+            trace=SchoolTrace(
+                reasons=assessment.reasons,
+                indicators=indicator_rows(assessment.indicators),
+                missing_inputs=assessment.missing_inputs,
+            )
+            if assessment
+            else None,
             history=history_rows(page.history),
             categorisations=[
                 (sc, decision_rows(sc.decisions.all()))

@@ -259,7 +259,7 @@ def test_school_risk_page_shows_everything_and_the_history(world, register):
         "-7.5",
     ):
         assert text in html, text
-    indicators = response.context["indicators"]
+    indicators = response.context["trace"].indicators
     assert [row.code for row in indicators] == list(CODES)
     assert [(r.code, r.rating) for r in indicators if r.code in ("S1", "S2", "S3", "C1")] == [
         ("S1", "Green"),
@@ -314,6 +314,6 @@ def test_a_real_run_exports_and_shows_every_indicator(world, tmp_path):
 
     response = officer_client(world).get(reverse("risk:school", args=[world.own_school.urn]))
     assert response.status_code == 200
-    sentences = [row.sentence for row in response.context["indicators"]]
+    sentences = [row.sentence for row in response.context["trace"].indicators]
     assert all(sentences) and len(sentences) == len(CODES)
     assert assessment.overrides and assessment.overrides[0] in response.content.decode()
