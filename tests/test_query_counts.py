@@ -72,6 +72,7 @@ PAGES = [
     ("risk:round_detail?status=proposed&page=2", lambda w: [_published_round(w).pk]),
     ("risk:round_school", lambda w: [_published_round(w).pk, w.own_school.urn]),
     ("risk:reply_answer", lambda w: [_reply(w).pk]),
+    ("risk:round_publish", lambda w: [_published_round(w).pk]),
     ("risk:own_category", lambda w: _reply(w) and []),
 ]
 OFFICER_ONLY = {
@@ -88,6 +89,7 @@ OFFICER_ONLY = {
     "risk:round_detail",
     "risk:round_school",
     "risk:reply_answer",
+    "risk:round_publish",
 }
 SCHOOL_ONLY = {"risk:own_category"}
 
