@@ -93,8 +93,11 @@ def via_uniques(series: pd.Series, transform: Callable[[pd.Index], pd.Index]) ->
     return pd.Series(labels[codes], index=series.index, dtype=object)
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """A text column with missing values as empty strings (cleaned once per distinct value)."""
+def _text(series: pd.Series, *, lower: bool = False) -> pd.Series:
+    """A text column with missing values as empty strings (cleaned, and lower-cased if asked, once per distinct
+    value)."""
+    if lower:
+        return via_uniques(series, lambda u: u.astype(str).str.strip().str.lower())
     return via_uniques(series, lambda u: u.astype(str).str.strip())
 
 
@@ -302,10 +305,9 @@ def inspections_normalise(inspections: pd.DataFrame, index: pd.Index) -> pd.Data
     frame["inspection_number"] = _text(frame["inspection_number"])
     for col in INSPECTION_GRADES:
         frame[col] = _numeric(frame[col])
+    lowered = (*[c for c in INSPECTION_TEXT if c.startswith("rc_")], "framework", "safeguarding_effective")
     for col in INSPECTION_TEXT:
-        frame[col] = _text(frame[col])
-    for col in (*[c for c in INSPECTION_TEXT if c.startswith("rc_")], "framework", "safeguarding_effective"):
-        frame[col] = frame[col].str.lower()
+        frame[col] = _text(frame[col], lower=col in lowered)
     return frame
 
 
@@ -314,7 +316,7 @@ def intelligence_normalise(intelligence: pd.DataFrame, index: pd.Index) -> pd.Da
     frame = _ensure(intelligence, INTELLIGENCE_COLUMNS)
     frame = frame[frame["school_id"].isin(index)]
     frame["recorded_on"] = _dates(frame["recorded_on"])
-    frame["kind"] = _text(frame["kind"]).str.lower()
-    frame["rating"] = _text(frame["rating"]).str.lower()
+    frame["kind"] = _text(frame["kind"], lower=True)
+    frame["rating"] = _text(frame["rating"], lower=True)
     frame["summary"] = _text(frame["summary"])
     return frame[frame["recorded_on"].notna()]

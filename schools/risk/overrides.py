@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from .context import RiskContext
@@ -25,9 +27,21 @@ def _below_good(ctx: RiskContext, ins: pd.DataFrame) -> pd.Series:
     return legacy | ((ins["framework"] == "report_card") & rc)
 
 
-def _floor(rule: str, mask: pd.Series, floor: int, sentence: pd.Series) -> pd.DataFrame:
-    hit = mask.fillna(False).astype(bool) & (floor > 0)
-    out = pd.DataFrame({"rule": rule, "floor": floor, "sentence": sentence.astype(object)}, index=mask.index)[hit]
+Pick = Callable[[pd.Series], pd.Series]
+
+
+def _floor(rule: str, mask: pd.Series, floor: int, sentence: Callable[[Pick], pd.Series]) -> pd.DataFrame:
+    """The schools where ``mask`` holds (when ``floor`` is above 0), with their sentences.
+
+    ``sentence(at)`` builds the text for those schools only: ``at`` narrows any per-school Series to them.
+    """
+    hit = (mask.fillna(False).astype(bool) & (floor > 0)).to_numpy()
+
+    def at(series: pd.Series) -> pd.Series:
+        return series[hit]
+
+    index = mask.index[hit]
+    out = pd.DataFrame({"rule": rule, "floor": floor, "sentence": sentence(at).astype(object)}, index=index)
     out.index.name = "school_id"
     return out
 
@@ -49,34 +63,36 @@ def overrides_compute(ctx: RiskContext) -> pd.DataFrame:
             "category_of_concern",
             has_concern,
             rule.category_of_concern,
-            "Ofsted category of concern (" + concern + ") at the inspection of " + date + ": "
+            lambda at: "Ofsted category of concern (" + at(concern) + ") at the inspection of " + at(date) + ": "
             + _category(rule.category_of_concern),
         ),
         _floor(
             "report_card_urgent",
             is_rc & pd.concat(urgent, axis=1).any(axis=1),
             rule.report_card_urgent,
-            "Report card of " + date + ": urgent improvement in " + names(urgent, ctx.index) + ": "
+            lambda at: "Report card of " + at(date) + ": urgent improvement in "
+            + names({area: at(flag) for area, flag in urgent.items()}, at(date).index) + ": "
             + _category(rule.report_card_urgent),
         ),
         _floor(
             "safeguarding_not_met",
             latest["rc_safeguarding_met"].fillna("").isin(NOT_MET),
             rule.safeguarding_not_met,
-            "Safeguarding not met at the inspection of " + date + ": " + _category(rule.safeguarding_not_met),
+            lambda at: "Safeguarding not met at the inspection of " + at(date) + ": "
+            + _category(rule.safeguarding_not_met),
         ),
         _floor(
             "legacy_safeguarding_ineffective",
             is_legacy & latest["safeguarding_effective"].fillna("").isin(NOT_EFFECTIVE),
             rule.legacy_safeguarding_ineffective,
-            "Safeguarding not effective at the legacy inspection of " + date + ": "
+            lambda at: "Safeguarding not effective at the legacy inspection of " + at(date) + ": "
             + _category(rule.legacy_safeguarding_ineffective),
         ),
         _floor(
             "legacy_inadequate",
             is_legacy & (latest["overall"] == 4),
             rule.legacy_inadequate,
-            "Latest graded inspection (legacy, " + date + ") judged the school inadequate: "
+            lambda at: "Latest graded inspection (legacy, " + at(date) + ") judged the school inadequate: "
             + _category(rule.legacy_inadequate),
         ),
         *_intelligence_overrides(ctx),
@@ -84,18 +100,24 @@ def overrides_compute(ctx: RiskContext) -> pd.DataFrame:
             "stuck",
             _below_good(ctx, latest) & _below_good(ctx, previous),
             rule.stuck,
-            "Stuck school: below good at the latest inspection (" + date + ") and at the one before ("
-            + long_date(previous["start_date"]) + "): " + _category(rule.stuck),
+            lambda at: "Stuck school: below good at the latest inspection (" + at(date) + ") and at the one before ("
+            + long_date(at(previous["start_date"])) + "): " + _category(rule.stuck),
         ),
         _floor(
             "legacy_ri",
             is_legacy & _legacy_ri(latest),
             rule.legacy_ri,
-            "Latest graded inspection (legacy, " + date + ") requires improvement: " + _category(rule.legacy_ri)
-            + " until re-inspected",
+            lambda at: "Latest graded inspection (legacy, " + at(date) + ") requires improvement: "
+            + _category(rule.legacy_ri) + " until re-inspected",
         ),
     ]  # fmt: skip
     return pd.concat(rows)
+
+
+def _recorded(what: str, recorded_on: pd.Series, summary: pd.Series) -> pd.Series:
+    """ "Warning notice recorded 5 March 2025: <summary>" (no colon when the summary is empty)."""
+    summary = summary.fillna("").astype(object)
+    return f"{what} recorded " + long_date(recorded_on) + when(summary != "", ": " + summary)
 
 
 def _legacy_ri(latest: pd.DataFrame) -> pd.Series:
@@ -113,19 +135,28 @@ def _intelligence_overrides(ctx: RiskContext) -> list[pd.DataFrame]:
         ("ieb", rule.ieb_kinds, rule.ieb, "Interim executive board"),
     ):
         entry = ctx.intelligence_latest(kinds, window_days=None)
-        active = entry["rating"].isin(("amber", "red"))
-        summary = entry["summary"].fillna("").astype(object)
-        sentence = f"{what} recorded " + long_date(entry["recorded_on"]) + when(summary != "", ": " + summary)
-        out.append(_floor(name, active, floor, sentence + ": " + _category(floor)))
+        out.append(
+            _floor(
+                name,
+                entry["rating"].isin(("amber", "red")),
+                floor,
+                lambda at, entry=entry, what=what, floor=floor: (
+                    _recorded(what, at(entry["recorded_on"]), at(entry["summary"])) + ": " + _category(floor)
+                ),
+            )
+        )
     entry = ctx.intelligence_latest(rule.safeguarding_kinds, window_days=ctx.rules.intelligence.window_days)
-    summary = entry["summary"].fillna("").astype(object)
-    sentence = "Safeguarding concern recorded " + long_date(entry["recorded_on"]) + when(summary != "", ": " + summary)
     out.append(
         _floor(
             "safeguarding_concern",
             entry["rating"] == "red",
             rule.safeguarding_concern,
-            sentence + ": " + _category(rule.safeguarding_concern) + " (an officer may raise it to 4)",
+            lambda at: (
+                _recorded("Safeguarding concern", at(entry["recorded_on"]), at(entry["summary"]))
+                + ": "
+                + _category(rule.safeguarding_concern)
+                + " (an officer may raise it to 4)"
+            ),
         )
     )
     return out

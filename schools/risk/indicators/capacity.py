@@ -72,7 +72,7 @@ def c1_headteacher(ctx: RiskContext) -> pd.DataFrame:
     sentence = join(
         when(since.notna(), "Headteacher in post since " + long_date(since) + when(new, " (under a year)")),
         when(changes.notna(), num(changes, 0) + " headteacher changes in the last three years"),
-        when(intel_rating.notna(), _intel_sentence("headship", intel)),
+        when(intel_rating.notna(), _intel_sentence("headship", intel[intel_rating.notna().to_numpy()])),
     )
     missing = when(
         ~known,
@@ -102,19 +102,23 @@ def c2_leadership(ctx: RiskContext) -> pd.DataFrame:
     red = (is_rc & rc.isin(rule.red_grades)) | (is_legacy & legacy.isin(rule.legacy_red_grades))
     amber = (is_rc & rc.isin(rule.amber_grades)) | (is_legacy & legacy.isin(rule.legacy_amber_grades))
     known = is_rc | is_legacy
+    rc_at, legacy_at, unknown_at = is_rc.to_numpy(), is_legacy.to_numpy(), (~known).to_numpy()
     rc_sentence = (
-        "Report card of " + date + ": leadership and governance " + rc.map(GRADE_LABELS).fillna(rc).astype(object)
+        "Report card of "
+        + date[rc_at]
+        + ": leadership and governance "
+        + rc[rc_at].map(GRADE_LABELS).fillna(rc[rc_at]).astype(object)
     )
     legacy_sentence = (
         "Legacy inspection of "
-        + date
+        + date[legacy_at]
         + ": leadership and management "
-        + legacy.map(LEGACY_LABELS).fillna("").astype(object)
+        + legacy[legacy_at].map(LEGACY_LABELS).fillna("").astype(object)
     )
     missing = choose(
         [latest["framework"].isna()],
         ["No graded inspection on record: C2 not scored"],
-        "Latest graded inspection (" + date + ") has no leadership grade: C2 not scored",
+        "Latest graded inspection (" + date[unknown_at] + ") has no leadership grade: C2 not scored",
     )
     return indicator_frame(
         idx,
@@ -137,13 +141,14 @@ def intelligence_indicator(ctx: RiskContext, code: str) -> pd.DataFrame:
     label = CAPACITY_LABELS[code]
     entries = ctx.intelligence_latest(kinds, window_days=window)
     rating = _intel_rating(entries)
-    since = long_date(pd.Series(ctx.today - pd.Timedelta(days=window - 1), index=idx))
-    missing = when(rating.isna(), f"No {label} intelligence recorded since " + since + f": {code} not scored")
+    since = long_date(pd.Series([ctx.today - pd.Timedelta(days=window - 1)])).iloc[0]
+    missing = when(rating.isna(), f"No {label} intelligence recorded since {since}: {code} not scored")
+    found = rating.notna()
     return indicator_frame(
         idx,
         rating=rating,
         value=pd.Series(float("nan"), index=idx),
-        sentence=choose([rating.notna()], [_intel_sentence(label, entries)], missing),
+        sentence=choose([found], [_intel_sentence(label, entries[found.to_numpy()])], missing),
         missing=missing,
         applicable=pd.Series(True, index=idx),
     )
@@ -175,7 +180,10 @@ def c5_falling_roll(ctx: RiskContext) -> pd.DataFrame:
     missing = when(
         rating.isna(), f"Fewer than {data.history_years} years of census roll and no roll intelligence: C5 not shown"
     )
-    sentence = join(when(roll_known, roll_sentence), when(intel_rating.notna(), _intel_sentence("roll", intel)))
+    intel_found = intel_rating.notna()
+    sentence = join(
+        when(roll_known, roll_sentence), when(intel_found, _intel_sentence("roll", intel[intel_found.to_numpy()]))
+    )
     return indicator_frame(
         idx,
         rating=rating,

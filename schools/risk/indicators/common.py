@@ -33,6 +33,33 @@ def as_objects(series: pd.Series, index: pd.Index) -> np.ndarray:
     return series.to_numpy(dtype=object)
 
 
+class Rows:
+    """The schools where ``mask`` holds; calling it narrows any per-school Series to them.
+
+    Text is built only for the schools that will show it: ``choose``, ``when`` and ``indicator_frame`` put the
+    narrowed pieces back in place by school (``join`` needs all its parts narrowed alike).
+    """
+
+    def __init__(self, mask: pd.Series) -> None:
+        self.keep = as_mask(mask, mask.index)
+        self.index = mask.index[self.keep]
+
+    def __call__(self, series: pd.Series) -> pd.Series:
+        return series[self.keep]
+
+
+def distinct(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(each distinct combination of ``frame``'s columns: its first row position, every row's combination number).
+
+    For text that takes few distinct values: build it on ``frame.iloc[first]`` and spread it back by number.
+    """
+    number = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        number, _ = pd.factorize(number * (len(uniques) + 1) + codes)  # renumbered at once: never overflows
+    return np.unique(number, return_index=True)[1], number
+
+
 def nones(n: int) -> np.ndarray:
     """An object array of ``n`` Nones (numpy's ``where``/``select`` want arrays, not a bare None)."""
     return np.full(n, None, dtype=object)
@@ -69,9 +96,17 @@ def text(series: pd.Series) -> pd.Series:
 
 
 def num(series: pd.Series, decimals: int = 1) -> pd.Series:
-    """Numbers as short text: 14.0 -> "14", -2.46 -> "-2.5" (with ``decimals=1``); NaN -> ""."""
+    """Numbers as short text: 14.0 -> "14", -2.46 -> "-2.5" (with ``decimals=1``); NaN -> "".
+
+    Each distinct number is written once, as Python's ``str`` writes it, less a trailing ".0".
+    """
     rounded = series.astype("float64").round(decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return via_uniques(rounded, lambda u: u.astype(str).str.replace(r"\.0+$", "", regex=True))
+    codes, uniques = pd.factorize(rounded.to_numpy(), use_na_sentinel=True)
+    whole = np.isfinite(uniques) & (np.abs(uniques) < 1e16)  # where str() would end in ".0" if integral
+    whole[whole] = uniques[whole] == np.floor(uniques[whole])
+    text = uniques.astype(str).astype(object)
+    text[whole] = uniques[whole].astype(np.int64).astype(str)
+    return pd.Series(np.append(text, "")[codes], index=series.index, dtype=object)
 
 
 def year_text(year: int) -> str:
@@ -109,14 +144,18 @@ MONTHS = np.array(
 
 
 def long_date(dates: pd.Series) -> pd.Series:
-    """Timestamps as "5 March 2024"; NaT -> ""."""
-
-    def label(days: pd.Index) -> pd.Index:
-        d = pd.DatetimeIndex(days)
-        text = d.day.astype(str).to_numpy(dtype=object) + " " + MONTHS[d.month - 1] + " "
-        return pd.Index(text + d.year.astype(str).to_numpy(dtype=object), dtype=object)
-
-    return via_uniques(pd.Series(dates, copy=False), label)
+    """Timestamps as "5 March 2024"; NaT -> "" (each distinct date written once)."""
+    series = pd.Series(dates, copy=False)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    d = pd.DatetimeIndex(uniques)
+    text = (
+        d.day.astype(str).to_numpy(dtype=object)
+        + " "
+        + MONTHS[d.month - 1]
+        + " "
+        + d.year.astype(str).to_numpy(dtype=object)
+    )
+    return pd.Series(np.append(text, "")[codes], index=series.index, dtype=object)
 
 
 def choose(conditions: list[pd.Series], choices: list[pd.Series | str], default: pd.Series | str = "") -> pd.Series:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..context import RiskContext
 from .common import (
+    Rows,
     academic_year,
     as_mask,
     as_objects,
@@ -71,15 +72,17 @@ def s1_report_card(ctx: RiskContext) -> pd.DataFrame:
     amber = pd.concat(amber_areas, axis=1).any(axis=1)
     rating = rate(idx, known=known, amber=amber, red=red)
     date = long_date(latest["start_date"])
-    listed = join(*[when(grades[a] != "", f"{AREA_LABELS[a]} " + _grade_label(grades[a])) for a in rule.areas])
-    sentence_known = "Report card of " + date + ": " + listed
+    on, on_legacy, on_ungraded = Rows(known), Rows(latest["framework"].notna() & ~is_rc), Rows(is_rc & ~graded)
+    shown = {a: on(grades[a]) for a in rule.areas}
+    listed = join(*[when(shown[a] != "", f"{AREA_LABELS[a]} " + _grade_label(shown[a])) for a in rule.areas])
+    sentence_known = "Report card of " + on(date) + ": " + listed
     missing = choose(
         [latest["framework"].isna(), ~is_rc, ~graded],
         [
             "No graded inspection on record: S1 not scored",
-            "No report-card inspection yet (latest graded inspection " + date + " was under the legacy framework, "
-            "whose grades are never converted): S1 not scored",
-            "Report card of " + date + " has no grades in the S1 areas: S1 not scored",
+            "No report-card inspection yet (latest graded inspection " + on_legacy(date) + " was under the legacy "
+            "framework, whose grades are never converted): S1 not scored",
+            "Report card of " + on_ungraded(date) + " has no grades in the S1 areas: S1 not scored",
         ],
     )
     sentence = choose([known], [sentence_known], missing)
@@ -165,14 +168,15 @@ def stage_gate(
     small = applicable & year.notna() & (cohort < minimum)
     label_year = academic_year(year)
     window = f"{year_text(ctx.as_at - ctx.rules.data.max_age_years)} to {year_text(ctx.as_at)}"
+    on_small = Rows(small)
     missing = choose(
         [no_year, small],
         [
             f"No {label} results on file for " + window + f": {code} not scored",
             f"{label} cohort of "
-            + num(cohort, 0)
+            + num(on_small(cohort), 0)
             + " pupils in "
-            + label_year
+            + on_small(label_year)
             + f" is below the {minimum} needed: {code} suppressed",
         ],
     )
@@ -209,14 +213,22 @@ def s2_ks2_attainment(ctx: RiskContext) -> pd.DataFrame:
     red = (vs.gap < -rule.red_points_below) & (below_years >= rule.red_min_years_below)
     amber = vs.gap < -rule.amber_points_below
     label = "KS2 reading, writing and maths expected standard"
+    on = Rows(known)
     sentence = (
-        label + " " + num(vs.value) + "% in " + gate.label + ", " + direction(vs.gap)
-        + " (" + num(vs.national) + "%), and " + years_phrase(below_years, vs.hist["count"], n)
+        label + " " + num(on(vs.value)) + "% in " + on(gate.label) + ", " + direction(on(vs.gap))
+        + " (" + num(on(vs.national)) + "%), and " + years_phrase(on(below_years), on(vs.hist["count"]), n)
     )  # fmt: skip
+    no_value = gate.ok & vs.value.isna()
+    no_national = gate.ok & vs.value.notna() & vs.national.isna()
+    on_no_value, on_no_national, on_short = Rows(no_value), Rows(no_national), Rows(known & (vs.hist["count"] < n))
     missing = choose(
-        [~gate.ok, vs.value.isna(), vs.national.isna()],
-        [gate.missing, _value_missing(label, "S2", gate.label, vs.marker), _national_missing(label, "S2", gate.label)],
-        when(vs.hist["count"] < n, _short_history("KS2 results", vs.hist["count"], n)),
+        [~gate.ok, no_value, no_national],
+        [
+            gate.missing,
+            _value_missing(label, "S2", on_no_value(gate.label), on_no_value(vs.marker)),
+            _national_missing(label, "S2", on_no_national(gate.label)),
+        ],
+        when(vs.hist["count"] < n, _short_history("KS2 results", on_short(vs.hist["count"]), n)),
     )
     return indicator_frame(
         idx,
@@ -255,25 +267,43 @@ def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
     rating = rate(idx, known=known, amber=amber, red=red)
     lines = ", ".join(f"{getattr(rule, f'red_below_{s}'):g} {s}" for s, _ in SUBJECTS)
     coasting = ", ".join(f"{getattr(rule, f'amber_below_{s}'):g} {s}" for s, _ in SUBJECTS)
-    listed = join(*[when(scores[s].notna(), f"{s} " + num(scores[s])) for s, _ in SUBJECTS], sep=", ")
+    on = Rows(known)
+    shown = {s: on(scores[s]) for s, _ in SUBJECTS}
+    listed = join(*[when(shown[s].notna(), f"{s} " + num(shown[s])) for s, _ in SUBJECTS], sep=", ")
+    red_on, amber_on = {s: on(red_s[s]) for s in red_s}, {s: on(amber_s[s]) for s in amber_s}
     finding = choose(
-        [red, amber],
+        [on(red), on(amber)],
         [
-            names(red_s, idx) + f" below the floor ({lines}) with the confidence interval wholly below zero",
-            names(amber_s, idx) + f" below the coasting line ({coasting})",
+            names(red_on, on.index) + f" below the floor ({lines}) with the confidence interval wholly below zero",
+            names(amber_on, on.index) + f" below the coasting line ({coasting})",
         ],
         "no subject below the coasting line",
     )
-    sentence = "KS2 progress " + gate.label + ": " + listed + "; " + finding
+    sentence = "KS2 progress " + on(gate.label) + ": " + listed + "; " + finding
     yr = gate.label
+    no_score = gate.ok & ~unpublished & ~any_score
+    on_unpublished, on_no_score = Rows(unpublished), Rows(no_score)
     missing = choose(
-        [~gate.ok, unpublished, ~any_score],
+        [~gate.ok, unpublished, no_score],
         [
             gate.missing,
-            "KS2 progress not published for " + yr + " (no KS1 baseline): S3 falls back to attainment only (S2)",
-            _value_missing("KS2 progress", "S3", gate.label, ctx.marker_at("ks2_read_prog", gate.year)),
+            "KS2 progress not published for "
+            + on_unpublished(yr)
+            + " (no KS1 baseline): S3 falls back to attainment only (S2)",
+            _value_missing(
+                "KS2 progress",
+                "S3",
+                on_no_score(gate.label),
+                on_no_score(ctx.marker_at("ks2_read_prog", gate.year)),
+            ),
         ],
-        _s3_partial(scores, floor_s, upper, ci_below, idx),
+        _s3_partial(
+            {s: on(v) for s, v in scores.items()},
+            {s: on(v) for s, v in floor_s.items()},
+            {s: on(v) for s, v in upper.items()},
+            {s: on(v) for s, v in ci_below.items()},
+            on.index,
+        ),
     )
     mean = _mean_of_known([ctx.grid(f"ks2_{c}_prog") for _, c in SUBJECTS])
     hist = history(
@@ -351,24 +381,29 @@ def s4_ks4(ctx: RiskContext) -> pd.DataFrame:
     amber = choose([use_p8, use_a8], [p8 < rule.p8_amber_below, vs.gap < -rule.a8_amber_points_below], False).astype(
         bool
     )
-    ci = when(lower.notna() & upper.notna(), " (confidence interval " + num(lower, 2) + " to " + num(upper, 2) + ")")
+    on_p8, on_a8, on_fallback = Rows(use_p8), Rows(use_a8), Rows(gate.ok & ~use_p8)
+    low, high = on_p8(lower), on_p8(upper)
+    ci = when(low.notna() & high.notna(), " (confidence interval " + num(low, 2) + " to " + num(high, 2) + ")")
     p8_finding = choose(
-        [red, amber],
+        [on_p8(red), on_p8(amber)],
         [f"below {rule.p8_red_below:g} with the interval wholly below zero", f"below {rule.p8_amber_below:g}"],
         f"not below {rule.p8_amber_below:g}",
     )
-    p8_sentence = "Progress 8 " + yr + ": " + num(p8, 2) + ci + ", " + p8_finding
+    p8_sentence = "Progress 8 " + on_p8(yr) + ": " + num(on_p8(p8), 2) + ci + ", " + p8_finding
     a8_sentence = (
-        "Attainment 8 " + num(vs.value) + " in " + yr + ", " + direction(vs.gap) + " (" + num(vs.national)
-        + "), and " + years_phrase(below_years, vs.hist["count"], n)
+        "Attainment 8 " + num(on_a8(vs.value)) + " in " + on_a8(yr) + ", " + direction(on_a8(vs.gap)) + " ("
+        + num(on_a8(vs.national)) + "), and " + years_phrase(on_a8(below_years), on_a8(vs.hist["count"]), n)
     )  # fmt: skip
+    fallback_year, p8_marker = on_fallback(yr), on_fallback(ctx.marker_at("ks4_p8", gate.year))
     fallback = choose(
-        [p8_unpublished, p8.isna()],
+        [on_fallback(p8_unpublished), on_fallback(p8).isna()],
         [
-            "Progress 8 not published for " + yr + " (no KS2 baseline): S4 uses Attainment 8 against national instead",
+            "Progress 8 not published for "
+            + fallback_year
+            + " (no KS2 baseline): S4 uses Attainment 8 against national instead",
             "Progress 8 not available for "
-            + yr
-            + choose([ctx.marker_at("ks4_p8", gate.year) != ""], [" (" + ctx.marker_at("ks4_p8", gate.year) + ")"], "")
+            + fallback_year
+            + choose([p8_marker != ""], [" (" + p8_marker + ")"], "")
             + ": S4 uses Attainment 8 against national instead",
         ],
     )
@@ -377,8 +412,8 @@ def s4_ks4(ctx: RiskContext) -> pd.DataFrame:
         [
             gate.missing,
             when(upper.isna() & (p8 < rule.p8_red_below), "No Progress 8 confidence interval: red needs it below zero"),
-            join(fallback, _value_missing("Attainment 8", "S4", gate.label, vs.marker)),
-            join(fallback, _national_missing("Attainment 8", "S4", gate.label)),
+            join(fallback, _value_missing("Attainment 8", "S4", fallback_year, on_fallback(vs.marker))),
+            join(fallback, _national_missing("Attainment 8", "S4", fallback_year)),
         ],
         fallback,
     )
@@ -431,27 +466,37 @@ def _disadvantaged_part(ctx: RiskContext, stage: str) -> pd.DataFrame:
     unit = "points" if ks2 else "Attainment 8 points"
     measure = "% met the expected standard" if ks2 else " average Attainment 8"
     versus = "% of" if ks2 else " for"
+    on = Rows(known)
+    gap, excess_on = on(nat_non - school), on(excess)
     sentence = (
-        f"{label} disadvantaged pupils " + gate.label + ": " + num(school) + measure + " against "
-        + num(nat_non) + versus + " non-disadvantaged pupils nationally, a gap of " + num(nat_non - school)
-        + f" {unit}, "
-        + choose([excess > 0, excess < 0], [num(excess) + " wider than", num(-excess) + " narrower than"], "as wide as")
-        + " the national gap of " + num(nat_non - nat_dis)
-        + when(widening == 1, "; widening in each of the last three years")
+        f"{label} disadvantaged pupils " + on(gate.label) + ": " + num(on(school)) + measure + " against "
+        + num(on(nat_non)) + versus + " non-disadvantaged pupils nationally, a gap of " + num(gap) + f" {unit}, "
+        + choose(
+            [excess_on > 0, excess_on < 0], [num(excess_on) + " wider than", num(-excess_on) + " narrower than"],
+            "as wide as",
+        )
+        + " the national gap of " + num(on(nat_non - nat_dis))
+        + when(on(widening) == 1, "; widening in each of the last three years")
     )  # fmt: skip
+    no_value = gate.ok & ~few & school.isna()
+    no_national = gate.ok & ~few & school.notna() & (nat_dis.isna() | nat_non.isna())
+    on_few, on_no_value, on_no_national = Rows(few), Rows(no_value), Rows(no_national)
     missing = choose(
-        [~gate.ok, few, school.isna(), nat_dis.isna() | nat_non.isna()],
+        [~gate.ok, few, no_value, no_national],
         [
             gate.missing,
             "Only about "
-            + num(pupils, 0)
+            + num(on_few(pupils), 0)
             + f" disadvantaged pupils at {label} in "
-            + gate.label
+            + on_few(gate.label)
             + f", below the {minimum} needed: S5 suppressed",
             _value_missing(
-                f"{label} disadvantaged pupils' results", "S5", gate.label, ctx.marker_at(code_d, gate.year)
+                f"{label} disadvantaged pupils' results",
+                "S5",
+                on_no_value(gate.label),
+                on_no_value(ctx.marker_at(code_d, gate.year)),
             ),
-            _national_missing(f"{label} disadvantaged and non-disadvantaged figures", "S5", gate.label),
+            _national_missing(f"{label} disadvantaged and non-disadvantaged figures", "S5", on_no_national(gate.label)),
         ],
     )
     idx = ctx.index
@@ -513,18 +558,24 @@ def s6_attendance(ctx: RiskContext) -> pd.DataFrame:
     amber = (pa_known & (ratio > rule.pa_amber_ratio)) | (ov_known & (ov.gap > rule.overall_amber_points_above))
     known = pa_known | ov_known
     yr = gate.label
+    on, on_pa, on_ov = Rows(known), Rows(pa_known), Rows(ov_known)
     pa_text = (
-        num(pa.value) + "% of pupils persistently absent against " + num(pa.national) + "% nationally ("
-        + num(ratio, 2) + " times national)" + when(rising == 1, ", rising against national for three years")
+        num(on_pa(pa.value)) + "% of pupils persistently absent against " + num(on_pa(pa.national)) + "% nationally ("
+        + num(on_pa(ratio), 2) + " times national)"
+        + when(on_pa(rising) == 1, ", rising against national for three years")
     )  # fmt: skip
-    ov_text = "overall absence " + num(ov.value) + "% against " + num(ov.national) + "% (" + direction(ov.gap) + ")"
-    sentence = "Attendance " + yr + ": " + join(when(pa_known, pa_text), when(ov_known, ov_text))
+    ov_text = (
+        "overall absence " + num(on_ov(ov.value)) + "% against " + num(on_ov(ov.national)) + "% ("
+        + direction(on_ov(ov.gap)) + ")"
+    )  # fmt: skip
+    sentence = "Attendance " + on(yr) + ": " + join(when(on(pa_known), pa_text), when(on(ov_known), ov_text))
+    unknown, pa_only, ov_only = gate.ok & ~known, known & ~pa_known, known & ~ov_known
     missing = choose(
         [~gate.ok, ~known],
-        [gate.missing, _value_missing("Absence figures", "S6", gate.label, pa.marker)],
+        [gate.missing, _value_missing("Absence figures", "S6", Rows(unknown)(yr), Rows(unknown)(pa.marker))],
         join(
-            when(~pa_known, "Persistent absence (or its national figure) for " + yr + " not available"),
-            when(~ov_known, "Overall absence (or its national figure) for " + yr + " not available"),
+            when(~pa_known, "Persistent absence (or its national figure) for " + Rows(pa_only)(yr) + " not available"),
+            when(~ov_known, "Overall absence (or its national figure) for " + Rows(ov_only)(yr) + " not available"),
         ),
     )
     return indicator_frame(
@@ -553,16 +604,19 @@ def s7_exclusions(ctx: RiskContext) -> pd.DataFrame:
     known = gate.ok & ratio.notna()
     rising = declining(vs.hist, data.history_years, higher_is_worse=True)
     red = (ratio > rule.red_ratio) | ((rising == 1) & (vs.gap > 0) & rule.red_if_rising)
+    on = Rows(known)
     sentence = (
-        "Suspensions " + gate.label + ": rate " + num(vs.value, 2) + " against " + num(vs.national, 2)
-        + " nationally (" + num(ratio, 2) + " times national)" + when(rising == 1, ", rising for three years")
+        "Suspensions " + on(gate.label) + ": rate " + num(on(vs.value), 2) + " against " + num(on(vs.national), 2)
+        + " nationally (" + num(on(ratio), 2) + " times national)" + when(on(rising) == 1, ", rising for three years")
     )  # fmt: skip
+    no_value = gate.ok & vs.value.isna()
+    no_national = gate.ok & vs.value.notna() & (vs.national.isna() | ~(vs.national > 0))
     missing = choose(
-        [~gate.ok, vs.value.isna(), vs.national.isna() | ~(vs.national > 0)],
+        [~gate.ok, no_value, no_national],
         [
             gate.missing,
-            _value_missing("Suspension rate", "S7", gate.label, vs.marker),
-            _national_missing("suspension rate", "S7", gate.label),
+            _value_missing("Suspension rate", "S7", Rows(no_value)(gate.label), Rows(no_value)(vs.marker)),
+            _national_missing("suspension rate", "S7", Rows(no_national)(gate.label)),
         ],
     )
     return indicator_frame(
@@ -592,6 +646,7 @@ def s8_early_years(ctx: RiskContext) -> pd.DataFrame:
         vs = versus_national(ctx, code, gate.year)
         red_years = (vs.hist[list(range(n))] < -rule.red_points_below).sum(axis=1)
         known = gate.ok & vs.value.notna() & vs.national.notna()
+        on, on_missing = Rows(known), Rows(gate.ok & ~known)
         parts[code] = pd.DataFrame(
             {
                 "rating": rate(
@@ -603,29 +658,30 @@ def s8_early_years(ctx: RiskContext) -> pd.DataFrame:
                 "sentence": when(
                     known,
                     f"{label} "
-                    + num(vs.value)
+                    + num(on(vs.value))
                     + "% against "
-                    + num(vs.national)
+                    + num(on(vs.national))
                     + "% ("
-                    + direction(vs.gap)
+                    + direction(on(vs.gap))
                     + f"), more than {rule.red_points_below:g} points below in "
-                    + num(red_years.astype("float64"), 0)
+                    + num(on(red_years).astype("float64"), 0)
                     + " of the last "
-                    + num(vs.hist["count"].astype("float64"), 0)
+                    + num(on(vs.hist["count"]).astype("float64"), 0)
                     + " years",
                 ),
                 "gap": vs.gap.where(known),
                 "declining": declining(vs.hist, n, higher_is_worse=False).where(known),
                 "missing": when(
                     gate.ok & ~known,
-                    f"{label} figure (or its national figure) for " + gate.label + " not available",
+                    f"{label} figure (or its national figure) for " + on_missing(gate.label) + " not available",
                 ),
             }
         )  # fmt: skip
     ph, gld = parts["ey_phonics_pct"], parts["ey_gld_pct"]
     rating = worst(ph["rating"], gld["rating"])
     known = rating.notna()
-    sentence = "Early years and phonics " + gate.label + ": " + join(ph["sentence"], gld["sentence"])
+    on = Rows(known)
+    sentence = "Early years and phonics " + on(gate.label) + ": " + join(on(ph["sentence"]), on(gld["sentence"]))
     missing = choose([~gate.ok], [gate.missing], join(ph["missing"], gld["missing"]))
     return indicator_frame(
         idx,
