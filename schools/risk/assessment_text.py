@@ -1,8 +1,9 @@
 """The engine's per-school frame as PostgreSQL COPY text for ``RiskAssessment`` rows, built vectorised.
 
 Pure (no database): ``risk_assessments_write`` in ``services.py`` streams the text. Every JSON value is
-written by pandas' C JSON writer once per distinct value (``double_precision`` 10, non-ASCII kept), and each row
-is put together as a run of tokens: the whole block is one ``str.join``, with no Python work per school.
+written by pandas' C JSON writer once per distinct value (``double_precision`` 10, non-ASCII kept) and escaped
+for COPY there (backslashes doubled; nothing else in these rows needs it), together with the fixed JSON around
+it; each row is then a run of tokens, and the whole block one ``str.join``, with no Python work per school.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ COLUMNS = (
     "missing_inputs",
 )
 SCALARS = 8  # the columns before ``overrides``, each followed by a tab
-INDICATOR_TOKENS = 6 * len(CODES) + 1  # per code: key, rating, ',"value":', value, ',"sentence":', sentence; "}}"
+INDICATOR_TOKENS = 3 * len(CODES) + 1  # per code: '"S1":{"rating":…,"value":', '…,"sentence":', '…'; then "}}"
 
 
 def assessment_copy_text(*, run_id: int, schools: pd.DataFrame) -> str:
@@ -50,7 +51,7 @@ def assessment_copy_text(*, run_id: int, schools: pd.DataFrame) -> str:
     position = _place(tokens, position, _indicators(schools))
     position = _place_list(tokens, position, *lists["reasons"], closing="\t")
     _place_list(tokens, position, *lists["missing_inputs"], closing="\n")
-    return "".join(tokens.tolist()).replace("\\", "\\\\")
+    return "".join(tokens.tolist())
 
 
 def _scalars(run_id: int, schools: pd.DataFrame) -> np.ndarray:
@@ -74,13 +75,11 @@ def _indicators(schools: pd.DataFrame) -> np.ndarray:
         np.concatenate([schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(dtype=object) for code in CODES])
     ).reshape(len(CODES), len(schools))
     for number, code in enumerate(CODES):
-        column = 6 * number
-        block[:, column] = ("\t{" if number == 0 else "},") + f'"{code}":{{"rating":'
-        block[:, column + 1] = json_strings(schools[code].to_numpy(dtype=object))
-        block[:, column + 2] = ',"value":'
-        block[:, column + 3] = json_numbers(pd.to_numeric(schools[f"{code}_value"], errors="coerce"))
-        block[:, column + 4] = ',"sentence":'
-        block[:, column + 5] = sentences[number]
+        key = ("\t{" if number == 0 else "},") + f'"{code}":{{"rating":'
+        block[:, 3 * number] = json_strings(schools[code].to_numpy(dtype=object), before=key, after=',"value":')
+        values = pd.to_numeric(schools[f"{code}_value"], errors="coerce")
+        block[:, 3 * number + 1] = json_numbers(values, after=',"sentence":')
+        block[:, 3 * number + 2] = sentences[number]
     block[:, -1] = "}}\t"
     return block
 
@@ -116,28 +115,31 @@ def _place_list(
     return position + 2 * counts + 1
 
 
-def json_strings(values: np.ndarray) -> np.ndarray:
-    """Each text as a JSON string (None and NaN as null), each distinct text written once by pandas' C writer."""
+def json_strings(values: np.ndarray, *, before: str = "", after: str = "") -> np.ndarray:
+    """Each text as a JSON string (None and NaN as null) escaped for COPY text, between ``before`` and ``after``;
+    each distinct text is written once, by pandas' C writer."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    out = np.full(len(uniques) + 1, "null", dtype=object)
+    out = np.full(len(uniques) + 1, before + "null" + after, dtype=object)
     if len(uniques):
         written = pd.Series(uniques, dtype=object).to_json(orient="records", force_ascii=False)
-        # Inside a JSON string a quote is always escaped, so '","' only ever separates two strings.
-        parts = written[2:-2].split('","')
+        # Inside a JSON string a quote always follows a backslash, so '","' only ever separates two strings
+        # (also once backslashes are doubled for COPY).
+        parts = written[2:-2].replace("\\", "\\\\").split('","')
         if not written.startswith('["') or len(parts) != len(uniques):
             raise ValueError("json_strings takes text only")
-        out[:-1] = ('"' + pd.Series(parts, dtype=object) + '"').to_numpy()
+        out[:-1] = (before + '"' + pd.Series(parts, dtype=object) + '"' + after).to_numpy()
     return out[codes]
 
 
-def json_numbers(values: pd.Series) -> np.ndarray:
-    """Each number as JSON (NaN as null), as pandas' C writer gives it, each distinct value written once."""
+def json_numbers(values: pd.Series, *, after: str = "") -> np.ndarray:
+    """Each number as JSON (NaN as null), as pandas' C writer gives it, then ``after``; each distinct value is
+    written once."""
     numbers = values.to_numpy(dtype="float64")
     known = ~np.isnan(numbers)
-    out = np.full(len(numbers), "null", dtype=object)
+    out = np.full(len(numbers), "null" + after, dtype=object)
     if known.any():
         # Factorised by bit pattern, so -0.0 and 0.0 keep their own text.
         codes, uniques = pd.factorize(numbers[known].view(np.int64))
         written = pd.Series(uniques.view(np.float64)).to_json(orient="records")[1:-1].split(",")
-        out[known] = np.asarray(written, dtype=object)[codes]
+        out[known] = (pd.Series(written, dtype=object) + after).to_numpy()[codes]
     return out
