@@ -199,7 +199,7 @@ class MeasureTable:
         rank = np.argsort(np.argsort(self.markers.astype(str), kind="stable"))[missing]  # markers in text order
         tied = np.flatnonzero(clash)
         v = value[tied]
-        order = tied[np.lexsort((rank[tied], -np.nan_to_num(v, nan=0.0), np.isnan(v), key[tied]))]
+        order = tied[np.lexsort((rank[tied], np.where(np.isnan(v), 0.0, -v), np.isnan(v), key[tied]))]
         first = np.ones(len(order), dtype=bool)
         first[1:] = key[order][1:] != key[order][:-1]
         return np.sort(np.concatenate([np.flatnonzero(~clash), order[first]]))

@@ -330,8 +330,8 @@ def _mean_of_known(grids: list[np.ndarray]) -> np.ndarray:
     stacked = np.stack(grids)
     known = ~np.isnan(stacked)
     count = known.sum(axis=0)
-    total = np.where(known, stacked, 0.0).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # inf + -inf, 0 / 0: NaN, as pandas' mean gives
+        total = np.where(known, stacked, 0.0).sum(axis=0)
         return np.where(count > 0, total / count, np.nan)
 
 
