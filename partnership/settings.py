@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": IMPORT_REQUEUE_SECONDS,
         "options": {"expires": IMPORT_REQUEUE_SECONDS},
     },
+    "publication-notices-requeue": {
+        "task": "schools.risk.tasks.publication_notices_requeue_task",
+        "schedule": IMPORT_REQUEUE_SECONDS,
+        "options": {"expires": IMPORT_REQUEUE_SECONDS},
+    },
 }
 if RISK_SCHEDULE_CRON.strip().lower() != "off":
     from celery.schedules import crontab
@@ -256,7 +261,7 @@ if PRODUCTION:
     EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # an unreachable relay must not hang a request
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / ".data" / "mail"
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / ".data" / "mail"))
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -142,6 +142,7 @@ def start_worker(tmp_path):
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "PARTNERSHIP_TESTING": "1",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),  # what the worker emails, for the test to read
     }
     started: list[tuple[subprocess.Popen, object]] = []
 

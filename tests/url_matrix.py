@@ -151,8 +151,16 @@ MATRIX: dict[str, Case] = {
     # risk: people decide (categorisation rounds), and a head's or chair's view of their own school
     "risk:round_list": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
     "risk:round_create": Case(roles=STAFF),
-    "risk:round_detail": Case(
-        args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF
+    "risk:round_detail": Case(  # the published round: its emails, one of them refused, are listed
+        args=lambda w: [rounds_world(w).published.pk],
+        other_args=lambda w: [rounds_world(w).other_published.pk],
+        roles=STAFF,
+    ),
+    "risk:round_notices_retry": Case(
+        method="post",
+        args=lambda w: [rounds_world(w).published.pk],
+        other_args=lambda w: [rounds_world(w).other_published.pk],
+        roles=STAFF,
     ),
     "risk:round_agree": Case(
         args=lambda w: [rounds_world(w).open.pk], other_args=lambda w: [rounds_world(w).other_open.pk], roles=STAFF

@@ -342,6 +342,38 @@ class CategoryReply(models.Model):
         return Role(self.author_role).label if self.author_role in Role.values else ""
 
 
+class PublicationNotice(models.Model):
+    """The email telling one head or chair that their school's category is published: who, where, and whether
+    it went. Written with the publication; a Celery job sends the waiting ones (docs/adr/0013)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
+    round = models.ForeignKey(CategorisationRound, on_delete=models.CASCADE, related_name="notices")
+    membership = models.ForeignKey(
+        "partnership.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(help_text="The address as it was when the round was published.")
+    roles = models.CharField(max_length=60, help_text="For example “headteacher and chair of governors”.")
+    link = models.URLField(max_length=300)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school__name", "email"]
+        constraints = [models.UniqueConstraint(fields=["round", "membership"], name="one_notice_per_member_per_round")]
+        indexes = [models.Index(fields=["round", "state"]), models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} ({self.state}) of round {self.round_id}"
+
+
 class RiskBacktest(models.Model):
     """A stored backtest: categories as at earlier years against what happened next (docs/adr/0011).
 

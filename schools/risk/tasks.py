@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from partnership.jobs import JobTaskPolicy, job_task_run, requeue_on_worker_start
+from schools.risk.categorisation.notices import publication_notices_requeue, publication_notices_send
 from schools.risk.models import RiskRun
 from schools.risk.services import (
     RiskRunLocked,
@@ -57,7 +58,20 @@ def risk_runs_schedule_task() -> int:
     return len(risk_runs_schedule())
 
 
+@shared_task(acks_late=True, soft_time_limit=10 * 60, time_limit=11 * 60)
+def publication_notices_task(round_id: int) -> dict[str, int]:
+    """Email the heads and chairs of a published round who have not been told yet."""
+    return publication_notices_send(round_id=round_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def publication_notices_requeue_task() -> int:
+    """Queue the sending of notices still waiting (broker outage, mail server down, a refused address)."""
+    return publication_notices_requeue()
+
+
 @worker_ready.connect
 def _requeue_waiting_runs(**kwargs) -> None:
-    """A worker that starts picks up runs queued while no broker or worker was there."""
+    """A worker that starts picks up runs queued, and emails left waiting, while no broker or worker was there."""
     requeue_on_worker_start(risk_runs_requeue_waiting, "risk run")
+    requeue_on_worker_start(publication_notices_requeue, "publication email")

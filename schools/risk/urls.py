@@ -24,6 +24,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", rounds.RoundDetailView.as_view(), name="round_detail"),
     path("rounds/<int:pk>/agree/", rounds.RoundAgreeView.as_view(), name="round_agree"),
     path("rounds/<int:pk>/publish/", rounds.RoundPublishView.as_view(), name="round_publish"),
+    path("rounds/<int:pk>/emails/retry/", rounds.RoundNoticesRetryView.as_view(), name="round_notices_retry"),
     path("rounds/<int:pk>/schools/<int:urn>/", rounds.RoundSchoolView.as_view(), name="round_school"),
     path("rounds/<int:pk>/schools/<int:urn>/adjust/", rounds.RoundSchoolAdjustView.as_view(), name="round_adjust"),
     path(

@@ -112,7 +112,7 @@ def rounds_world(w: SimpleNamespace) -> SimpleNamespace:
         return w.rounds
     from partnership.models import Membership, Role
     from schools.risk.categorisation import services as rounds
-    from schools.risk.models import SchoolCategory
+    from schools.risk.models import PublicationNotice, SchoolCategory
 
     officer = UserFactory(email="rounds-officer@example.test")
 
@@ -136,8 +136,19 @@ def rounds_world(w: SimpleNamespace) -> SimpleNamespace:
         )
 
     home_published, other_published = published(w.home), published(w.other)
+    PublicationNotice.objects.create(  # an email the mail server refused, so the round page lists it
+        round=home_published,
+        school=w.own_school,
+        email="refused-head@example.test",
+        roles="headteacher",
+        link="http://testserver/risk/my-school/",
+        state=PublicationNotice.State.FAILED,
+        attempts=3,
+        last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
+    )
     w.rounds = SimpleNamespace(
         published=home_published,
+        other_published=other_published,
         reply=replied(w.home, w.own_school, home_published),
         other_reply=replied(w.other, w.other_school, other_published),
         open=rounds.categorisation_round_create(

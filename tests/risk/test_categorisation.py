@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -191,37 +190,6 @@ def test_school_days_skip_weekends_and_englands_bank_holidays():
     assert school_days_after(dt.date(2026, 11, 23), 10) == dt.date(2026, 12, 7)
 
 
-def test_publishing_opens_the_reply_window_and_emails_heads_and_chairs(
-    world, opened, officer, django_capture_on_commit_callbacks
-):
-    head = head_of(world, world.own_school)
-    chair = head_of(world, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
-    head_of(world, world.other_school, email="other@x.example.test")  # another partnership's school: not told
-    with pytest.raises(ValidationError, match="Only a round the board has agreed"):
-        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://testserver/")
-    agree(opened, officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        published = rounds.categorisation_round_publish(
-            round_=opened, user=officer, base_url="https://app.example/", today=dt.date(2026, 11, 23)
-        )
-    assert (published.state, published.reply_deadline) == (CategorisationRound.State.PUBLISHED, dt.date(2026, 12, 7))
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([head.user.email, chair.user.email])
-    assert "https://app.example/risk/my-school/" in mail.outbox[0].body and "7 December 2026" in mail.outbox[0].body
-
-
-def test_a_mail_server_failure_does_not_undo_the_publication(
-    world, opened, officer, django_capture_on_commit_callbacks, settings
-):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
-    head_of(world, world.own_school)
-    agree(opened, officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://testserver/")
-    opened.refresh_from_db()
-    assert opened.state == CategorisationRound.State.PUBLISHED
-
-
 def _published(opened, officer, day=dt.date(2026, 11, 23)):
     agree(opened, officer)
     return rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://t/", today=day)
@@ -394,25 +362,6 @@ def test_the_same_reply_twice_is_refused_and_a_changed_category_says_so(world, o
     )
     sc.refresh_from_db()
     assert (sc.category, sc.status) == (2, Status.REPLY_CHANGED)
-
-
-def test_one_refused_address_does_not_stop_the_other_emails(
-    world, opened, officer, django_capture_on_commit_callbacks, monkeypatch
-):
-    head_of(world, world.own_school, email="refused@x.example.test")
-    chair = head_of(world, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
-    real_send = mail.EmailMessage.send
-
-    def send(message, *args, **kwargs):
-        if message.to == ["refused@x.example.test"]:
-            raise OSError("550 mailbox unavailable")
-        return real_send(message, *args, **kwargs)
-
-    monkeypatch.setattr(mail.EmailMessage, "send", send)
-    agree(opened, officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        rounds.categorisation_round_publish(round_=opened, user=officer, base_url="http://t/")
-    assert [m.to for m in mail.outbox] == [[chair.user.email]]
 
 
 def test_an_academy_reads_concern_or_no_concern_never_a_number(world, opened, officer):

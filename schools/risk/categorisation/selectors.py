@@ -14,7 +14,14 @@ from django.http import Http404
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
-from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, RiskRun, SchoolCategory
+from schools.risk.models import (
+    CategorisationRound,
+    CategoryDecision,
+    CategoryReply,
+    PublicationNotice,
+    RiskRun,
+    SchoolCategory,
+)
 
 State = CategorisationRound.State
 ROUND_SCHOOL_ORDER = ("-category", "-assessment__score", "school__name", "pk")
@@ -102,6 +109,16 @@ def round_counts(*, round_: CategorisationRound) -> dict[str, dict]:
         .values_list("proposed_category", "category", "n")
     }
     return {"status": by_status, "moves": moves}
+
+
+def round_unsent_notices(*, round_: CategorisationRound) -> QuerySet[PublicationNotice]:
+    """The round's publication emails not sent yet: those that could not be sent first, then those waiting."""
+    return (
+        PublicationNotice.objects.filter(round=round_)
+        .exclude(state=PublicationNotice.State.SENT)
+        .select_related("school")
+        .order_by("state", "school__name", "email")  # "failed" sorts before "waiting"
+    )
 
 
 def _with_log(queryset: QuerySet[SchoolCategory]) -> QuerySet[SchoolCategory]:

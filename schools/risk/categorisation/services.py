@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
+from schools.risk.categorisation.notices import publication_notices_create, publication_notices_enqueue
 from schools.risk.categorisation.school_days import school_days_after
 from schools.risk.models import (
     CategorisationRound,
@@ -245,7 +243,8 @@ def categorisation_round_publish(
     locked.modified_by = user
     locked.save(update_fields=["state", "published_at", "published_by", "reply_deadline", "modified_by", "modified_at"])
     _log_each(locked, Step.PUBLISHED, f"Published; replies close on {locked.reply_deadline:%-d %B %Y}", user, None)
-    transaction.on_commit(lambda: _notify_schools(locked, base_url))
+    publication_notices_create(round_=locked, base_url=base_url)
+    transaction.on_commit(lambda: publication_notices_enqueue(round_id=locked.pk))
     return locked
 
 
@@ -268,42 +267,6 @@ def _log_each(round_: CategorisationRound, step: str, rationale: str, user: User
         ],
         batch_size=5000,
     )
-
-
-def _notify_schools(round_: CategorisationRound, base_url: str) -> int:
-    """Email each school's head and chair that their category is published (a mail failure is logged only)."""
-    link = base_url.rstrip("/") + reverse("risk:own_category")
-    members = Membership.objects.filter(
-        partnership_id=round_.partnership_id,
-        archived_at__isnull=True,
-        roles__overlap=list(SCHOOL_ROLES),
-        school__categories__round=round_,
-    ).select_related("user", "school")
-    subject = f"Your school's category is published: {round_.name}"
-    sent = 0
-    connection = mail.get_connection()
-    try:
-        connection.open()
-    except Exception:  # the mail server is outside our control; the publication stands
-        logger.exception("Could not reach the mail server to tell schools about round %s", round_.pk)
-        return 0
-    try:
-        for m in members:  # one message each: a refused address does not stop the others
-            roles = [Role(r).label.lower() for r in m.roles if r in SCHOOL_ROLES]
-            body = (
-                f"The {round_.name} has been agreed by the board and published.\n\n"
-                f"See {m.school.name}'s category, the reasons for it and the decisions made: {link}\n\n"
-                f"As {' and '.join(roles)} you may reply until {round_.reply_deadline:%-d %B %Y}."
-            )
-            try:
-                sent += mail.EmailMessage(
-                    subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email], connection=connection
-                ).send()
-            except Exception:  # one refused address: the others are still told
-                logger.exception("Could not email membership %s about round %s", m.pk, round_.pk)
-    finally:
-        connection.close()
-    return sent
 
 
 @transaction.atomic

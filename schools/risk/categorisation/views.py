@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from partnership.access import PartnershipViewMixin
 from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
-from schools.risk.categorisation import selectors, services
+from schools.risk.categorisation import notices, selectors, services
 from schools.risk.categorisation.forms import AdjustForm, AgreeForm, AnswerForm, ModerateForm, ReplyForm, RoundForm
 from schools.risk.categorisation.presenters import (
     SchoolTrace,
@@ -28,6 +28,7 @@ from schools.risk.models import CategorisationRound, CategoryReply, SchoolCatego
 from schools.risk.presenters import category_labels, indicator_rows
 
 PAGE_SIZE = 50
+UNSENT_SHOWN = 100
 
 
 class RoundListView(PartnershipViewMixin, TemplateView):
@@ -110,8 +111,26 @@ class RoundDetailView(RoundMixin, TemplateView):
             moves=sorted(counts["moves"].items()),
             categories=self.labels(),
             can_moderate=self.can(Permission.MODERATE),
+            notices=notices.publication_notice_counts(round_=round_),
+            unsent=selectors.round_unsent_notices(round_=round_)[:UNSENT_SHOWN],
+            unsent_shown=UNSENT_SHOWN,
             **kwargs,
         )
+
+
+class RoundNoticesRetryView(RoundMixin, View):
+    """Send again the publication emails that could not be sent (POST only)."""
+
+    permission = Permission.MODERATE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        retried = notices.publication_notices_retry(round_=self.get_round())
+        if retried:
+            messages.success(request, f"{retried} email(s) will be sent again")
+        else:
+            messages.info(request, "No emails were waiting to be sent again")
+        return redirect("risk:round_detail", pk=pk)
 
 
 class RoundAgreeView(RoundMixin, FormView):

@@ -1,0 +1,164 @@
+"""Telling heads and chairs that their school's category is published: one ``PublicationNotice`` per person,
+written with the publication and sent by a Celery job (docs/adr/0013).
+
+A notice is claimed under a row lock (``SKIP LOCKED``) and marked sent in the same short transaction as the
+message goes, so two jobs never send it twice and a job that dies mid-way leaves the rest waiting for the
+next. A mail server that cannot be reached leaves every notice waiting (beat tries again); an address the
+server refuses is tried ``MAX_ATTEMPTS`` times, then shown to officers as not sent, with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import SCHOOL_ROLES, Membership, Role
+from schools.risk.models import CategorisationRound, PublicationNotice
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+NoticeState = PublicationNotice.State
+
+
+def publication_notices_create(*, round_: CategorisationRound, base_url: str) -> int:
+    """A waiting notice for each current head and chair of a school in ``round_`` (call in the publication)."""
+    link = base_url.rstrip("/") + reverse("risk:own_category")
+    members = (
+        Membership.objects.filter(
+            partnership_id=round_.partnership_id,
+            archived_at__isnull=True,
+            roles__overlap=list(SCHOOL_ROLES),
+            school__categories__round=round_,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+    notices = [
+        PublicationNotice(
+            round=round_,
+            membership=m,
+            school_id=m.school_id,
+            email=m.user.email,
+            roles=" and ".join(Role(r).label.lower() for r in m.roles if r in SCHOOL_ROLES)[:60],
+            link=link,
+        )
+        for m in members
+    ]
+    PublicationNotice.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(notices)
+
+
+def publication_notices_enqueue(*, round_id: int) -> bool:
+    """Queue the job that sends ``round_id``'s waiting notices; False (and logged) when the broker is down,
+    in which case beat's requeue sends them once it is back."""
+    from schools.risk.tasks import publication_notices_task
+
+    try:
+        publication_notices_task.apply_async(args=[round_id], retry=False)
+    except Exception:  # the broker is unreachable: the notices wait in the database
+        logger.warning("Could not queue the emails of round %s: broker unreachable", round_id, exc_info=True)
+        return False
+    return True
+
+
+def publication_notices_requeue() -> int:
+    """Queue a sending job for every round that still has waiting notices (beat, and a worker that starts)."""
+    rounds = (
+        PublicationNotice.objects.filter(state=NoticeState.WAITING)
+        .order_by()
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+    return sum(publication_notices_enqueue(round_id=round_id) for round_id in rounds)
+
+
+def publication_notices_retry(*, round_: CategorisationRound) -> int:
+    """Put the notices that could not be sent back in the queue (after an officer corrected the addresses)."""
+    failed = PublicationNotice.objects.filter(round=round_, state=NoticeState.FAILED)
+    retried = 0
+    for notice in failed.select_related("membership__user"):
+        current = notice.membership.user.email if notice.membership and notice.membership.user.email else notice.email
+        retried += PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
+            state=NoticeState.WAITING, attempts=0, last_error="", email=current
+        )
+    if retried:
+        transaction.on_commit(lambda: publication_notices_enqueue(round_id=round_.pk))
+    return retried
+
+
+def publication_notices_send(*, round_id: int) -> dict[str, int]:
+    """Send ``round_id``'s waiting notices, each at most once; returns how many were sent, failed, still wait."""
+    outcome = {"sent": 0, "failed": 0, "waiting": 0}
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception:  # the mail server is outside our control: everything waits for the next try
+        logger.exception("Could not reach the mail server to send the emails of round %s", round_id)
+        outcome["waiting"] = PublicationNotice.objects.filter(round_id=round_id, state=NoticeState.WAITING).count()
+        return outcome
+    tried: list[int] = []
+    try:
+        while True:
+            with transaction.atomic():
+                notice = (
+                    PublicationNotice.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("round", "school")
+                    .filter(round_id=round_id, state=NoticeState.WAITING)
+                    .exclude(pk__in=tried)
+                    .order_by("pk")
+                    .first()
+                )
+                if notice is None:
+                    break
+                tried.append(notice.pk)
+                _send_one(notice, connection)
+                outcome[{NoticeState.SENT: "sent", NoticeState.FAILED: "failed"}.get(notice.state, "waiting")] += 1
+    finally:
+        connection.close()
+    return outcome
+
+
+def _send_one(notice: PublicationNotice, connection) -> None:
+    round_ = notice.round
+    body = (
+        f"The {round_.name} has been agreed by the board and published.\n\n"
+        f"See {notice.school.name}'s category, the reasons for it and the decisions made: {notice.link}\n\n"
+        f"As {notice.roles} you may reply until {round_.reply_deadline:%-d %B %Y}."
+    )
+    message = mail.EmailMessage(
+        f"Your school's category is published: {round_.name}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notice.email],
+        connection=connection,
+    )
+    notice.attempts += 1
+    try:
+        delivered = message.send()
+    except Exception as error:  # one refused address: the others are still told
+        logger.exception("Could not email notice %s of round %s", notice.pk, round_.pk)
+        notice.last_error = (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:200]
+        delivered = 0
+    else:
+        notice.last_error = "" if delivered else "The mail server did not accept the message"
+    if delivered:
+        notice.state, notice.sent_at = NoticeState.SENT, timezone.now()
+    elif notice.attempts >= MAX_ATTEMPTS:
+        notice.state = NoticeState.FAILED
+    notice.save(update_fields=["state", "attempts", "last_error", "sent_at"])
+
+
+def publication_notice_counts(*, round_: CategorisationRound) -> dict[str, int]:
+    """How many of the round's notices were sent, wait, or could not be sent (one query)."""
+    counts = PublicationNotice.objects.filter(round=round_).aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in NoticeState.values}
+    )
+    return {state: counts[state] or 0 for state in NoticeState.values}
