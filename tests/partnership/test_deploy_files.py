@@ -27,7 +27,7 @@ APP_SERVICES = ("migrate", "web", "worker", "beat")
 LONG_RUNNING = ("web", "worker", "beat", "postgres", "redis")
 REQUIRED_IN_PRODUCTION = ("DJANGO_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
 # Read by settings.py but meaningful only in development and tests: not part of a deployment.
-DEVELOPMENT_ONLY = {"PARTNERSHIP_TESTING", "DJANGO_DEBUG", "TEST_RUN_ID"}
+DEVELOPMENT_ONLY = {"PARTNERSHIP_TESTING", "DJANGO_DEBUG", "TEST_RUN_ID", "EMAIL_FILE_PATH"}
 
 
 def _uv_pin(text: str) -> str:
