@@ -34,6 +34,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
+from dateutil.easter import easter
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -820,6 +821,34 @@ def _risk_run_here(run: RiskRun) -> RiskRun:
     return run
 
 
+def demo_school_holidays(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Typical English school holidays for the school year that contains ``today`` (September to August).
+
+    Example dates built from the usual pattern (a week at the end of October, two weeks over Christmas and over
+    Easter, a week in mid-February and at the spring bank holiday, the summer from late July), not any council's
+    published term dates: officers replace them with their own at *School holidays*.
+    """
+    autumn = today.year if today.month >= 9 else today.year - 1
+    spring = autumn + 1
+
+    def monday_on_or_after(day: dt.date) -> dt.date:
+        return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+    def week(monday: dt.date) -> tuple[dt.date, dt.date]:
+        return monday, monday + dt.timedelta(days=4)
+
+    last_may_monday = monday_on_or_after(dt.date(spring, 5, 25))
+    good_friday = easter(spring) - dt.timedelta(days=2)
+    return [
+        ("October half term (example dates)", *week(monday_on_or_after(dt.date(autumn, 10, 24)))),
+        ("Christmas holiday (example dates)", dt.date(autumn, 12, 20), dt.date(spring, 1, 2)),
+        ("February half term (example dates)", *week(monday_on_or_after(dt.date(spring, 2, 12)))),
+        ("Easter holiday (example dates)", good_friday - dt.timedelta(days=4), good_friday + dt.timedelta(days=7)),
+        ("May half term (example dates)", *week(last_may_monday)),
+        ("Summer holiday (example dates)", dt.date(spring, 7, 22), dt.date(spring, 8, 31)),
+    ]
+
+
 def _round_name(today: dt.date) -> str:
     term = "Autumn" if today.month >= 9 else "Spring" if today.month <= 3 else "Summer"
     return f"{term} {today.year} categorisation"
@@ -891,6 +920,10 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
     rounds.categorisation_round_agree(
         round_=round_, agreed_on=today, minute=f"Partnership board {today:%B %Y}, item 4", user=officer
     )
+    for name, starts_on, ends_on in demo_school_holidays(today):
+        rounds.school_holiday_create(
+            partnership=partnership, name=name, starts_on=starts_on, ends_on=ends_on, user=officer
+        )
     rounds.categorisation_round_publish(round_=round_, user=officer, base_url=DEMO_BASE_URL, today=today)
 
 

@@ -74,6 +74,7 @@ PAGES = [
     ("risk:reply_answer", lambda w: [_reply(w).pk]),
     ("risk:round_publish", lambda w: [_published_round(w).pk]),
     ("risk:own_category", lambda w: _reply(w) and []),
+    ("risk:holidays", lambda w: _holidays(w) and []),
 ]
 OFFICER_ONLY = {
     "partnership:board",
@@ -90,8 +91,28 @@ OFFICER_ONLY = {
     "risk:round_school",
     "risk:reply_answer",
     "risk:round_publish",
+    "risk:holidays",
 }
 SCHOOL_ONLY = {"risk:own_category"}
+
+
+def _holidays(w) -> list:
+    """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""
+    import datetime as dt
+
+    from schools.models import School
+    from schools.risk.models import SchoolHoliday
+
+    first = dt.date.today() + dt.timedelta(days=7)
+    count = min(School.objects.filter(partnership=w.home).count(), 40)
+    SchoolHoliday.objects.bulk_create(
+        (
+            SchoolHoliday(partnership=w.home, name=f"INSET day {i}", starts_on=day, ends_on=day)
+            for i, day in enumerate(first + dt.timedelta(days=i) for i in range(count))
+        ),
+        ignore_conflicts=True,  # called again after the world grows: the first days already exist
+    )
+    return []
 
 
 def _published_round(w):

@@ -186,6 +186,13 @@ MATRIX: dict[str, Case] = {
     "risk:reply_answer": Case(
         args=lambda w: [rounds_world(w).reply.pk], other_args=lambda w: [rounds_world(w).other_reply.pk], roles=STAFF
     ),
+    "risk:holidays": Case(roles=STAFF),
+    "risk:holiday_delete": Case(
+        method="post",
+        args=lambda w: [risk_world(w).holiday.pk],
+        other_args=lambda w: [risk_world(w).other_holiday.pk],
+        roles=STAFF,
+    ),
     "risk:own_category": Case(
         args=lambda w: rounds_world(w) and [], roles=expect(DENY, headteacher=OK, chair_of_governors=OK)
     ),

@@ -342,6 +342,30 @@ class CategoryReply(models.Model):
         return Role(self.author_role).label if self.author_role in Role.values else ""
 
 
+class SchoolHoliday(TrackedModel):
+    """Days the partnership's schools are closed (holidays, INSET days): not school days for reply windows.
+
+    The local authority's published term dates, entered by officers; England's bank holidays and weekends are
+    never school days anyway (``schools.risk.categorisation.school_days``).
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80, help_text="For example “Christmas holiday” or “INSET day”.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on", "ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="holiday_ends_after"),
+            models.UniqueConstraint(fields=["partnership", "starts_on", "ends_on"], name="one_holiday_per_dates"),
+        ]
+        indexes = [models.Index(fields=["partnership", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on} to {self.ends_on})"
+
+
 class PublicationNotice(models.Model):
     """The email telling one head or chair that their school's category is published: who, where, and whether
     it went. Written with the publication; a Celery job sends the waiting ones (docs/adr/0013)."""

@@ -30,6 +30,8 @@ urlpatterns = [
     path(
         "rounds/<int:pk>/schools/<int:urn>/moderate/", rounds.RoundSchoolModerateView.as_view(), name="round_moderate"
     ),
+    path("holidays/", rounds.HolidayListView.as_view(), name="holidays"),
+    path("holidays/<int:pk>/delete/", rounds.HolidayDeleteView.as_view(), name="holiday_delete"),
     path("replies/<int:pk>/answer/", rounds.ReplyAnswerView.as_view(), name="reply_answer"),
     path("my-school/", rounds.OwnCategoryView.as_view(), name="own_category"),
     path("backtests/", backtests.RiskBacktestListView.as_view(), name="backtest_list"),

@@ -9,6 +9,7 @@ the sign-in are rolled back afterwards.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from io import StringIO
 from pathlib import Path
@@ -35,6 +36,7 @@ from partnership.demo import (
     NOT_SCHOOLS,
     OFFICER_TOTP_SEED,
     demo_delete,
+    demo_school_holidays,
 )
 from partnership.models import BoardMember, Membership, Partnership, Role, User
 from schools.models import (
@@ -48,6 +50,7 @@ from schools.models import (
     SchoolLink,
 )
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict
+from schools.risk.categorisation.school_days import school_days_after
 from schools.risk.inputs import academic_year_end
 from schools.risk.models import (
     CategorisationRound,
@@ -57,6 +60,7 @@ from schools.risk.models import (
     RiskRun,
     RuleSetVersion,
     SchoolCategory,
+    SchoolHoliday,
 )
 from tests.conftest import client_for
 from tests.paths import SHARED_DATA
@@ -311,6 +315,35 @@ def test_a_round_is_adjusted_moderated_agreed_and_published(demo, db):
         assert decisions.filter(step=step).count() == rows.count(), step
     assert len({sc.category for sc in rows}) >= 3
     assert re.search(rf"Round:\s+{round_.name} \(published to schools; replies until ", demo.output)
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 9, 1), dt.date(2026, 12, 31), dt.date(2027, 8, 31)])
+def test_example_holidays_cover_the_school_year_of_today_in_order_without_overlap(today):
+    holidays = demo_school_holidays(today)
+    autumn = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    assert [name.split(" (")[0] for name, *_ in holidays] == [
+        "October half term",
+        "Christmas holiday",
+        "February half term",
+        "Easter holiday",
+        "May half term",
+        "Summer holiday",
+    ]
+    assert all("example dates" in name for name, *_ in holidays), "never passed off as a council's term dates"
+    assert autumn < holidays[0][1] and holidays[-1][2] == autumn.replace(year=autumn.year + 1, month=8, day=31)
+    for (_, start, end), (_, next_start, _) in zip(holidays, holidays[1:], strict=False):
+        assert start <= end < next_start
+    easter_start, easter_end = holidays[3][1:]
+    assert easter_start.weekday() == 0 and easter_end.weekday() == 4 and (easter_end - easter_start).days == 11
+
+
+def test_the_demo_has_example_holidays_and_the_reply_deadline_steps_over_them(demo, db):
+    holidays = SchoolHoliday.objects.filter(partnership=demo.partnership).order_by("starts_on")
+    today = timezone.localdate()
+    assert [(h.name, h.starts_on, h.ends_on) for h in holidays] == demo_school_holidays(today)
+    round_ = CategorisationRound.objects.get(partnership=demo.partnership)
+    closures = [(h.starts_on, h.ends_on) for h in holidays]
+    assert round_.reply_deadline == school_days_after(today, 10, closures)
 
 
 def test_the_head_and_chair_see_their_school_s_published_category(demo, db):

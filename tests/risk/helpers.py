@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partnership.models import Partnership
 from schools.models import School
-from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, SchoolHoliday
 from schools.risk.services import ruleset_version_active
 from tests.factories import UserFactory
 
@@ -72,8 +72,16 @@ def risk_world(w: SimpleNamespace) -> SimpleNamespace:
             other_entry=entry(w.other_school),
             run=succeeded_run(w.home, assess=False),
             other_run=succeeded_run(w.other, assess=False),
+            holiday=_holiday(w.home),
+            other_holiday=_holiday(w.other),
         )
     return w.risk
+
+
+def _holiday(partnership: Partnership):
+    return SchoolHoliday.objects.create(
+        partnership=partnership, name="Christmas holiday", starts_on=dt.date(2026, 12, 21), ends_on=dt.date(2027, 1, 1)
+    )
 
 
 def grown_entries(w: SimpleNamespace) -> School:

@@ -39,6 +39,7 @@ FORMS = {
     "risk:round_agree",
     "risk:round_adjust",
     "risk:round_moderate",
+    "risk:holidays",
     "risk:reply_answer",
     "risk:own_category",
 }

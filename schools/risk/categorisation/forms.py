@@ -163,3 +163,24 @@ class AnswerForm(GovForm):
         if data.get("outcome") == CategoryReply.Outcome.CHANGED and data.get("category") in (None, ""):
             self.add_error("category", "Select the new category")
         return data
+
+
+class HolidayForm(GovForm):
+    """Days the partnership's schools are closed (from the LA's published term dates)."""
+
+    name = forms.CharField(
+        label="Name",
+        help_text="For example “Christmas holiday”, “February half term” or “INSET day”.",
+        max_length=80,
+        error_messages={"required": "Enter a name, like “Christmas holiday”", "max_length": "Name is too long"},
+    )
+    starts_on = forms.DateField(
+        label="First day schools are closed",
+        widget=DateInput(),
+        error_messages={"required": "Enter the first day schools are closed", "invalid": "Date must be a real date"},
+    )
+    ends_on = forms.DateField(
+        label="Last day schools are closed",
+        widget=DateInput(),
+        error_messages={"required": "Enter the last day schools are closed", "invalid": "Date must be a real date"},
+    )

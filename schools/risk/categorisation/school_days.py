@@ -1,24 +1,30 @@
-"""School days: Monday to Friday, less England's bank holidays (the ``holidays`` package, pinned).
+"""School days: Monday to Friday, less England's bank holidays (the ``holidays`` package, pinned) and the days
+the partnership's schools are closed (``SchoolHoliday``: the LA's term dates, entered by officers).
 
-Term dates differ between local authorities and are not modelled; a reply window that crosses a school holiday
-is therefore shorter in school days than it reads. docs/adr/0012-categorisation-rounds.md.
+docs/adr/0012-categorisation-rounds.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import holidays
 
-
-def is_school_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in holidays.country_holidays("GB", subdiv="ENG", years=day.year)
+Closure = tuple[dt.date, dt.date]  # first and last day closed, inclusive
 
 
-def school_days_after(start: dt.date, days: int) -> dt.date:
+def is_school_day(day: dt.date, closures: Iterable[Closure] = ()) -> bool:
+    if day.weekday() >= 5 or day in holidays.country_holidays("GB", subdiv="ENG", years=day.year):
+        return False
+    return not any(first <= day <= last for first, last in closures)
+
+
+def school_days_after(start: dt.date, days: int, closures: Iterable[Closure] = ()) -> dt.date:
     """The date ``days`` school days after ``start`` (``start`` itself does not count)."""
+    closures = list(closures)
     day, counted = start, 0
-    while counted < days:  # at most a few weeks of dates: not per-school work
+    while counted < days:  # a few weeks of dates, a few dozen closures: not per-school work
         day += dt.timedelta(days=1)
-        counted += is_school_day(day)
+        counted += is_school_day(day, closures)
     return day

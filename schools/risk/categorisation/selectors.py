@@ -21,6 +21,7 @@ from schools.risk.models import (
     PublicationNotice,
     RiskRun,
     SchoolCategory,
+    SchoolHoliday,
 )
 
 State = CategorisationRound.State
@@ -203,3 +204,20 @@ def last_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
         .order_by("-agreed_on", "-pk")
         .first()
     )
+
+
+def school_holiday_list(*, membership: Membership, since) -> QuerySet[SchoolHoliday]:
+    """The partnership's school holidays ending on or after ``since``, earliest first."""
+    _officer(membership)
+    return SchoolHoliday.objects.filter(partnership_id=membership.partnership_id, ends_on__gte=since).order_by(
+        "starts_on", "pk"
+    )
+
+
+def access_school_holiday(*, membership: Membership, pk: int) -> SchoolHoliday:
+    """One of the partnership's holidays, or 404."""
+    _officer(membership)
+    holiday = SchoolHoliday.objects.filter(partnership_id=membership.partnership_id, pk=pk).first()
+    if holiday is None:
+        raise Http404("No such holiday")
+    return holiday

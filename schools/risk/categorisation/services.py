@@ -23,6 +23,7 @@ from schools.risk.models import (
     RiskAssessment,
     RiskRun,
     SchoolCategory,
+    SchoolHoliday,
 )
 
 logger = logging.getLogger(__name__)
@@ -239,7 +240,8 @@ def categorisation_round_publish(
         raise ValidationError("Only a round the board has agreed can be published")
     today = today or timezone.localdate()
     locked.state, locked.published_at, locked.published_by = State.PUBLISHED, timezone.now(), user
-    locked.reply_deadline = school_days_after(today, REPLY_SCHOOL_DAYS)
+    closures = school_closures(partnership_id=locked.partnership_id, after=today)
+    locked.reply_deadline = school_days_after(today, REPLY_SCHOOL_DAYS, closures)
     locked.modified_by = user
     locked.save(update_fields=["state", "published_at", "published_by", "reply_deadline", "modified_by", "modified_at"])
     _log_each(locked, Step.PUBLISHED, f"Published; replies close on {locked.reply_deadline:%-d %B %Y}", user, None)
@@ -349,6 +351,59 @@ def reply_window_open(round_: CategorisationRound, today: dt.date | None = None)
     return round_.state == State.PUBLISHED and round_.reply_deadline is not None and today <= round_.reply_deadline
 
 
-def reply_deadline_if_published_today() -> dt.date:
-    """The last day to reply to a round published today."""
-    return school_days_after(timezone.localdate(), REPLY_SCHOOL_DAYS)
+def reply_deadline_if_published_today(*, partnership_id: int) -> dt.date:
+    """The last day to reply to a round of ``partnership_id`` published today."""
+    today = timezone.localdate()
+    return school_days_after(today, REPLY_SCHOOL_DAYS, school_closures(partnership_id=partnership_id, after=today))
+
+
+def school_closures(*, partnership_id: int, after: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
+    """The partnership's school holidays ending on or after ``after`` (today), as (first, last) day pairs."""
+    after = after or timezone.localdate()
+    return list(
+        SchoolHoliday.objects.filter(partnership_id=partnership_id, ends_on__gte=after)
+        .order_by("starts_on")
+        .values_list("starts_on", "ends_on")
+    )
+
+
+HOLIDAY_MAX_DAYS = 70  # longer than any school holiday (the summer is about six weeks)
+
+
+@transaction.atomic
+def school_holiday_create(
+    *, partnership: Partnership, name: str, starts_on: dt.date, ends_on: dt.date, user: User
+) -> SchoolHoliday:
+    """Record days the partnership's schools are closed; refused with a message when the dates are wrong."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Enter a name, like “Christmas holiday”"})
+    if any(not ch.isprintable() for ch in name):
+        raise ValidationError({"name": "Name must contain only letters, numbers, spaces and punctuation"})
+    if len(name) > 80:
+        raise ValidationError({"name": "Name must be 80 characters or fewer"})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The last day must be the same as or after the first day"})
+    if (ends_on - starts_on).days + 1 > HOLIDAY_MAX_DAYS:
+        raise ValidationError({"ends_on": f"A holiday must be {HOLIDAY_MAX_DAYS} days or shorter"})
+    today = timezone.localdate()
+    if not (today.replace(year=today.year - 2, day=1) <= starts_on <= today.replace(year=today.year + 3, day=1)):
+        raise ValidationError({"starts_on": "The first day must be within two years before or three years after today"})
+    Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()  # one writer at a time
+    clash = (
+        SchoolHoliday.objects.filter(partnership=partnership, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .order_by("starts_on")
+        .first()
+    )
+    if clash:
+        raise ValidationError(
+            f"These dates overlap {clash.name} ({clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y})"
+        )
+    return SchoolHoliday.objects.create(
+        partnership=partnership, name=name, starts_on=starts_on, ends_on=ends_on, created_by=user, modified_by=user
+    )
+
+
+def school_holiday_delete(*, holiday: SchoolHoliday) -> None:
+    """Remove a holiday entered by mistake (reply deadlines already set are kept)."""
+    holiday.delete()

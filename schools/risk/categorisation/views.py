@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from partnership.access import PartnershipViewMixin
@@ -16,7 +18,15 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk.categorisation import notices, selectors, services
-from schools.risk.categorisation.forms import AdjustForm, AgreeForm, AnswerForm, ModerateForm, ReplyForm, RoundForm
+from schools.risk.categorisation.forms import (
+    AdjustForm,
+    AgreeForm,
+    AnswerForm,
+    HolidayForm,
+    ModerateForm,
+    ReplyForm,
+    RoundForm,
+)
 from schools.risk.categorisation.presenters import (
     SchoolTrace,
     academy_threshold,
@@ -43,6 +53,7 @@ class RoundListView(PartnershipViewMixin, TemplateView):
             rounds=rounds,
             open_round=next((r for r in rounds if r.state != CategorisationRound.State.PUBLISHED), None),
             can_open=self.can(Permission.CATEGORISE),
+            can_moderate=self.can(Permission.MODERATE),
             **kwargs,
         )
 
@@ -169,7 +180,7 @@ class RoundPublishView(RoundMixin, TemplateView):
         return super().get_context_data(
             round=round_,
             schools=selectors.round_school_list(round_=round_).count(),
-            deadline=services.reply_deadline_if_published_today(),
+            deadline=services.reply_deadline_if_published_today(partnership_id=self.partnership.pk),
             **kwargs,
         )
 
@@ -352,3 +363,43 @@ class OwnCategoryView(PartnershipViewMixin, FormView):
             self.request, "Reply sent: the moderation panel will answer it, and you will see the answer here"
         )
         return redirect("risk:own_category")
+
+
+class HolidayListView(PartnershipViewMixin, FormView):
+    """The days the partnership's schools are closed, which reply windows skip; officers add and remove them."""
+
+    permission = Permission.MODERATE
+    template_name = "risk/rounds/holidays.html"
+    form_class = HolidayForm
+
+    def get_context_data(self, **kwargs):
+        since = timezone.localdate() - dt.timedelta(days=365)
+        return super().get_context_data(
+            holidays=selectors.school_holiday_list(membership=self.membership, since=since),
+            deadline=services.reply_deadline_if_published_today(partnership_id=self.partnership.pk),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            holiday = services.school_holiday_create(
+                partnership=self.partnership, user=cast(User, self.request.user), **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{holiday.name} added: reply windows skip it")
+        return redirect("risk:holidays")
+
+
+class HolidayDeleteView(PartnershipViewMixin, View):
+    """Remove a holiday entered by mistake (POST only); deadlines already set stay as they are."""
+
+    permission = Permission.MODERATE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        holiday = selectors.access_school_holiday(membership=self.membership, pk=pk)
+        services.school_holiday_delete(holiday=holiday)
+        messages.success(request, f"{holiday.name} removed")
+        return redirect("risk:holidays")
