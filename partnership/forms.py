@@ -47,11 +47,15 @@ class GovUKFormMixin:
             if field.help_text and not isinstance(widget, _GROUPED):
                 widget.attrs["aria-describedby"] = f"{name}-hint"
 
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+    def add_error(self, field, error) -> None:
+        """Django's, then mark each field that now has an error (during cleaning, and when a view adds a
+        service's error afterwards): the error class, and ``aria-describedby`` pointing at the message."""
+        super().add_error(field, error)  # type: ignore[misc]
+        marked = self.__dict__.setdefault("_govuk_marked", set())
         for name in self.errors:  # type: ignore[attr-defined]
-            if name not in self.fields:  # type: ignore[attr-defined]
+            if name in marked or name not in self.fields:  # type: ignore[attr-defined]
                 continue
+            marked.add(name)
             widget = self.fields[name].widget  # type: ignore[attr-defined]
             if isinstance(widget, _GROUPED):
                 continue

@@ -188,7 +188,6 @@ MATRIX: dict[str, Case] = {
     ),
     "risk:holidays": Case(roles=STAFF),
     "risk:holiday_delete": Case(
-        method="post",
         args=lambda w: [risk_world(w).holiday.pk],
         other_args=lambda w: [risk_world(w).other_holiday.pk],
         roles=STAFF,

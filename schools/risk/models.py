@@ -374,6 +374,7 @@ class PublicationNotice(models.Model):
         WAITING = "waiting", "Waiting to be sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Could not be sent"
+        SKIPPED = "skipped", "Not sent: no longer the school's head or chair"
 
     round = models.ForeignKey(CategorisationRound, on_delete=models.CASCADE, related_name="notices")
     membership = models.ForeignKey(

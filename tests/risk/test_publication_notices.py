@@ -5,10 +5,12 @@ the broker or the mail server is down."""
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 import socket
 import time
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.urls import reverse
 
@@ -18,12 +20,15 @@ from schools.risk.categorisation import services as rounds
 from schools.risk.categorisation.notices import (
     MAX_ATTEMPTS,
     publication_notices_requeue,
+    publication_notices_retry,
     publication_notices_send,
+    refused_for_good,
 )
 from schools.risk.models import CategorisationRound, PublicationNotice
 from tests.conftest import client_for, make_member
 from tests.factories import PartnershipFactory, SchoolFactory, UserFactory
 from tests.risk.helpers import succeeded_run
+from tests.risk.smtp_server import SmtpBehaviour, SmtpServer
 from tests.risk.test_runs import _reset_broker_connections
 
 State = PublicationNotice.State
@@ -87,8 +92,8 @@ def test_sending_tells_each_person_once(world, agreed, officer, django_capture_o
     chair = member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
     published = publish(agreed, officer, django_capture_on_commit_callbacks)
 
-    assert publication_notices_send(round_id=published.pk) == {"sent": 2, "failed": 0, "waiting": 0}
-    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 0}
+    assert publication_notices_send(round_id=published.pk) == {"sent": 2, "failed": 0, "waiting": 0, "skipped": 0}
+    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 0, "skipped": 0}
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([head.user.email, chair.user.email])
     body = next(m.body for m in mail.outbox if m.to == [chair.user.email])
@@ -112,41 +117,47 @@ def test_a_notice_another_job_holds_is_skipped_not_sent_twice(
     held = PublicationNotice.objects.get(round=published, email="head@x.example.test")
     with other_session() as other, other.transaction():  # another worker is sending this one right now
         other.execute("SELECT 1 FROM risk_publicationnotice WHERE id = %s FOR UPDATE", [held.pk])
-        assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 0}
+        assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 0, "skipped": 0}
     assert [m.to for m in mail.outbox] == [[chair.user.email]]
     held.refresh_from_db()
     assert (held.state, held.attempts) == (State.WAITING, 0)
 
 
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP conversation with a local server whose refusals and hang-ups each test chooses."""
+    behaviour = SmtpBehaviour()
+    with SmtpServer(behaviour) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield behaviour
+
+
 def test_a_refused_address_is_tried_again_then_listed_for_officers_and_sent_again_on_request(
-    world, agreed, officer, django_capture_on_commit_callbacks, monkeypatch, queue
+    world, agreed, officer, django_capture_on_commit_callbacks, smtp, queue
 ):
     refused = member(world.home, world.own_school, email="refused@x.example.test")
     chair = member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
-    real_send = mail.EmailMessage.send
-
-    def send(message, *args, **kwargs):
-        if message.to == ["refused@x.example.test"]:
-            raise OSError("550 mailbox unavailable")
-        return real_send(message, *args, **kwargs)
-
-    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    smtp.refuse["refused@x.example.test"] = "550 5.1.1 mailbox unavailable"
     published = publish(agreed, officer, django_capture_on_commit_callbacks)
 
-    assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 1}
-    assert [m.to for m in mail.outbox] == [[chair.user.email]]  # one refusal does not stop the others
+    assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 1, "skipped": 0}
+    assert smtp.delivered == [chair.user.email]  # one refusal does not stop the others
     for _ in range(MAX_ATTEMPTS - 2):
         assert publication_notices_send(round_id=published.pk)["waiting"] == 1
-    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 1, "waiting": 0}
+    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 1, "waiting": 0, "skipped": 0}
     notice = PublicationNotice.objects.get(round=published, email=refused.user.email)
     assert (notice.state, notice.attempts) == (State.FAILED, MAX_ATTEMPTS)
-    assert notice.last_error == "OSError: 550 mailbox unavailable"
-    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 0}  # given up
+    assert notice.last_error.startswith("SMTPRecipientsRefused") and "mailbox unavailable" in notice.last_error
+    assert publication_notices_send(round_id=published.pk)["failed"] == 0  # given up: not tried again by itself
+    assert smtp.delivered == [chair.user.email]
 
     officer_client = client_for(make_member(world, Role.OFFICER).user)
     page = officer_client.get(reverse("risk:round_detail", args=[published.pk])).content.decode()
     assert "1 sent, 0 waiting to be sent, 1 could not be sent." in page
-    assert "refused@x.example.test (headteacher)" in page and "550 mailbox unavailable" in page
+    assert "refused@x.example.test (headteacher)" in page and "mailbox unavailable" in page
     assert "Send the failed emails again" in page
 
     refused.user.email = "corrected@x.example.test"  # the officer puts the address right first
@@ -159,9 +170,128 @@ def test_a_refused_address_is_tried_again_then_listed_for_officers_and_sent_agai
     assert (notice.state, notice.attempts, notice.email) == (State.WAITING, 0, "corrected@x.example.test")
     assert [(m["task"], m["args"]) for m in queue.messages()] == [(TASK, f"[{published.pk}]")]
     assert publication_notices_send(round_id=published.pk)["sent"] == 1
-    assert mail.outbox[-1].to == ["corrected@x.example.test"]
+    assert smtp.delivered == [chair.user.email, "corrected@x.example.test"]
     page = officer_client.get(reverse("risk:round_detail", args=[published.pk])).content.decode()
     assert "2 sent, 0 waiting to be sent, 0 could not be sent." in page and "Send the failed emails again" not in page
+
+
+def test_a_try_later_reply_counts_against_nobody_and_stops_the_job(
+    world, agreed, officer, django_capture_on_commit_callbacks, smtp
+):
+    member(world.home, world.own_school, email="greylisted@x.example.test")
+    member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
+    smtp.refuse["greylisted@x.example.test"] = "450 4.2.0 greylisted, try again later"
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+
+    for _ in range(MAX_ATTEMPTS + 1):  # however often beat tries, a temporary refusal never fails the notice
+        assert publication_notices_send(round_id=published.pk) == {
+            "sent": 0,
+            "failed": 0,
+            "waiting": 2,
+            "skipped": 0,
+        }, "the first notice (by pk) is the greylisted one: the job stops there"
+    notice = PublicationNotice.objects.get(round=published, email="greylisted@x.example.test")
+    assert (notice.state, notice.attempts) == (State.WAITING, 0)
+    assert notice.last_error.startswith("Waiting: the mail server failed") and "greylisted" in notice.last_error
+    del smtp.refuse["greylisted@x.example.test"]
+    assert publication_notices_send(round_id=published.pk)["sent"] == 2
+    assert sorted(smtp.delivered) == ["chair@x.example.test", "greylisted@x.example.test"]
+    assert set(PublicationNotice.objects.filter(round=published).values_list("last_error", flat=True)) == {""}
+
+
+def test_a_mail_server_that_hangs_up_mid_job_leaves_the_rest_waiting_uncounted(
+    world, agreed, officer, django_capture_on_commit_callbacks, smtp
+):
+    for n in range(4):
+        member(world.home, world.own_school, email=f"head{n}@x.example.test")
+    smtp.hang_up_after = 1
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+
+    waiting = {"sent": 0, "failed": 0, "waiting": 3, "skipped": 0}
+    assert publication_notices_send(round_id=published.pk) == {**waiting, "sent": 1}
+    for _ in range(MAX_ATTEMPTS):  # however often beat tries while the relay is down
+        assert publication_notices_send(round_id=published.pk) == waiting
+    assert smtp.delivered == ["head0@x.example.test"]
+    rest = PublicationNotice.objects.filter(round=published).exclude(email="head0@x.example.test")
+    assert {(n.state, n.attempts) for n in rest} == {(State.WAITING, 0)}, "a dropped connection is nobody's fault"
+    smtp.hang_up_after = None  # the relay is back
+    assert publication_notices_send(round_id=published.pk) == {"sent": 3, "failed": 0, "waiting": 0, "skipped": 0}
+    assert sorted(smtp.delivered) == [f"head{n}@x.example.test" for n in range(4)]
+
+
+def test_a_person_who_left_the_school_is_not_emailed(world, agreed, officer, django_capture_on_commit_callbacks):
+    stayed = member(world.home, world.own_school, email="stayed@x.example.test")
+    left = member(world.home, world.own_school, email="left@x.example.test")
+    moved = member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "moved@x.example.test")
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+    left.archived_at = dt.datetime.now(dt.UTC)  # between publication and the job
+    left.save()
+    moved.school = agreed.schools.exclude(school=world.own_school).first().school
+    moved.save()
+
+    assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 0, "skipped": 2}
+    assert [m.to for m in mail.outbox] == [[stayed.user.email]]
+    skipped = PublicationNotice.objects.filter(round=published, state=State.SKIPPED)
+    assert {(n.email, n.last_error) for n in skipped} == {
+        (left.user.email, "No longer the school's head or chair"),
+        (moved.user.email, "No longer the school's head or chair"),
+    }
+    page = client_for(make_member(world, Role.OFFICER).user).get(reverse("risk:round_detail", args=[published.pk]))
+    assert "2 not sent because the person is no longer the school's head or chair" in page.content.decode()
+
+
+def test_send_again_skips_a_person_who_has_left_since(
+    world, agreed, officer, django_capture_on_commit_callbacks, queue
+):
+    left = member(world.home, world.own_school, email="left@x.example.test")
+    stays = member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, email="stays@x.example.test")
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+    PublicationNotice.objects.filter(round=published).update(state=State.FAILED, attempts=MAX_ATTEMPTS)
+    left.archived_at = dt.datetime.now(dt.UTC)
+    left.save()
+    queue.purge()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publication_notices_retry(round_=published) == 1
+    states = dict(PublicationNotice.objects.filter(round=published).values_list("email", "state"))
+    assert states == {left.user.email: State.SKIPPED, stays.user.email: State.WAITING}
+    assert [(m["task"], m["args"]) for m in queue.messages()] == [(TASK, f"[{published.pk}]")]
+    assert publication_notices_send(round_id=published.pk)["sent"] == 1
+    assert [m.to for m in mail.outbox] == [[stays.user.email]]
+
+
+def test_a_job_out_of_time_leaves_the_notice_it_was_sending_untouched(
+    world, agreed, officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    member(world.home, world.own_school)
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+
+    def send(message, *args, **kwargs):
+        raise SoftTimeLimitExceeded()  # what Celery raises inside the task at its soft time limit
+
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    with pytest.raises(SoftTimeLimitExceeded):
+        publication_notices_send(round_id=published.pk)
+    notice = PublicationNotice.objects.get(round=published)
+    assert (notice.state, notice.attempts, notice.last_error) == (State.WAITING, 0, "")
+
+
+@pytest.mark.parametrize(
+    ("error", "for_good"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x.test": (550, b"no such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.test": (451, b"try later")}), False),
+        (smtplib.SMTPDataError(554, b"message refused"), True),
+        (smtplib.SMTPDataError(452, b"insufficient storage"), False),
+        (smtplib.SMTPSenderRefused(550, b"sender not allowed", "no-reply@x.test"), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+        (smtplib.SMTPServerDisconnected("please run connect() first"), False),
+        (TimeoutError("timed out"), False),
+        (ConnectionRefusedError(111, "refused"), False),
+        (ValueError("Header values may not contain linefeed or carriage return characters"), True),
+    ],
+)
+def test_only_a_permanent_refusal_of_the_message_counts_against_it(error, for_good):
+    assert refused_for_good(error) is for_good
 
 
 def test_a_mail_server_that_cannot_be_reached_leaves_every_notice_waiting(
@@ -171,7 +301,7 @@ def test_a_mail_server_that_cannot_be_reached_leaves_every_notice_waiting(
     published = publish(agreed, officer, django_capture_on_commit_callbacks)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 1  # nobody listens
-    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 1}
+    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 1, "skipped": 0}
     notice = PublicationNotice.objects.get(round=published)
     assert (notice.state, notice.attempts) == (State.WAITING, 0)  # not the address's fault: not counted
 

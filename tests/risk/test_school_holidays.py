@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -18,6 +19,13 @@ from tests.factories import SchoolFactory, UserFactory
 from tests.risk.helpers import succeeded_run
 
 CHRISTMAS = (dt.date(2026, 12, 21), dt.date(2027, 1, 1))
+
+
+@pytest.fixture(autouse=True)
+def autumn_2026():
+    """Holidays are accepted within two years back and three ahead of today: the dates here are for late 2026."""
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 def test_a_closure_is_not_a_school_day_and_the_count_steps_over_it():
@@ -99,8 +107,25 @@ def test_an_officer_adds_and_removes_holidays_through_the_page(world):
     holiday = SchoolHoliday.objects.get(partnership=world.home)
     assert (holiday.name, holiday.starts_on, holiday.ends_on) == ("February half term", start, start)
     again = officer.post(url, fields).content.decode()
-    assert "These dates overlap February half term" in again
+    assert '<a href="#id_starts_on">These dates overlap February half term' in again, "linked to the field"
+    assert 'id="starts_on-error"' in again and again.count("These dates overlap") == 2  # summary and field
     assert "February half term" in officer.get(url).content.decode()
 
-    assert officer.post(reverse("risk:holiday_delete", args=[holiday.pk])).status_code == 302
+    delete = reverse("risk:holiday_delete", args=[holiday.pk])
+    assert f'href="{delete}"' in officer.get(url).content.decode()
+    confirm = officer.get(delete).content.decode()  # a link to a question, never a one-click delete
+    assert "Are you sure you want to remove February half term?" in confirm
+    assert SchoolHoliday.objects.exists()
+    assert officer.post(delete).status_code == 302
     assert not SchoolHoliday.objects.exists()
+
+
+def test_only_officers_of_the_partnership_remove_its_holidays(world):
+    from tests.risk.helpers import risk_world
+
+    mine, theirs = risk_world(world).holiday, risk_world(world).other_holiday
+    officer = client_for(make_member(world, Role.OFFICER).user)
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    assert officer.post(reverse("risk:holiday_delete", args=[theirs.pk])).status_code == 404
+    assert head.post(reverse("risk:holiday_delete", args=[mine.pk])).status_code == 403
+    assert SchoolHoliday.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2

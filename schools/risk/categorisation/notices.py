@@ -3,14 +3,23 @@ written with the publication and sent by a Celery job (docs/adr/0013).
 
 A notice is claimed under a row lock (``SKIP LOCKED``) and marked sent in the same short transaction as the
 message goes, so two jobs never send it twice and a job that dies mid-way leaves the rest waiting for the
-next. A mail server that cannot be reached leaves every notice waiting (beat tries again); an address the
-server refuses is tried ``MAX_ATTEMPTS`` times, then shown to officers as not sent, with the reason.
+next. What goes wrong is sorted by whose fault it is:
+
+- the mail server cannot be reached, drops the connection, times out, refuses our sender or account, or answers
+  "try later" (4xx): nobody's address is at fault, so no attempt is counted; the job stops and every notice left
+  waits for beat's next requeue;
+- the server refuses this message for good (5xx for the recipient or the message), or the address cannot be put
+  in a message at all: the attempt counts, and after ``MAX_ATTEMPTS`` the notice is shown to officers as not
+  sent, with the reason;
+- the person is no longer the school's head or chair (left, archived, moved school): not sent, and shown so.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
@@ -81,11 +90,17 @@ def publication_notices_requeue() -> int:
 
 
 def publication_notices_retry(*, round_: CategorisationRound) -> int:
-    """Put the notices that could not be sent back in the queue (after an officer corrected the addresses)."""
+    """Put the notices that could not be sent back in the queue (after an officer corrected the addresses); one
+    to a person who is no longer the school's head or chair is marked skipped instead."""
     failed = PublicationNotice.objects.filter(round=round_, state=NoticeState.FAILED)
     retried = 0
     for notice in failed.select_related("membership__user"):
-        current = notice.membership.user.email if notice.membership and notice.membership.user.email else notice.email
+        if not still_head_or_chair(notice):
+            PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
+                state=NoticeState.SKIPPED, last_error=LEFT
+            )
+            continue
+        current = notice.membership.user.email or notice.email
         retried += PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
             state=NoticeState.WAITING, attempts=0, last_error="", email=current
         )
@@ -94,24 +109,44 @@ def publication_notices_retry(*, round_: CategorisationRound) -> int:
     return retried
 
 
+LEFT = "No longer the school's head or chair"
+
+
+def still_head_or_chair(notice: PublicationNotice) -> bool:
+    """Whether the person the notice is for still holds a head or chair role at its school."""
+    m = notice.membership
+    return (
+        m is not None
+        and m.archived_at is None
+        and m.school_id == notice.school_id
+        and any(role in SCHOOL_ROLES for role in m.roles)
+    )
+
+
+class MailServerUnavailable(Exception):
+    """The mail server, not an address, is the problem: stop, count nobody's attempt, try again later."""
+
+
 def publication_notices_send(*, round_id: int) -> dict[str, int]:
     """Send ``round_id``'s waiting notices, each at most once; returns how many were sent, failed, still wait."""
-    outcome = {"sent": 0, "failed": 0, "waiting": 0}
+    outcome = {"sent": 0, "failed": 0, "waiting": 0, "skipped": 0}
+    waiting = PublicationNotice.objects.filter(round_id=round_id, state=NoticeState.WAITING)
     connection = mail.get_connection()
     try:
         connection.open()
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:  # the mail server is outside our control: everything waits for the next try
         logger.exception("Could not reach the mail server to send the emails of round %s", round_id)
-        outcome["waiting"] = PublicationNotice.objects.filter(round_id=round_id, state=NoticeState.WAITING).count()
+        outcome["waiting"] = waiting.count()
         return outcome
     tried: list[int] = []
     try:
         while True:
             with transaction.atomic():
                 notice = (
-                    PublicationNotice.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("round", "school")
-                    .filter(round_id=round_id, state=NoticeState.WAITING)
+                    waiting.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("round", "school", "membership")
                     .exclude(pk__in=tried)
                     .order_by("pk")
                     .first()
@@ -119,14 +154,25 @@ def publication_notices_send(*, round_id: int) -> dict[str, int]:
                 if notice is None:
                     break
                 tried.append(notice.pk)
-                _send_one(notice, connection)
-                outcome[{NoticeState.SENT: "sent", NoticeState.FAILED: "failed"}.get(notice.state, "waiting")] += 1
+                try:
+                    _send_one(notice, connection)
+                except MailServerUnavailable as error:
+                    logger.warning("Mail server failed while sending the emails of round %s: %s", round_id, error)
+                    outcome["waiting"] += waiting.exclude(pk__in=tried).count() + 1
+                    break
+                outcome[notice.state] += 1  # the keys are the states
     finally:
         connection.close()
     return outcome
 
 
 def _send_one(notice: PublicationNotice, connection) -> None:
+    """Send one notice and record the outcome; raise ``MailServerUnavailable`` (recording nothing against the
+    notice but the reason) when the server, not this message, failed."""
+    if not still_head_or_chair(notice):
+        notice.state, notice.last_error = NoticeState.SKIPPED, LEFT
+        notice.save(update_fields=["state", "last_error"])
+        return
     round_ = notice.round
     body = (
         f"The {round_.name} has been agreed by the board and published.\n\n"
@@ -140,20 +186,44 @@ def _send_one(notice: PublicationNotice, connection) -> None:
         [notice.email],
         connection=connection,
     )
-    notice.attempts += 1
     try:
         delivered = message.send()
-    except Exception as error:  # one refused address: the others are still told
-        logger.exception("Could not email notice %s of round %s", notice.pk, round_.pk)
-        notice.last_error = (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:200]
-        delivered = 0
+    except SoftTimeLimitExceeded:  # the job ran out of time: this notice waits, untouched, for the next job
+        raise
+    except Exception as error:
+        reason = (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:200]
+        if not refused_for_good(error):
+            notice.last_error = f"Waiting: the mail server failed ({reason})"[:200]
+            notice.save(update_fields=["last_error"])
+            raise MailServerUnavailable(reason) from error
+        logger.warning("The mail server refused notice %s of round %s: %s", notice.pk, round_.pk, reason)
+        notice.last_error, delivered = reason, 0
     else:
         notice.last_error = "" if delivered else "The mail server did not accept the message"
+    notice.attempts += 1
     if delivered:
         notice.state, notice.sent_at = NoticeState.SENT, timezone.now()
     elif notice.attempts >= MAX_ATTEMPTS:
         notice.state = NoticeState.FAILED
     notice.save(update_fields=["state", "attempts", "last_error", "sent_at"])
+
+
+def refused_for_good(error: Exception) -> bool:
+    """True when the mail server refused this message or address permanently (an SMTP 5xx reply about it), or
+    the address cannot be put in a message; False when the server or the connection failed, or said "try later"."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(
+        error,
+        smtplib.SMTPSenderRefused | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError,
+    ):
+        return False  # our sender, our account or the relay: nobody's address
+    if isinstance(error, smtplib.SMTPResponseException):  # e.g. the message refused after DATA
+        return error.smtp_code >= 500
+    # OSError: disconnected, timed out, connection refused (smtplib's own errors are OSErrors): the server's fault.
+    # Anything else is about this message, e.g. an address with a line break Django refuses to put in a header.
+    return not isinstance(error, OSError)
 
 
 def publication_notice_counts(*, round_: CategorisationRound) -> dict[str, int]:

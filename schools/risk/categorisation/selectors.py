@@ -118,7 +118,7 @@ def round_unsent_notices(*, round_: CategorisationRound) -> QuerySet[Publication
         PublicationNotice.objects.filter(round=round_)
         .exclude(state=PublicationNotice.State.SENT)
         .select_related("school")
-        .order_by("state", "school__name", "email")  # "failed" sorts before "waiting"
+        .order_by("state", "school__name", "email")  # "failed", then "skipped", then "waiting"
     )
 
 

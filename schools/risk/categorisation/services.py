@@ -396,9 +396,8 @@ def school_holiday_create(
         .first()
     )
     if clash:
-        raise ValidationError(
-            f"These dates overlap {clash.name} ({clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y})"
-        )
+        dates = f"{clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}"
+        raise ValidationError({"starts_on": f"These dates overlap {clash.name} ({dates})"})
     return SchoolHoliday.objects.create(
         partnership=partnership, name=name, starts_on=starts_on, ends_on=ends_on, created_by=user, modified_by=user
     )

@@ -392,14 +392,22 @@ class HolidayListView(PartnershipViewMixin, FormView):
         return redirect("risk:holidays")
 
 
-class HolidayDeleteView(PartnershipViewMixin, View):
-    """Remove a holiday entered by mistake (POST only); deadlines already set stay as they are."""
+class HolidayDeleteView(PartnershipViewMixin, TemplateView):
+    """Confirm, then remove a holiday entered by mistake; deadlines already set stay as they are."""
 
     permission = Permission.MODERATE
-    http_method_names = ["post"]
+    template_name = "risk/rounds/holiday_delete.html"
+
+    def get_holiday(self):
+        if not hasattr(self, "_holiday"):
+            self._holiday = selectors.access_school_holiday(membership=self.membership, pk=self.kwargs["pk"])
+        return self._holiday
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(holiday=self.get_holiday(), **kwargs)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        holiday = selectors.access_school_holiday(membership=self.membership, pk=pk)
+        holiday = self.get_holiday()
         services.school_holiday_delete(holiday=holiday)
         messages.success(request, f"{holiday.name} removed")
         return redirect("risk:holidays")
