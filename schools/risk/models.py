@@ -388,6 +388,9 @@ class PublicationNotice(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    waiting_since = models.DateTimeField(
+        default=timezone.now, help_text="When it was last put in the queue: at publication, or sent again."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ import socket
 import time
 
 import pytest
+import time_machine
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.urls import reverse
@@ -18,11 +19,15 @@ from partnership.celery import app as celery_app
 from partnership.models import Membership, Role
 from schools.risk.categorisation import services as rounds
 from schools.risk.categorisation.notices import (
+    LATER,
     MAX_ATTEMPTS,
+    REFUSED,
+    SERVER,
+    TRY_LATER_DAYS,
     publication_notices_requeue,
     publication_notices_retry,
     publication_notices_send,
-    refused_for_good,
+    smtp_failure,
 )
 from schools.risk.models import CategorisationRound, PublicationNotice
 from tests.conftest import client_for, make_member
@@ -175,28 +180,58 @@ def test_a_refused_address_is_tried_again_then_listed_for_officers_and_sent_agai
     assert "2 sent, 0 waiting to be sent, 0 could not be sent." in page and "Send the failed emails again" not in page
 
 
-def test_a_try_later_reply_counts_against_nobody_and_stops_the_job(
+def test_a_recipient_s_try_later_counts_against_nobody_holds_up_nobody_and_is_given_up_after_days(
     world, agreed, officer, django_capture_on_commit_callbacks, smtp
 ):
-    member(world.home, world.own_school, email="greylisted@x.example.test")
+    member(world.home, world.own_school, email="greylisted@x.example.test")  # first by pk: sent first
     member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
+    member(world.home, world.own_school, email="full@x.example.test")
     smtp.refuse["greylisted@x.example.test"] = "450 4.2.0 greylisted, try again later"
+    smtp.refuse["full@x.example.test"] = "452 4.2.2 mailbox full"
     published = publish(agreed, officer, django_capture_on_commit_callbacks)
 
-    for _ in range(MAX_ATTEMPTS + 1):  # however often beat tries, a temporary refusal never fails the notice
-        assert publication_notices_send(round_id=published.pk) == {
-            "sent": 0,
-            "failed": 0,
-            "waiting": 2,
-            "skipped": 0,
-        }, "the first notice (by pk) is the greylisted one: the job stops there"
+    assert publication_notices_send(round_id=published.pk) == {"sent": 1, "failed": 0, "waiting": 2, "skipped": 0}
+    assert smtp.delivered == ["chair@x.example.test"], "the others are not held up behind a 'try later'"
+    for _ in range(MAX_ATTEMPTS + 1):  # however often beat tries, a temporary refusal is not counted
+        assert publication_notices_send(round_id=published.pk)["waiting"] == 2
     notice = PublicationNotice.objects.get(round=published, email="greylisted@x.example.test")
     assert (notice.state, notice.attempts) == (State.WAITING, 0)
-    assert notice.last_error.startswith("Waiting: the mail server failed") and "greylisted" in notice.last_error
-    del smtp.refuse["greylisted@x.example.test"]
-    assert publication_notices_send(round_id=published.pk)["sent"] == 2
+    assert (
+        notice.last_error.startswith("Waiting: the recipient's server said try later")
+        and "greylisted" in notice.last_error
+    )
+    del smtp.refuse["greylisted@x.example.test"]  # greylisting passes on a later try
+    assert publication_notices_send(round_id=published.pk)["sent"] == 1
     assert sorted(smtp.delivered) == ["chair@x.example.test", "greylisted@x.example.test"]
-    assert set(PublicationNotice.objects.filter(round=published).values_list("last_error", flat=True)) == {""}
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=TRY_LATER_DAYS, hours=1)
+    with time_machine.travel(later):  # a mailbox still full days later: given up, and officers are shown why
+        assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 1, "waiting": 0, "skipped": 0}
+    full = PublicationNotice.objects.get(round=published, email="full@x.example.test")
+    assert (full.state, full.attempts) == (State.FAILED, MAX_ATTEMPTS) and "mailbox full" in full.last_error
+
+    with time_machine.travel(later), django_capture_on_commit_callbacks():  # sent again: a fresh few days
+        assert publication_notices_retry(round_=published) == 1
+        assert publication_notices_send(round_id=published.pk)["waiting"] == 1
+    full.refresh_from_db()
+    assert (full.state, full.attempts) == (State.WAITING, 0)
+
+
+def test_a_try_later_about_the_message_itself_stops_the_job_uncounted(
+    world, agreed, officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    member(world.home, world.own_school)
+    member(world.home, world.own_school, Role.CHAIR_OF_GOVERNORS, "chair@x.example.test")
+    published = publish(agreed, officer, django_capture_on_commit_callbacks)
+
+    def send(message, *args, **kwargs):
+        raise smtplib.SMTPDataError(451, b"4.3.0 local error in processing")
+
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    assert publication_notices_send(round_id=published.pk) == {"sent": 0, "failed": 0, "waiting": 2, "skipped": 0}
+    notices = PublicationNotice.objects.filter(round=published).order_by("pk")
+    assert [(n.state, n.attempts) for n in notices] == [(State.WAITING, 0)] * 2
+    assert notices[0].last_error.startswith("Waiting: the mail server failed") and notices[1].last_error == ""
 
 
 def test_a_mail_server_that_hangs_up_mid_job_leaves_the_rest_waiting_uncounted(
@@ -276,22 +311,22 @@ def test_a_job_out_of_time_leaves_the_notice_it_was_sending_untouched(
 
 
 @pytest.mark.parametrize(
-    ("error", "for_good"),
+    ("error", "kind"),
     [
-        (smtplib.SMTPRecipientsRefused({"a@x.test": (550, b"no such user")}), True),
-        (smtplib.SMTPRecipientsRefused({"a@x.test": (451, b"try later")}), False),
-        (smtplib.SMTPDataError(554, b"message refused"), True),
-        (smtplib.SMTPDataError(452, b"insufficient storage"), False),
-        (smtplib.SMTPSenderRefused(550, b"sender not allowed", "no-reply@x.test"), False),
-        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
-        (smtplib.SMTPServerDisconnected("please run connect() first"), False),
-        (TimeoutError("timed out"), False),
-        (ConnectionRefusedError(111, "refused"), False),
-        (ValueError("Header values may not contain linefeed or carriage return characters"), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.test": (550, b"no such user")}), REFUSED),
+        (smtplib.SMTPRecipientsRefused({"a@x.test": (451, b"try later")}), LATER),
+        (smtplib.SMTPDataError(554, b"message refused"), REFUSED),
+        (smtplib.SMTPDataError(452, b"insufficient storage"), SERVER),
+        (smtplib.SMTPSenderRefused(550, b"sender not allowed", "no-reply@x.test"), SERVER),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), SERVER),
+        (smtplib.SMTPServerDisconnected("please run connect() first"), SERVER),
+        (TimeoutError("timed out"), SERVER),
+        (ConnectionRefusedError(111, "refused"), SERVER),
+        (ValueError("Header values may not contain linefeed or carriage return characters"), REFUSED),
     ],
 )
-def test_only_a_permanent_refusal_of_the_message_counts_against_it(error, for_good):
-    assert refused_for_good(error) is for_good
+def test_a_failed_send_is_put_down_to_the_recipient_or_the_server(error, kind):
+    assert smtp_failure(error) == kind
 
 
 def test_a_mail_server_that_cannot_be_reached_leaves_every_notice_waiting(

@@ -6,8 +6,11 @@ message goes, so two jobs never send it twice and a job that dies mid-way leaves
 next. What goes wrong is sorted by whose fault it is:
 
 - the mail server cannot be reached, drops the connection, times out, refuses our sender or account, or answers
-  "try later" (4xx): nobody's address is at fault, so no attempt is counted; the job stops and every notice left
-  waits for beat's next requeue;
+  "try later" about the message: nobody's address is at fault, so no attempt is counted; the job stops and every
+  notice left waits for beat's next requeue;
+- the server answers "try later" (4xx) about one recipient (greylisting, a full mailbox): not counted either; that
+  notice waits with the reason while the job goes on to the others, and is given up after
+  ``TRY_LATER_DAYS`` days of such answers;
 - the server refuses this message for good (5xx for the recipient or the message), or the address cannot be put
   in a message at all: the attempt counts, and after ``MAX_ATTEMPTS`` the notice is shown to officers as not
   sent, with the reason;
@@ -16,6 +19,7 @@ next. What goes wrong is sorted by whose fault it is:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 
@@ -33,6 +37,7 @@ from schools.risk.models import CategorisationRound, PublicationNotice
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+TRY_LATER_DAYS = 3  # a recipient's server saying "try later" for this long is treated as a refusal
 NoticeState = PublicationNotice.State
 
 
@@ -102,7 +107,7 @@ def publication_notices_retry(*, round_: CategorisationRound) -> int:
             continue
         current = notice.membership.user.email or notice.email
         retried += PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
-            state=NoticeState.WAITING, attempts=0, last_error="", email=current
+            state=NoticeState.WAITING, attempts=0, last_error="", email=current, waiting_since=timezone.now()
         )
     if retried:
         transaction.on_commit(lambda: publication_notices_enqueue(round_id=round_.pk))
@@ -192,12 +197,19 @@ def _send_one(notice: PublicationNotice, connection) -> None:
         raise
     except Exception as error:
         reason = (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:200]
-        if not refused_for_good(error):
+        kind = smtp_failure(error)
+        if kind == SERVER:
             notice.last_error = f"Waiting: the mail server failed ({reason})"[:200]
             notice.save(update_fields=["last_error"])
             raise MailServerUnavailable(reason) from error
+        if kind == LATER and timezone.now() - notice.waiting_since < dt.timedelta(days=TRY_LATER_DAYS):
+            notice.last_error = f"Waiting: the recipient's server said try later ({reason})"[:200]
+            notice.save(update_fields=["last_error"])
+            return
         logger.warning("The mail server refused notice %s of round %s: %s", notice.pk, round_.pk, reason)
         notice.last_error, delivered = reason, 0
+        if kind == LATER:  # still "try later" after TRY_LATER_DAYS: give up now, officers can send it again
+            notice.attempts = max(notice.attempts, MAX_ATTEMPTS - 1)
     else:
         notice.last_error = "" if delivered else "The mail server did not accept the message"
     notice.attempts += 1
@@ -208,22 +220,26 @@ def _send_one(notice: PublicationNotice, connection) -> None:
     notice.save(update_fields=["state", "attempts", "last_error", "sent_at"])
 
 
-def refused_for_good(error: Exception) -> bool:
-    """True when the mail server refused this message or address permanently (an SMTP 5xx reply about it), or
-    the address cannot be put in a message; False when the server or the connection failed, or said "try later"."""
+REFUSED, LATER, SERVER = "refused", "later", "server"
+
+
+def smtp_failure(error: Exception) -> str:
+    """Whose fault a failed send is: ``REFUSED`` when the server refused this recipient or message for good (an SMTP
+    5xx reply about it) or the address cannot be put in a message; ``LATER`` when the server said "try later" (4xx)
+    about the recipient; ``SERVER`` when the server or the connection failed, or said "try later" about itself."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
+        return REFUSED if codes and all(code >= 500 for code in codes) else LATER
     if isinstance(
         error,
         smtplib.SMTPSenderRefused | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError,
     ):
-        return False  # our sender, our account or the relay: nobody's address
+        return SERVER  # our sender, our account or the relay: nobody's address
     if isinstance(error, smtplib.SMTPResponseException):  # e.g. the message refused after DATA
-        return error.smtp_code >= 500
+        return REFUSED if error.smtp_code >= 500 else SERVER
     # OSError: disconnected, timed out, connection refused (smtplib's own errors are OSErrors): the server's fault.
     # Anything else is about this message, e.g. an address with a line break Django refuses to put in a header.
-    return not isinstance(error, OSError)
+    return SERVER if isinstance(error, OSError) else REFUSED
 
 
 def publication_notice_counts(*, round_: CategorisationRound) -> dict[str, int]:
