@@ -27,7 +27,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,10 +47,7 @@ def publication_notices_create(*, round_: CategorisationRound, base_url: str) ->
     link = base_url.rstrip("/") + reverse("risk:own_category")
     members = (
         Membership.objects.filter(
-            partnership_id=round_.partnership_id,
-            archived_at__isnull=True,
-            roles__overlap=list(SCHOOL_ROLES),
-            school__categories__round=round_,
+            head_or_chair(), partnership_id=round_.partnership_id, school__categories__round=round_
         )
         .exclude(user__email="")
         .select_related("user")
@@ -95,20 +93,18 @@ def publication_notices_requeue() -> int:
 
 
 def publication_notices_retry(*, round_: CategorisationRound) -> int:
-    """Put the notices that could not be sent back in the queue (after an officer corrected the addresses); one
-    to a person who is no longer the school's head or chair is marked skipped instead."""
+    """Put the notices that could not be sent back in the queue (after an officer corrected the addresses), to
+    the person's current address; one to a person who is no longer the school's head or chair is skipped."""
     failed = PublicationNotice.objects.filter(round=round_, state=NoticeState.FAILED)
-    retried = 0
-    for notice in failed.select_related("membership__user"):
-        if not still_head_or_chair(notice):
-            PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
-                state=NoticeState.SKIPPED, last_error=LEFT
-            )
-            continue
-        current = notice.membership.user.email or notice.email
-        retried += PublicationNotice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
-            state=NoticeState.WAITING, attempts=0, last_error="", email=current, waiting_since=timezone.now()
-        )
+    current_email = Subquery(Membership.objects.filter(pk=OuterRef("membership_id")).values("user__email")[:1])
+    retried = failed.filter(pk__in=failed.filter(STILL_HEAD_OR_CHAIR).values("pk")).update(
+        state=NoticeState.WAITING,
+        attempts=0,
+        last_error="",
+        email=Coalesce(NullIf(current_email, Value("")), F("email")),
+        waiting_since=timezone.now(),
+    )
+    failed.update(state=NoticeState.SKIPPED, last_error=LEFT)  # those left failed are for people who have left
     if retried:
         transaction.on_commit(lambda: publication_notices_enqueue(round_id=round_.pk))
     return retried
@@ -117,15 +113,15 @@ def publication_notices_retry(*, round_: CategorisationRound) -> int:
 LEFT = "No longer the school's head or chair"
 
 
-def still_head_or_chair(notice: PublicationNotice) -> bool:
-    """Whether the person the notice is for still holds a head or chair role at its school."""
-    m = notice.membership
-    return (
-        m is not None
-        and m.archived_at is None
-        and m.school_id == notice.school_id
-        and any(role in SCHOOL_ROLES for role in m.roles)
-    )
+def head_or_chair(prefix: str = "") -> Q:
+    """Memberships (reached through ``prefix``) that are current and hold a head or chair role."""
+    return Q(**{f"{prefix}archived_at__isnull": True, f"{prefix}roles__overlap": list(SCHOOL_ROLES)})
+
+
+# A notice whose person still holds a head or chair role at the notice's school.
+STILL_HEAD_OR_CHAIR = (
+    Q(membership__isnull=False) & head_or_chair("membership__") & Q(membership__school_id=F("school_id"))
+)
 
 
 class MailServerUnavailable(Exception):
@@ -151,7 +147,8 @@ def publication_notices_send(*, round_id: int) -> dict[str, int]:
             with transaction.atomic():
                 notice = (
                     waiting.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("round", "school", "membership")
+                    .select_related("round", "school")
+                    .annotate(entitled=ExpressionWrapper(STILL_HEAD_OR_CHAIR, output_field=BooleanField()))
                     .exclude(pk__in=tried)
                     .order_by("pk")
                     .first()
@@ -174,7 +171,7 @@ def publication_notices_send(*, round_id: int) -> dict[str, int]:
 def _send_one(notice: PublicationNotice, connection) -> None:
     """Send one notice and record the outcome; raise ``MailServerUnavailable`` (recording nothing against the
     notice but the reason) when the server, not this message, failed."""
-    if not still_head_or_chair(notice):
+    if not notice.entitled:  # annotated by the claim: left, archived, or moved school since publication
         notice.state, notice.last_error = NoticeState.SKIPPED, LEFT
         notice.save(update_fields=["state", "last_error"])
         return
