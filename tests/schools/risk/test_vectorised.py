@@ -1,10 +1,10 @@
-"""The engine is vectorised: an England-sized input (24,000 schools, three years) runs in seconds, and the
-engine's source has no row-by-row iteration."""
+"""The engine is vectorised: it categorises an England-sized input (24,000 schools, three years) whole, and its
+source has no row-by-row iteration. How fast is measured by ``make bench`` (``BENCH risk_run``), never asserted
+here: machines are shared and noisy."""
 
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from schools.risk import risk_compute
@@ -12,22 +12,16 @@ from tests.schools.risk.builders import generated_inputs
 
 ENGINE = Path(__file__).resolve().parents[3] / "schools" / "risk"
 ROW_LOOPS = re.compile(r"\.iterrows\(|\.itertuples\(|\.apply\([^)]*axis\s*=\s*(1|\"columns\"|'columns')")
-# Generous: about 6 s on a loaded 2-core machine; a per-school Python loop would take minutes.
-LIMIT_SECONDS = 90
 
 
-def test_24000_schools_three_years_complete_quickly() -> None:
+def test_24000_schools_three_years_are_categorised_whole() -> None:
     inputs = generated_inputs(24_000)
     assert inputs.measures["year"].nunique() == 3
-    started = time.perf_counter()
     result = risk_compute(inputs)
-    elapsed = time.perf_counter() - started
     assert len(result.schools) == 24_000
     assert len(result.indicators) == 24_000 * 18
     assert result.schools["proposed_category"].between(1, 4).all()
     assert result.schools["proposed_category"].nunique() == 4
-    print(f"risk_compute on 24,000 schools: {elapsed:.1f} s")
-    assert elapsed < LIMIT_SECONDS
 
 
 # The engine's own modules: pure pandas, importing nothing from Django.
