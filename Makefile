@@ -60,7 +60,7 @@ bench: setup ## Benchmarks: England-sized GIAS import against a bare pandas read
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py bench
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff (lint and format check); mypy is configured but not clean yet, so not run here
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
