@@ -76,19 +76,36 @@ class Permission(enum.Enum):
     VIEW_OWN_CATEGORY = "view_own_category"
     """See the own school's published category with its trace and decisions, and reply within the reply window."""
 
+    HOST_PEER_REVIEWS = "host_peer_reviews"
+    """Own the peer reviews the membership's school hosts: set the focus, agree findings and the report, reply,
+    grant and revoke sharing, own the actions; and release the school's staff to other schools' review teams."""
+
+    MANAGE_REVIEW_PROGRAMMES = "manage_review_programmes"
+    """Set up peer-review protocols, programmes and reviews (hosts, dates, teams): the whole partnership's, or
+    a cluster lead's own clusters'. Sees reviews' dates and states, never their content unless the host shares."""
+
+    VIEW_REVIEW_ROLLUP = "view_review_rollup"
+    """See the anonymised peer-review roll-up (themes, estimates, actions on time, share reviewed), with cells
+    under the minimum size suppressed."""
+
+    RECEIVE_SAFEGUARDING_REFERRALS = "receive_safeguarding_referrals"
+    """Act as the LA designated officer: receive safeguarding concerns from peer reviews that concern a head."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(set(Permission) - {P.VIEW_OWN_CATEGORY}),
-    Role.OFFICER: frozenset(set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET, P.VIEW_OWN_CATEGORY}),
-    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
+    Role.ADMIN: frozenset(set(Permission) - {P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS}),
+    Role.OFFICER: frozenset(
+        set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET, P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS}
+    ),
+    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS}),
     Role.CHAIR_OF_GOVERNORS: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
-    Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING),
-    Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING),
+    Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING | {P.MANAGE_REVIEW_PROGRAMMES, P.VIEW_REVIEW_ROLLUP}),
+    Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING | {P.VIEW_REVIEW_ROLLUP}),
     Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING),
-    Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD}),
+    Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD, P.VIEW_REVIEW_ROLLUP}),
 }
 
 
