@@ -1,1 +1,0 @@
-"""Peer review: the cycle, findings, reports and actions (to come)."""
