@@ -1,1 +1,0 @@
-"""Brokerage: system leaders, support requests, deployments (to come)."""
