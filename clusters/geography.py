@@ -1,6 +1,6 @@
 """Drawing clusters and alliances from geography: pure calculations on frames, no database.
 
-Used by the demo (``partnership.demo``) and ready for a future "suggest clusters" page. Everything is
+Used by the demo (``demo.builder``) and ready for a future "suggest clusters" page. Everything is
 deterministic: the same schools always give the same clusters and names.
 
 - ``schools_clustered`` groups the schools of each district into clusters of ``min_size``–``max_size`` by

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "peerreview",
     "brokerage",
 ]
+if not PRODUCTION:  # the demo builder, its commands and the benchmarks: development only
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
-from partnership.demo import (
+from demo.builder import (
     DEMO_ACCOUNTS,
     DEMO_INTELLIGENCE,
     DEMO_PASSWORD,

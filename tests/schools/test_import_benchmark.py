@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from schools.importers import gias_import
-from schools.importers.benchmark import EDUBASE_HEADINGS, gias_bench_file
+from demo.benchmarks.gias import EDUBASE_HEADINGS, gias_bench_file
 from schools.models import Network, School
 from tests.paths import GIAS_FULL_SAMPLE
 

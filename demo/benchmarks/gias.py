@@ -17,6 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from django.db import connection, transaction
+
+from partnership.models import Partnership
+from schools.importers.service import gias_import
 
 ENGLAND_ESTABLISHMENTS = 50_000
 SEED = 20241115
@@ -801,8 +805,6 @@ def gias_import_benchmark(*, out_dir: Path, rows: int = ENGLAND_ESTABLISHMENTS, 
     Each figure is the best of ``repeats`` runs (as is the baseline): on a shared machine the minimum is the
     least noisy estimate. Every full import starts from a fresh, empty partnership.
     """
-    from partnership.models import Partnership
-    from schools.importers.service import gias_import
 
     path = gias_bench_file(out_dir / f"gias_edubasealldata_{rows}_{SEED}.csv", rows=rows)
     baseline = pandas_read_baseline(path, repeats=repeats)
@@ -842,9 +844,6 @@ BENCH_TABLES = (
 
 def bench_partnerships_delete() -> None:
     """Remove benchmark partnerships and everything imported into them, then vacuum so runs start alike."""
-    from django.db import connection, transaction
-
-    from partnership.models import Partnership
 
     ids = list(Partnership.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).values_list("id", flat=True))
     if not ids:

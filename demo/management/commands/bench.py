@@ -1,8 +1,8 @@
 """Benchmarks, each timed against a baseline and printed as ``BENCH <name> <s>s baseline=<s>s ratio=<x>``.
 
-Benchmarks are registered by name with ``@benchmark("name")``. Besides those defined here, any installed app may
-add its own in a ``benchmarks`` module (for example ``schools/risk/benchmarks.py`` imported from
-``schools/benchmarks.py``), which this command imports before running. ``--only gias`` runs a selection.
+Benchmarks are registered by name with ``@benchmark("name")``; their generators live in ``demo/benchmarks/``
+(development only, like this command). Any installed app may also add its own in a ``benchmarks`` module, which
+this command imports before running. ``--only gias`` runs a selection.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import autodiscover_modules
 
-from schools.importers.benchmark import ENGLAND_ESTABLISHMENTS, Timing, gias_import_benchmark
+from demo.benchmarks.gias import ENGLAND_ESTABLISHMENTS, Timing, gias_import_benchmark
+from demo.benchmarks.risk import ENGLAND_SCHOOLS, risk_run_benchmark
 
 BenchmarkFunction = Callable[[Path], list[Timing]]
 BENCHMARKS: dict[str, BenchmarkFunction] = {}
@@ -39,8 +40,6 @@ def gias(out_dir: Path) -> list[Timing]:
 @benchmark("risk_run")
 def risk_run(out_dir: Path) -> list[Timing]:
     """England-sized risk data set in PostgreSQL: full risk run (load, compute, write) against the load (best of 3)."""
-    from schools.risk.benchmark import ENGLAND_SCHOOLS, risk_run_benchmark
-
     return risk_run_benchmark(schools=ENGLAND_SCHOOLS, repeats=3)
 
 

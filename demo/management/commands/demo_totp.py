@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.demo import DemoRefused, demo_totp_codes
+from demo.builder import DemoRefused, demo_totp_codes
 
 
 class Command(BaseCommand):

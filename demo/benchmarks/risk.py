@@ -27,8 +27,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from psycopg import sql
 
-from schools.importers.benchmark import LOCAL_AUTHORITIES, PLACES, Timing, timed
+from demo.benchmarks.gias import LOCAL_AUTHORITIES, PLACES, Timing, timed
+from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
+from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
+from schools.risk.inputs import risk_inputs_load
+from schools.risk.models import IntelligenceEntry, RiskRun
+from schools.risk.services import risk_run_create, risk_run_execute
 
 ENGLAND_SCHOOLS = 24_000
 SEED = 20260126
@@ -176,7 +181,6 @@ def _allocate_ids(model: type[models.Model], count: int) -> np.ndarray:
 
 def risk_bench_partnership_create(*, schools: int = ENGLAND_SCHOOLS, seed: int = SEED):
     """A fresh bench partnership holding the generated data set (see the module docstring); returns it."""
-    from partnership.models import Partnership
 
     rng = np.random.default_rng(seed)
     with transaction.atomic():
@@ -206,7 +210,6 @@ def _choose(rng: np.random.Generator, weights, n: int) -> np.ndarray:
 
 def _schools(partnership_id: int, n: int, rng: np.random.Generator) -> pd.DataFrame:
     """The register: one row per school with its latent quality ``q`` (not stored) for the measures to follow."""
-    from schools.models import School
 
     mix = _choose(rng, [p[1] for p in PHASE_MIX], n)
     phase = np.array([p[0] for p in PHASE_MIX], dtype=object)[mix]
@@ -286,7 +289,6 @@ def _schools(partnership_id: int, n: int, rng: np.random.Generator) -> pd.DataFr
 
 def _head_changes(register: pd.DataFrame, rng: np.random.Generator) -> None:
     """A change of head (first and last name, same day) for about a third of schools in the last four years."""
-    from schools.models import SchoolChange
 
     changed = register[rng.random(len(register)) < 0.35]
     twice = rng.random(len(changed)) < 0.15
@@ -306,7 +308,6 @@ def _head_changes(register: pd.DataFrame, rng: np.random.Generator) -> None:
 
 def _links(partnership_id: int, register: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     """GIAS links for about one converter academy in six: predecessor URN (not in the register) by school row."""
-    from schools.models import SchoolLink
 
     converted = register["type_name"].str.contains("converter", regex=False) & (rng.random(len(register)) < 0.16)
     schools = register[converted]
@@ -430,7 +431,6 @@ def _measures(register: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 def _store_measures(partnership_id: int, register: pd.DataFrame, predecessors: pd.Series, values: pd.DataFrame) -> None:
     """PerformanceValue rows; a converter's oldest year is filed under its predecessor's URN (no school)."""
-    from schools.models import PerformanceValue
 
     rows = values["row"].to_numpy()
     moved = values["row"].isin(predecessors.index).to_numpy() & (values["year"].to_numpy() == YEARS[0])
@@ -455,7 +455,6 @@ def _store_measures(partnership_id: int, register: pd.DataFrame, predecessors: p
 
 def _averages(partnership_id: int, register: pd.DataFrame, values: pd.DataFrame) -> None:
     """England, England-by-phase and LA averages of every measure: published for KS2/KS4, school means otherwise."""
-    from schools.models import AreaAverage
 
     known = values[values["missing"] == ""]
     known = known.assign(
@@ -488,7 +487,6 @@ def _averages(partnership_id: int, register: pd.DataFrame, values: pd.DataFrame)
 
 def _inspections(partnership_id: int, register: pd.DataFrame, predecessors: pd.Series, rng) -> None:
     """One to three inspections a school: graded and ungraded (old framework), report cards since November 2025."""
-    from schools.models import Inspection
 
     n = len(register)
     count = _choose(rng, [25, 45, 30], n) + 1
@@ -566,7 +564,6 @@ def _inspections(partnership_id: int, register: pd.DataFrame, predecessors: pd.S
 
 def _intelligence(partnership_id: int, register: pd.DataFrame, rng: np.random.Generator) -> None:
     """Soft intelligence about roughly one school in fifteen, one to four entries each, a tenth archived."""
-    from schools.risk.models import IntelligenceEntry
 
     about = register[rng.random(len(register)) < 0.065]
     count = _choose(rng, [50, 30, 15, 5], len(about)) + 1
@@ -604,9 +601,6 @@ def risk_run_benchmark(*, schools: int = ENGLAND_SCHOOLS, repeats: int = 3) -> l
 
     The data set is generated once into a fresh bench partnership, which is deleted afterwards (also on failure).
     """
-    from schools.risk.inputs import risk_inputs_load
-    from schools.risk.models import RiskRun
-    from schools.risk.services import risk_run_create, risk_run_execute
 
     bench_partnerships_delete()
     try:
@@ -650,7 +644,6 @@ BENCH_TABLES = (
 
 def bench_partnerships_delete() -> None:
     """Remove risk bench partnerships and every row generated or computed for them (plain SQL: no ORM cascade)."""
-    from partnership.models import Partnership
 
     ids = list(Partnership.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).values_list("id", flat=True))
     if not ids:

@@ -15,7 +15,14 @@ Running it again changes nothing: every part is found by its natural key (file r
 alliances by name, board seats by name, users by email) and only what is missing is written; the risk part is
 skipped once the demo has a published round. ``demo_delete`` removes the partnership and the demo users, for a
 clean rebuild. Both refuse to run in production, so demo accounts with published passwords can never be created
-there this way.
+there this way (and the ``demo`` app is not even installed there).
+
+Adding a feature to the demo: write ``demo/<feature>.py`` with a ``DemoStep`` (``demo.context``: a label, a
+``build(ctx) -> list[str]`` that writes through the feature's services and returns summary lines, and optionally
+a ``delete(partnership) -> int`` for rows that protect the partnership from ``--reset``), import it here and add
+it to ``DEMO_STEPS``. Steps run in that order after the risk part, each in its own transaction, on every build
+(so each must find what it wrote before and write only what is missing), and see everything the earlier parts
+built (``DemoContext``: the partnership, the demo accounts by role, clusters, alliances, the cluster plan, today).
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from django.utils import timezone
 from clusters.geography import districts_in_alliances, schools_clustered
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from clusters.services import alliance_add_cluster, alliance_create, cluster_add_school, cluster_create
+from demo.context import DemoContext, DemoStep
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
 from partnership.services import board_member_save, dated_membership_end, tracked_save
 from schools.importers.db import partnership_import_lock
@@ -110,6 +118,10 @@ DEMO_BASE_URL = "http://127.0.0.1:8000/"
 NOT_SCHOOLS = ("Children's Centres", "Colleges")
 # Left out of geographic clusters on purpose, so the demo shows isolated schools a partnership would chase.
 LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
+
+# The features' demo steps, in the order they run after the risk part (see the module docstring). Add yours as
+# ``from demo.<feature> import <FEATURE>_STEP`` above and one line here.
+DEMO_STEPS: tuple[DemoStep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,7 @@ class DemoSummary:
     users: int
     accounts: list[tuple[DemoAccount, str]] = field(default_factory=list)
     risk: DemoRisk | None = None
+    features: list[str] = field(default_factory=list)  # what each DEMO_STEPS step reported, in order
 
 
 @dataclass
@@ -280,6 +293,12 @@ def demo_delete() -> int:
     demo_guard()
     in_demo = {"partnership__slug": DEMO_SLUG}
     with transaction.atomic():
+        features = sum(
+            step.delete(partnership)
+            for step in DEMO_STEPS
+            for partnership in Partnership.objects.filter(slug=DEMO_SLUG)
+            if step.delete is not None
+        )
         # Memberships and invitations protect the schools they point at: remove them before the schools go.
         people, _ = Membership.objects.filter(**in_demo).delete()
         invitations, _ = Invitation.objects.filter(**in_demo).delete()
@@ -289,7 +308,7 @@ def demo_delete() -> int:
         )
         deleted, _ = Partnership.objects.filter(slug=DEMO_SLUG).delete()
         users, _ = User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS]).delete()
-    return people + invitations + risk + deleted + users
+    return features + people + invitations + risk + deleted + users
 
 
 def demo_build(
@@ -329,7 +348,29 @@ def demo_build(
             run = _risk_run_here(run)
             step("Deciding, agreeing and publishing a categorisation round")
             _round_write(partnership, run, accounts, plan)
-    return demo_summary(partnership=partnership, plan=plan)
+    context = DemoContext(
+        partnership=partnership,
+        accounts=accounts,
+        clusters=clusters,
+        alliances=alliances,
+        plan=plan,
+        today=timezone.localdate(),
+        step=step,
+    )
+    features = _features_write(context)
+    summary = demo_summary(partnership=partnership, plan=plan)
+    summary.features = features
+    return summary
+
+
+def _features_write(context: DemoContext) -> list[str]:
+    """Run every DEMO_STEPS step in order, each in its own transaction; their summary lines, in order."""
+    lines: list[str] = []
+    for feature in DEMO_STEPS:
+        context.step(feature.label)
+        with transaction.atomic():
+            lines += feature.build(context)
+    return lines
 
 
 def _partnership_ensure() -> Partnership:

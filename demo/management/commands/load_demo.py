@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from partnership.demo import DEMO_PASSWORD, DemoDataError, DemoRefused, DemoSummary, demo_build
+from demo.builder import DEMO_PASSWORD, DemoDataError, DemoRefused, DemoSummary, demo_build
 
 
 class Command(BaseCommand):
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             f"Board:     {s.board_members} seats (fictional members)    Users: {s.users}",
         ]
         lines += self._risk_lines(s)
+        lines += s.features
         for line in lines:
             self.stdout.write(line)
 
