@@ -2,7 +2,8 @@
 
 ``DJANGO_ENV=production`` turns on the production shape: secrets from the environment, HTTPS-only
 cookies, HSTS, no embedded servers. Anything else is development/test, where the embedded PostgreSQL
-and Redis from ``partnership.embedded`` are used unless ``DATABASE_URL`` / ``REDIS_URL`` are set.
+and Redis from ``partnership.embedded`` are used unless ``DATABASE_URL`` / ``REDIS_URL`` are set. Importing
+this module starts no server: ``manage.py``, the Celery app and the test runner do.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ else:
     DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1" and not TESTING
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     CSRF_TRUSTED_ORIGINS = []
+    # Where the embedded servers are: importing the settings starts nothing (manage.py, the Celery app and the
+    # test runner start them when no URL is set: partnership.embedded.environ_setdefault).
     from partnership import embedded
 
-    DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.postgres_url()
-    REDIS_URL = os.environ.get("REDIS_URL") or f"unix://{embedded.redis_socket()}"
+    DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.postgres_url_expected()
+    REDIS_URL = os.environ.get("REDIS_URL") or f"unix://{embedded.REDIS_SOCKET}"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
