@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
+from django.dispatch import Signal
 from django.utils import timezone
 
 from partnership.models import Job
@@ -21,6 +22,10 @@ from partnership.models import Job
 logger = logging.getLogger(__name__)
 
 TRANSIENT_MAX_RETRIES = 3
+
+job_finished = Signal()
+"""Sent (robustly: a receiver's error is logged, never raised) when a job moves to succeeded or failed, with
+``job`` and ``state``; consumers (the board's KPIs) connect to it in their ``ready()``."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ def job_transition(*, job: Job, state: str, **changes) -> bool:
     if moved:
         for name, value in {"state": state, **changes}.items():
             setattr(job, name, value)
+        if state in (Job.State.SUCCEEDED, Job.State.FAILED):
+            for _receiver, result in job_finished.send_robust(sender=model, job=job, state=state):
+                if isinstance(result, Exception):
+                    logger.warning("A job_finished receiver failed for %s %s: %r", model.__name__, job.pk, result)
     return bool(moved)
 
 

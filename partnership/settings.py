@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "partnership",
     "schools",
     "schools.risk",
+    "partnership.board",
     "clusters",
     "peerreview",
     "brokerage",

@@ -23,3 +23,4 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("accounts/", include("allauth.urls")),
 ]
+    path("board/", include("partnership.board.urls")),

@@ -272,3 +272,8 @@ ALLAUTH_URLS: dict[str, bool] = {
     "mfa_remove_webauthn": False,
     "mfa_edit_webauthn": False,
 }
+
+# The strategic board's URLs (issue #13) live beside its tests; merged here so the walk sees them.
+from tests.board.matrix import BOARD_MATRIX  # noqa: E402
+
+MATRIX.update(BOARD_MATRIX)

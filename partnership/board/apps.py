@@ -1,0 +1,15 @@
+"""The board app: a sub-app of ``partnership`` with its own label, so its migrations stand alone."""
+
+from django.apps import AppConfig
+
+
+class BoardConfig(AppConfig):
+    """Django app config for ``partnership.board``; connects the KPI recomputation to imports and risk runs."""
+
+    name = "partnership.board"
+    label = "board"
+    verbose_name = "Strategic board"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from partnership.board import signals  # noqa: F401 - connects the receivers

@@ -1,0 +1,222 @@
+"""The board's reads of other apps' records (the register, performance data, inspections, rounds): aggregates
+only, in a fixed number of queries whatever the number of schools. The KPI library and the dashboards use them;
+the register and the risk app do not know the board exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from schools.models import AreaAverage, Inspection, School
+from schools.risk.models import CategorisationRound, SchoolCategory
+
+REPORT_CARD_AREAS = [
+    "rc_inclusion",
+    "rc_curriculum_teaching",
+    "rc_achievement",
+    "rc_attendance_behaviour",
+    "rc_personal_development",
+    "rc_leadership_governance",
+    "rc_early_years",
+    "rc_post16",
+]
+BELOW_EXPECTED = ("needs_attention", "urgent")
+
+
+def area_average_rows(*, partnership_id: int, codes: list[str]) -> list[tuple[int, str, float, str]]:
+    """(year, area, value, basis) of the partnership's area averages for ``codes``, oldest first."""
+    return list(
+        AreaAverage.objects.filter(partnership_id=partnership_id, code__in=codes)
+        .order_by("year", "area")
+        .values_list("year", "area", "value", "basis")
+    )
+
+
+def latest_inspections_by_school(*, partnership_id: int, legacy: bool) -> dict[int, bool]:
+    """Open schools' latest inspection of one framework (legacy graded or report card, never mixed): school id →
+    good (legacy: overall 1–2; report card: no area below the expected standard)."""
+    framework = Inspection.Framework.OEIF if legacy else Inspection.Framework.REPORT_CARD
+    rows = (
+        Inspection.objects.filter(
+            partnership_id=partnership_id, framework=framework, school__isnull=False, school__status__startswith="Open"
+        )
+        .order_by("school_id", "-start_date", "-pk")
+        .distinct("school_id")
+    )
+    if legacy:
+        return {pk: overall in (1, 2) for pk, overall in rows.values_list("school_id", "overall") if overall}
+    result: dict[int, bool] = {}
+    for row in rows.values_list("school_id", *REPORT_CARD_AREAS):
+        result[row[0]] = not any(grade in BELOW_EXPECTED for grade in row[1:])
+    return result
+
+
+def school_pupil_counts(*, partnership_id: int, school_ids: list[int]) -> dict[int, int]:
+    """School id → number of pupils on roll (GIAS)."""
+    return dict(
+        School.objects.filter(partnership_id=partnership_id, pk__in=school_ids, number_of_pupils__isnull=False)
+        .values_list("pk", "number_of_pupils")
+    )
+
+
+def isolated_school_count(*, partnership_id: int) -> int:
+    """Open state-funded schools in no current cluster."""
+    return School.objects.filter(partnership_id=partnership_id).isolated().count()
+
+
+def _agreed_rounds(partnership_id: int):
+    return CategorisationRound.objects.filter(
+        partnership_id=partnership_id, state__in=[CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
+    ).order_by("agreed_on", "created_at", "pk")
+
+
+def agreed_round_category_counts(*, partnership_id: int) -> list[tuple[int, str, dict[int, int], int]]:
+    """For each agreed round, oldest first: (academic year agreed, name, category → schools, schools in a higher
+    category than in the round before). Two queries whatever the number of rounds and schools."""
+    from partnership.board.kpi_library import academic_year
+
+    rounds = list(_agreed_rounds(partnership_id))
+    rows = SchoolCategory.objects.filter(round__in=rounds).values_list("round_id", "school_id", "category")
+    by_round: dict[int, dict[int, int]] = defaultdict(dict)
+    for round_id, school_id, category in rows:
+        by_round[round_id][school_id] = category
+    result = []
+    previous: dict[int, int] = {}
+    for r in rounds:
+        cats = by_round[r.pk]
+        moved_up = sum(1 for school, c in cats.items() if school in previous and c > previous[school])
+        day = r.agreed_on or r.created_at.date()
+        result.append((academic_year(day), r.name, dict(Counter(cats.values())), moved_up))
+        previous = cats
+    return result
+
+
+@dataclass
+class RoundAggregate:
+    """A round in aggregate: counts by category, district and phase, movement since the last agreed round, and
+    academies of concern. Cells below ``suppress_below`` are None when suppression applies."""
+
+    round: Any
+    previous: Any
+    categories: list[int]
+    by_category: dict[int, int | None]
+    by_district: list[tuple[str, list[int | None], int | None]]
+    by_phase: list[tuple[str, list[int | None], int | None]]
+    movement: list[tuple[int, int, int | None]]  # (from, to, schools)
+    academies_of_concern: int | None
+    total: int
+    suppressed: bool
+    notes: list[str] = field(default_factory=list)
+
+
+SUPPRESS_BELOW = 3
+"""Counts of 1 and 2 schools are not shown to people who may not see schools (they could identify a school)."""
+
+
+def suppress(n: int, applies: bool) -> int | None:
+    """``n``, or None when it is a small non-zero cell and suppression applies."""
+    return None if applies and 0 < n < SUPPRESS_BELOW else n
+
+
+def latest_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
+    """The most recently agreed (or published) round, with its rule-set version."""
+    return _agreed_rounds(partnership_id).select_related("run__ruleset_version").last()
+
+
+def round_before(*, round_: CategorisationRound) -> CategorisationRound | None:
+    """The agreed round before ``round_`` (the one movement is measured from)."""
+    qs = _agreed_rounds(round_.partnership_id).exclude(pk=round_.pk)
+    if round_.agreed_on:
+        qs = qs.filter(agreed_on__lte=round_.agreed_on)
+    return qs.filter(created_at__lt=round_.created_at).last()
+
+
+def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAggregate:
+    """``round_`` in aggregate (five queries whatever its size): by category, district and phase, the movement
+    since the agreed round before it, and academies of concern."""
+    threshold = int((round_.run.ruleset_version.config or {}).get("academy_concern_min_category", 3))
+    rows = list(
+        SchoolCategory.objects.filter(round=round_).values_list(
+            "school_id", "category", "school__district", "school__phase", "assessment__academy_view"
+        )
+    )
+    previous = round_before(round_=round_)
+    before = (
+        dict(SchoolCategory.objects.filter(round=previous).values_list("school_id", "category")) if previous else {}
+    )
+    categories = sorted({c for _, c, *_ in rows} | {1, 2, 3, 4})
+    by_category = Counter(c for _, c, *_ in rows)
+    district: dict[str, Counter] = defaultdict(Counter)
+    phase: dict[str, Counter] = defaultdict(Counter)
+    moves: Counter = Counter()
+    academies = 0
+    for school_id, category, dist, ph, academy_view in rows:
+        district[dist or "Unknown"][category] += 1
+        phase[ph or "Unknown"][category] += 1
+        if school_id in before:
+            moves[(before[school_id], category)] += 1
+        if academy_view and category >= threshold:
+            academies += 1
+
+    def table(groups: dict[str, Counter]) -> list[tuple[str, list[int | None], int | None]]:
+        return [
+            (name, [suppress(counts[c], suppressed) for c in categories], suppress(sum(counts.values()), suppressed))
+            for name, counts in sorted(groups.items())
+        ]
+
+    notes = []
+    if suppressed:
+        notes.append(f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”) so no school can be identified.")
+    if previous is None:
+        notes.append("No round was agreed before this one, so there is no movement to show.")
+    return RoundAggregate(
+        round=round_,
+        previous=previous,
+        categories=categories,
+        by_category={c: suppress(by_category[c], suppressed) for c in categories},
+        by_district=table(district),
+        by_phase=table(phase),
+        movement=[(a, b, suppress(n, suppressed)) for (a, b), n in sorted(moves.items())],
+        academies_of_concern=suppress(academies, suppressed),
+        total=len(rows),
+        suppressed=suppressed,
+        notes=notes,
+    )
+
+
+def school_points(*, round_: CategorisationRound | None, partnership_id: int) -> list[tuple[int, str, int, int, int | None]]:
+    """Officers' map: (urn, name, easting, northing, agreed category or None) of open schools with a location."""
+    schools = School.objects.filter(partnership_id=partnership_id, easting__isnull=False, northing__isnull=False).open()
+    cats = dict(SchoolCategory.objects.filter(round=round_).values_list("school_id", "category")) if round_ else {}
+    return [
+        (urn, name, e, n, cats.get(pk))
+        for pk, urn, name, e, n in schools.order_by("name").values_list("pk", "urn", "name", "easting", "northing")
+    ]
+
+
+def own_school_category(*, round_: CategorisationRound | None, school_id: int | None) -> int | None:
+    """A head's own school's agreed category in ``round_`` (None when not categorised)."""
+    if round_ is None or school_id is None or round_.state != CategorisationRound.State.PUBLISHED:
+        return None
+    return SchoolCategory.objects.filter(round=round_, school_id=school_id).values_list("category", flat=True).first()
+
+
+def open_round_counts(*, partnership_id: int) -> dict[str, int]:
+    """Rounds in draft (for the officers' work queue)."""
+    return CategorisationRound.objects.filter(partnership_id=partnership_id).aggregate(
+        draft=Count("pk", filter=Q(state=CategorisationRound.State.DRAFT)),
+        agreed=Count("pk", filter=Q(state=CategorisationRound.State.AGREED)),
+    )
+
+
+def optional_selector(module: str, function: str) -> Any | None:
+    """Another app's selector, once it exists (peer review, brokerage, cluster health); None until then."""
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
