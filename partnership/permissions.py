@@ -48,7 +48,12 @@ class Permission(enum.Enum):
     """Invite people to the partnership with non-admin roles and see the list of people."""
 
     INVITE_ADMINS = "invite_admins"
-    """Invite people as partnership admins."""
+    """Invite people as partnership admins, and change, archive, restore or re-invite admins."""
+
+    MANAGE_PEOPLE = "manage_people"
+    """Change a member's roles (only to roles they may invite), school and the clusters and alliances they lead;
+    archive and restore members, reset their two-factor authentication, resend and revoke invitations; each change
+    is logged on the person's page. Without INVITE_ADMINS, an admin's membership and invitations are left alone."""
 
     RECORD_INTELLIGENCE = "record_intelligence"
     """Record soft intelligence about any school in the partnership (with evidence), and archive entries."""
@@ -91,6 +96,23 @@ class Permission(enum.Enum):
     RECEIVE_SAFEGUARDING_REFERRALS = "receive_safeguarding_referrals"
     """Act as the LA designated officer: receive safeguarding concerns from peer reviews that concern a head."""
 
+    BROKER_SUPPORT = "broker_support"
+    """Broker school-to-school support: keep the provider directory, funds and settings, triage and shortlist
+    requests, draft, sign (as the officer), vary and close deployment agreements, and see every request,
+    deployment, visit, evaluation and the reciprocity ledger."""
+
+    VIEW_PROVIDERS = "view_providers"
+    """See the directory of support providers and the traded-service catalogue: designations, specialisms,
+    days left, and each provider's counts of past deployments and evaluation scores (not whom they supported)."""
+
+    REQUEST_SUPPORT = "request_support"
+    """Ask for support for the own school, choose from its shortlist, sign its agreements, respond to visit
+    records and evaluate the support; confirm the release of the own school's system leaders."""
+
+    VIEW_SUPPORT_SUMMARY = "view_support_summary"
+    """See brokerage aggregates: support needed against delivered, value for money and the reciprocity ledger by
+    cluster and alliance (cells under the minimum size suppressed), never a single school's support."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
@@ -100,12 +122,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OFFICER: frozenset(
         set(Permission) - {P.INVITE_ADMINS, P.MANAGE_RULESET, P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS}
     ),
-    Role.HEADTEACHER: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS}),
-    Role.CHAIR_OF_GOVERNORS: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY}),
-    Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING | {P.MANAGE_REVIEW_PROGRAMMES, P.VIEW_REVIEW_ROLLUP}),
-    Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING | {P.VIEW_REVIEW_ROLLUP}),
-    Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING),
-    Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD, P.VIEW_REVIEW_ROLLUP}),
+    Role.HEADTEACHER: frozenset(
+        _SCHOOL_FACING
+        | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY, P.HOST_PEER_REVIEWS, P.VIEW_PROVIDERS, P.REQUEST_SUPPORT}
+    ),
+    Role.CHAIR_OF_GOVERNORS: frozenset(_SCHOOL_FACING | {P.VIEW_OWN_SCHOOL, P.VIEW_OWN_CATEGORY, P.VIEW_PROVIDERS}),
+    Role.CLUSTER_LEAD: frozenset(_SCHOOL_FACING | {P.MANAGE_REVIEW_PROGRAMMES, P.VIEW_REVIEW_ROLLUP, P.VIEW_PROVIDERS}),
+    Role.ALLIANCE_LEAD: frozenset(_SCHOOL_FACING | {P.VIEW_REVIEW_ROLLUP, P.VIEW_PROVIDERS}),
+    Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING | {P.VIEW_PROVIDERS}),
+    Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD, P.VIEW_REVIEW_ROLLUP, P.VIEW_SUPPORT_SUMMARY}),
 }
 
 

@@ -25,6 +25,7 @@ from schools.risk.models import (
     SchoolCategory,
     SchoolHoliday,
 )
+from schools.risk.signals import categorisation_round_agreed
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +228,17 @@ def categorisation_round_agree(
     locked.modified_by = user
     locked.save(update_fields=["state", "agreed_on", "agreed_minute", "agreed_by", "modified_by", "modified_at"])
     _log_each(locked, Step.AGREED, f"Agreed by the board on {agreed_on:%-d %B %Y} (minute {minute})", user, agreed_on)
+    categorisation_round_agreed.send(
+        sender=CategorisationRound,
+        partnership_id=locked.partnership_id,
+        round_id=locked.pk,
+        schools=[
+            (school_id, category, bool(academy))
+            for school_id, category, academy in locked.schools.order_by().values_list(
+                "school_id", "category", "assessment__academy_view"
+            )
+        ],
+    )
     return locked
 
 
