@@ -117,8 +117,8 @@ def _committed_subquery(year: int) -> Subquery:
 def providers_with_figures(queryset: QuerySet[Provider], year: int) -> QuerySet[Provider]:
     """Annotate days committed and left this year, deployments done and evaluation figures (no joins that
     multiply rows: each figure is its own subquery)."""
-    evaluated = Deployment.objects.filter(provider=OuterRef("pk"), evaluation__isnull=False).order_by().values(
-        "provider"
+    evaluated = (
+        Deployment.objects.filter(provider=OuterRef("pk"), evaluation__isnull=False).order_by().values("provider")
     )
     return queryset.annotate(
         days_committed=Coalesce(_committed_subquery(year), Value(Decimal(0)), output_field=DAYS),
@@ -247,8 +247,9 @@ def provider_page(*, membership: Membership, pk: int) -> ProviderPage:
         if see_schools
         else []
     )
-    return ProviderPage(provider=provider, deployments=deployments, can_edit=_broker(membership) or own,
-                        can_see_schools=see_schools)
+    return ProviderPage(
+        provider=provider, deployments=deployments, can_edit=_broker(membership) or own, can_see_schools=see_schools
+    )
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -281,7 +282,10 @@ def shortlist_for(*, request: SupportRequest) -> list[ShortlistEntry]:
 
 
 URGENCY_ORDER = Case(
-    When(urgency="urgent", then=0), When(urgency="high", then=1), When(urgency="medium", then=2), default=3,
+    When(urgency="urgent", then=0),
+    When(urgency="high", then=1),
+    When(urgency="medium", then=2),
+    default=3,
     output_field=IntegerField(),
 )
 
@@ -333,8 +337,11 @@ def overdue_visit_deployments(*, partnership_id: int, today: dt.date | None = No
             last_visit_on=Subquery(last_visit.values("visit_on")[:1]),
             last_late=Subquery(
                 last_visit.annotate(
-                    late=Case(When(submitted_at__date__gt=F("due_on"), then=Value(1)), default=Value(0),
-                              output_field=IntegerField())
+                    late=Case(
+                        When(submitted_at__date__gt=F("due_on"), then=Value(1)),
+                        default=Value(0),
+                        output_field=IntegerField(),
+                    )
                 ).values("late")[:1]
             ),
         )
@@ -384,18 +391,14 @@ def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tup
         .prefetch_related("specialisms")
     )
     ratings: dict[int, list[int]] = {}
-    for provider_id, overall in Deployment.objects.filter(
-        provider__in=providers, evaluation__isnull=False
-    ).values_list("provider_id", "evaluation__overall"):
+    for provider_id, overall in Deployment.objects.filter(provider__in=providers, evaluation__isnull=False).values_list(
+        "provider_id", "evaluation__overall"
+    ):
         ratings.setdefault(provider_id, []).append(overall)
     interested = set(
-        Provider.objects.filter(pk__in=[p.pk for p in providers], interests__school=school).values_list(
-            "pk", flat=True
-        )
+        Provider.objects.filter(pk__in=[p.pk for p in providers], interests__school=school).values_list("pk", flat=True)
     )
-    trust_members = set(
-        school.network_memberships.filter(left_on__isnull=True).values_list("network_id", flat=True)
-    )
+    trust_members = set(school.network_memberships.filter(left_on__isnull=True).values_list("network_id", flat=True))
     reviewed = _reviewed_recently(
         school_id=school.pk, school_ids={p.school_id for p in providers if p.school_id}, today=today
     )
@@ -430,8 +433,9 @@ def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tup
 def schools_with_active_support(*, partnership_id: int, school_ids) -> set[int]:
     """Which of ``school_ids`` have a signed, active or paused deployment."""
     return set(
-        Deployment.objects.filter(partnership_id=partnership_id, school_id__in=school_ids, state__in=ACTIVE)
-        .values_list("school_id", flat=True)
+        Deployment.objects.filter(
+            partnership_id=partnership_id, school_id__in=school_ids, state__in=ACTIVE
+        ).values_list("school_id", flat=True)
     )
 
 
@@ -486,9 +490,7 @@ def deployment_timeline(*, deployment: Deployment) -> Timeline:
     """Everything the deployment page shows, in a fixed number of queries."""
     from brokerage.models import Evaluation
 
-    evaluation = (
-        Evaluation.objects.filter(deployment=deployment).prefetch_related("objectives__objective").first()
-    )
+    evaluation = Evaluation.objects.filter(deployment=deployment).prefetch_related("objectives__objective").first()
     return Timeline(
         deployment=deployment,
         objectives=list(deployment.objectives.all()),
@@ -503,9 +505,11 @@ def deployment_timeline(*, deployment: Deployment) -> Timeline:
 
 def access_visit(*, membership: Membership, pk: int) -> Visit:
     """A visit record of a deployment the membership may see; else 404."""
-    visit = Visit.objects.filter(deployment__in=deployment_list(membership=membership), pk=pk).select_related(
-        "deployment__provider", "deployment__school"
-    ).first()
+    visit = (
+        Visit.objects.filter(deployment__in=deployment_list(membership=membership), pk=pk)
+        .select_related("deployment__provider", "deployment__school")
+        .first()
+    )
     if visit is None:
         raise Http404("No such visit")
     return visit
@@ -521,7 +525,9 @@ def objective_figures(*, deployment: Deployment) -> dict[int, tuple[float | None
         return {}
     values = list(
         PerformanceValue.objects.filter(
-            partnership_id=deployment.partnership_id, school_id=deployment.school_id, code__in=set(codes.values()),
+            partnership_id=deployment.partnership_id,
+            school_id=deployment.school_id,
+            code__in=set(codes.values()),
             value__isnull=False,
         ).values_list("code", "year", "value")
     )
@@ -642,9 +648,12 @@ def value_for_money(*, partnership_id: int, year: int | None = None) -> ValueFor
     )
     cost = Decimal(totals["cost"] or 0).quantize(Decimal("0.01"))
     schools = totals["schools"] or 0
-    needed = SupportRequest.objects.filter(partnership_id=partnership_id).exclude(state=RS.DRAFT).filter(
-        created_at__date__gte=dt.date(year - 1, 9, 1), created_at__date__lte=dt.date(year, 8, 31)
-    ).count()
+    needed = (
+        SupportRequest.objects.filter(partnership_id=partnership_id)
+        .exclude(state=RS.DRAFT)
+        .filter(created_at__date__gte=dt.date(year - 1, 9, 1), created_at__date__lte=dt.date(year, 8, 31))
+        .count()
+    )
     return ValueForMoney(
         year=year,
         schools_supported=schools,
@@ -751,7 +760,10 @@ def ledger_by_alliance(*, partnership_id: int, year: int) -> list[LedgerRow]:
 
 def ledger_years(*, partnership_id: int) -> list[int]:
     return list(
-        LedgerEntry.objects.filter(partnership_id=partnership_id).order_by("-year").values_list("year", flat=True).distinct()
+        LedgerEntry.objects.filter(partnership_id=partnership_id)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
     )
 
 

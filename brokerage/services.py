@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from brokerage import selectors
 from brokerage.calendar import VISIT_RECORD_WORKING_DAYS, working_days_after
-from brokerage.matching import Need, shortlist
+from brokerage.matching import shortlist
 from brokerage.models import (
     AcademyReferral,
     BrokerageSettings,
@@ -94,9 +94,7 @@ def is_broker(membership: Membership) -> bool:
 
 
 def is_head_of(membership: Membership, school_id: int | None) -> bool:
-    return (
-        school_id is not None and Role.HEADTEACHER in membership.roles and membership.school_id == school_id
-    )
+    return school_id is not None and Role.HEADTEACHER in membership.roles and membership.school_id == school_id
 
 
 def is_provider_user(membership: Membership, provider: Provider) -> bool:
@@ -142,9 +140,7 @@ def notifications_send(*, key: str | None = None, max_attempts: int = 5) -> dict
     counts = {"sent": 0, "failed": 0}
     while True:
         with transaction.atomic():
-            waiting = Notification.objects.select_for_update(skip_locked=True).filter(
-                state=Notification.State.WAITING
-            )
+            waiting = Notification.objects.select_for_update(skip_locked=True).filter(state=Notification.State.WAITING)
             if key is not None:
                 waiting = waiting.filter(key=key)
             row = waiting.order_by("pk").first()
@@ -275,8 +271,13 @@ def support_schools_invite(*, partnership: Partnership, schools: Iterable[School
             partnership=partnership,
             kind=Provider.Kind.SUPPORT_SCHOOL,
             school=school,
-            defaults={"name": school.name, "status": Provider.Status.INVITED, "created_by": by, "modified_by": by,
-                      "phases": [school.phase] if school.phase else []},
+            defaults={
+                "name": school.name,
+                "status": Provider.Status.INVITED,
+                "created_by": by,
+                "modified_by": by,
+                "phases": [school.phase] if school.phase else [],
+            },
         )
         made += created
         if created:
@@ -320,8 +321,13 @@ def traded_item_create(
 ) -> TradedServiceItem:
     """Add an item to the LA's traded-service catalogue."""
     row = TradedServiceItem(
-        partnership=partnership, name=name, unit=unit, unit_price=unit_price, description=description,
-        created_by=by, modified_by=by,
+        partnership=partnership,
+        name=name,
+        unit=unit,
+        unit_price=unit_price,
+        description=description,
+        created_by=by,
+        modified_by=by,
     )
     row.full_clean()
     row.save()
@@ -400,7 +406,9 @@ def support_request_create(
     )
     request.full_clean()
     request.save()
-    SupportRequestEvent.objects.create(request=request, to_state=request.state, by=by, note=request.get_origin_display())
+    SupportRequestEvent.objects.create(
+        request=request, to_state=request.state, by=by, note=request.get_origin_display()
+    )
     if not draft:
         notify(
             partnership_id=partnership.pk,
@@ -417,12 +425,10 @@ def support_request_transition(
     *, request: SupportRequest, to: str, by: Membership | None, note: str = ""
 ) -> SupportRequest:
     """Move a request along ``REQUEST_TRANSITIONS`` (locks it, checks the move and the actor, logs it)."""
-    locked = SupportRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+    locked = SupportRequest.objects.select_for_update(of=("self",)).select_related("school").get(pk=request.pk)
     allowed = REQUEST_TRANSITIONS.get(locked.state, {})
     if to not in allowed:
-        _refuse(
-            f"A request that is {locked.get_state_display().lower()} cannot become {RS(to).label.lower()}"
-        )
+        _refuse(f"A request that is {locked.get_state_display().lower()} cannot become {RS(to).label.lower()}")
     if not _may(allowed[to], by, locked.school_id):
         _refuse("You cannot make this change to the request")
     if to in (RS.DECLINED, RS.WITHDRAWN) and not note.strip():
@@ -475,7 +481,7 @@ def _request_emails(request: SupportRequest, to: str) -> None:
 @transaction.atomic
 def support_request_shortlist(*, request: SupportRequest, by: Membership, size: int = 5) -> SupportRequest:
     """Compute the shortlist (reasons and exclusions saved as they were) and move the request to shortlisted."""
-    locked = SupportRequest.objects.select_for_update().select_related("school", "focus").get(pk=request.pk)
+    locked = SupportRequest.objects.select_for_update(of=("self",)).select_related("school", "focus").get(pk=request.pk)
     if locked.state not in (RS.TRIAGED, RS.SHORTLISTED):
         _refuse("Triage the request before shortlisting")
     config = settings_for(partnership_id=locked.partnership_id)
@@ -513,7 +519,7 @@ def support_request_choose(*, request: SupportRequest, provider: Provider, by: M
 @transaction.atomic
 def support_request_confirm_release(*, request: SupportRequest, by: Membership) -> SupportRequest:
     """The chosen system leader's home head (or the broker for them) confirms their release."""
-    locked = SupportRequest.objects.select_for_update().select_related("chosen_provider").get(pk=request.pk)
+    locked = SupportRequest.objects.select_for_update(of=("self",)).select_related("chosen_provider").get(pk=request.pk)
     provider = locked.chosen_provider
     if locked.state != RS.CHOSEN or provider is None:
         _refuse("Release is confirmed once a provider has been chosen")
@@ -656,8 +662,14 @@ def deployment_create(
     deployment.full_clean()
     deployment.save()
     Objective.objects.bulk_create(
-        Objective(deployment=deployment, position=i, text=o.text, impact_measure=o.impact_measure,
-                  success_criteria=o.success_criteria, measure_code=o.measure_code)
+        Objective(
+            deployment=deployment,
+            position=i,
+            text=o.text,
+            impact_measure=o.impact_measure,
+            success_criteria=o.success_criteria,
+            measure_code=o.measure_code,
+        )
         for i, o in enumerate(objectives, 1)
     )
     Milestone.objects.bulk_create(Milestone(deployment=deployment, due_on=d, text=t) for d, t in milestones)
@@ -674,9 +686,7 @@ def deployment_create(
 
 def _signatory(party: str, deployment: Deployment, by: Membership) -> bool:
     if party == "provider":
-        return is_provider_user(by, deployment.provider) or (
-            deployment.provider.user_id is None and is_broker(by)
-        )
+        return is_provider_user(by, deployment.provider) or (deployment.provider.user_id is None and is_broker(by))
     if party == "home_head":
         return is_head_of(by, deployment.provider.school_id) or (
             deployment.provider.school_id is None and is_broker(by)
@@ -691,7 +701,7 @@ def deployment_sign(*, deployment: Deployment, party: str, by: Membership) -> De
     """Sign as ``party``; the fourth signature signs the agreement, reserving the days and committing the cost."""
     if party not in SIGNATURES:
         _refuse("Unknown signatory")
-    locked = Deployment.objects.select_for_update().select_related("provider", "school").get(pk=deployment.pk)
+    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     if locked.state != DS.DRAFT:
         _refuse("Only a draft agreement can be signed")
     if not _signatory(party, locked, by):
@@ -722,7 +732,7 @@ def deployment_transition(
     *, deployment: Deployment, to: str, by: Membership | None, reason: str = "", signer: User | None = None
 ) -> Deployment:
     """Move a deployment along ``DEPLOYMENT_TRANSITIONS``: lock, check move and actor, reserve on signing, log."""
-    locked = Deployment.objects.select_for_update().select_related("provider", "school").get(pk=deployment.pk)
+    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     allowed = DEPLOYMENT_TRANSITIONS.get(locked.state, {})
     if to not in allowed:
         _refuse(f"A {locked.get_state_display().lower()} deployment cannot become {DS(to).label.lower()}")
@@ -751,9 +761,11 @@ def _reserve(deployment: Deployment, days: Decimal, *, extra_cost: Decimal, rele
     committed days and cost are sums over reserving deployments, read after the lock is held."""
     provider = Provider.objects.select_for_update().get(pk=deployment.provider_id)
     if days > 0 and provider.kind != Provider.Kind.TRADED:
-        free = provider.days_offered - selectors.provider_days_committed(
-            provider_id=provider.pk, year=deployment.year
-        ) + release
+        free = (
+            provider.days_offered
+            - selectors.provider_days_committed(provider_id=provider.pk, year=deployment.year)
+            + release
+        )
         if free < days:
             raise CapacityExceeded(
                 f"{provider.name} has {free.normalize():f} days free in {deployment.year - 1}/"
@@ -802,7 +814,7 @@ def deployment_vary(
     """Log a variation of days or end date; more days must still fit the provider's year and the fund."""
     if not is_broker(by):
         _refuse("Only the broker can vary an agreement")
-    locked = Deployment.objects.select_for_update().select_related("provider", "school").get(pk=deployment.pk)
+    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     if locked.state in (DS.EVALUATED, DS.CLOSED, DS.TERMINATED):
         _refuse("This agreement can no longer be varied")
     if not description.strip():
@@ -815,8 +827,14 @@ def deployment_vary(
         extra_cost = cost_of(days, locked.day_rate, locked.fee_percent) - locked.cost
         _reserve(locked, days - locked.days, extra_cost=extra_cost)
     Variation.objects.create(
-        deployment=locked, description=description.strip(), days_before=locked.days, days_after=days,
-        end_before=locked.end_on, end_after=end_on, created_by=by.user, modified_by=by.user,
+        deployment=locked,
+        description=description.strip(),
+        days_before=locked.days,
+        days_after=days,
+        end_before=locked.end_on,
+        end_after=end_on,
+        created_by=by.user,
+        modified_by=by.user,
     )
     locked.days, locked.end_on = days, end_on
     locked.save(update_fields=["days", "end_on", "modified_at"])
@@ -836,7 +854,7 @@ def visit_record(
     next_steps: str = "",
 ) -> Visit:
     """The provider records a visit; due 5 working days after it; the ledger gains the days given."""
-    locked = Deployment.objects.select_for_update().select_related("provider", "school").get(pk=deployment.pk)
+    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     if not (is_provider_user(by, locked.provider) or is_broker(by)):
         _refuse("Only the provider can record visits")
     if locked.state not in (DS.SIGNED, DS.ACTIVE):
@@ -852,9 +870,7 @@ def visit_record(
         activities=activities.strip(),
         progress=progress.strip(),
         next_steps=next_steps.strip(),
-        due_on=working_days_after(
-            partnership_id=locked.partnership_id, start=visit_on, days=VISIT_RECORD_WORKING_DAYS
-        ),
+        due_on=working_days_after(partnership_id=locked.partnership_id, start=visit_on, days=VISIT_RECORD_WORKING_DAYS),
         created_by=by.user,
         modified_by=by.user,
     )
@@ -880,7 +896,7 @@ def visit_record(
 @transaction.atomic
 def visit_respond(*, visit: Visit, by: Membership, response: str) -> Visit:
     """The receiving head responds to a record of visit."""
-    locked = Visit.objects.select_for_update().select_related("deployment").get(pk=visit.pk)
+    locked = Visit.objects.select_for_update(of=("self",)).select_related("deployment").get(pk=visit.pk)
     if not is_head_of(by, locked.deployment.school_id):
         _refuse("Only the receiving head can respond to a visit record")
     if not response.strip():
@@ -950,8 +966,12 @@ def evaluation_record(
     if {o.pk for o, _, _ in judgements} != set(objectives):
         _refuse("Give a judgement for every objective")
     evaluation = Evaluation(
-        deployment=locked, overall=overall, provider_effectiveness=provider_effectiveness, summary=summary.strip(),
-        created_by=by.user, modified_by=by.user,
+        deployment=locked,
+        overall=overall,
+        provider_effectiveness=provider_effectiveness,
+        summary=summary.strip(),
+        created_by=by.user,
+        modified_by=by.user,
     )
     evaluation.full_clean()
     evaluation.save()
@@ -974,7 +994,7 @@ def evaluation_record(
 @transaction.atomic
 def deployment_note(*, deployment: Deployment, by: Membership, kind: str, text: str) -> Deployment:
     """The provider's reflection or the broker's QA note, after the evaluation."""
-    locked = Deployment.objects.select_for_update().select_related("provider").get(pk=deployment.pk)
+    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider").get(pk=deployment.pk)
     if locked.state not in (DS.COMPLETED, DS.EVALUATED, DS.CLOSED):
         _refuse("Reflections and QA notes are added once the support is completed")
     if not text.strip():
@@ -987,7 +1007,8 @@ def deployment_note(*, deployment: Deployment, by: Membership, kind: str, text: 
         _refuse("You cannot add this note")
     locked.save(update_fields=["provider_reflection", "qa_note", "modified_at"])
     DeploymentEvent.objects.create(
-        deployment=locked, what="Provider's reflection added" if kind == "reflection" else "Broker's QA note added",
+        deployment=locked,
+        what="Provider's reflection added" if kind == "reflection" else "Broker's QA note added",
         by=by.user,
     )
     return locked
@@ -1002,8 +1023,14 @@ def fund_create(
 ) -> Fund:
     """Add a fund line for a year."""
     fund = Fund(
-        partnership=partnership, name=name.strip(), kind=kind, year=year, allocation=allocation,
-        conditions=conditions.strip(), created_by=by, modified_by=by,
+        partnership=partnership,
+        name=name.strip(),
+        kind=kind,
+        year=year,
+        allocation=allocation,
+        conditions=conditions.strip(),
+        created_by=by,
+        modified_by=by,
     )
     fund.full_clean()
     fund.save()
@@ -1013,3 +1040,33 @@ def fund_create(
 def active_support_q(prefix: str = "") -> Q:
     """Deployments that count as active support for their school."""
     return Q(**{f"{prefix}state__in": [DS.SIGNED, DS.ACTIVE, DS.PAUSED]})
+
+
+@transaction.atomic
+def support_request_from_peer_action(
+    *, partnership_id: int, school_id: int, action_id: int, focus_name: str = ""
+) -> SupportRequest | None:
+    """A peer-review action marked "support needed" becomes a new request (once per action). The need says only
+    that support was asked for: the report stays the school's."""
+    key = f"peer-action:{action_id}"
+    existing = SupportRequest.objects.filter(partnership_id=partnership_id, origin_key=key).first()
+    if existing is not None:
+        return existing
+    school = School.objects.filter(pk=school_id, partnership_id=partnership_id).select_related("partnership").first()
+    if school is None:
+        return None
+    focus = (
+        Specialism.objects.filter(partnership_id=partnership_id, name__iexact=focus_name).first()
+        if focus_name
+        else None
+    )
+    return support_request_create(
+        partnership=school.partnership,
+        school=school,
+        origin=SupportRequest.Origin.PEER_REVIEW,
+        origin_key=key,
+        need="An action from the school's peer review is marked support needed"
+        + (f" (focus: {focus_name})." if focus_name else "."),
+        focus=focus,
+        by=None,
+    )

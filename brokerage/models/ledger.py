@@ -21,7 +21,11 @@ class LedgerEntry(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     giver = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The giving school (none for the LA's own advisers and associates).",
     )
     receiver = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
@@ -34,7 +38,9 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["-on", "pk"]
         indexes = [models.Index(fields=["partnership", "year"])]
-        constraints = [models.UniqueConstraint(fields=["partnership", "source_key"], name="one_ledger_entry_per_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "source_key"], name="one_ledger_entry_per_source")
+        ]
 
     def __str__(self) -> str:
         return f"{self.days} days {self.giver} → {self.receiver}"

@@ -61,9 +61,7 @@ class SupportRequest(TrackedModel):
         max_digits=5, decimal_places=1, default=Decimal("5"), validators=[MinValueValidator(Decimal("0.5"))]
     )
     preferred_funding = models.CharField(max_length=16, choices=FundKind.choices, blank=True)
-    preferred_provider = models.ForeignKey(
-        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    preferred_provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
     state_changed_at = models.DateTimeField(default=timezone.now)
     chosen_provider = models.ForeignKey(
