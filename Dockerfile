@@ -54,15 +54,16 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-never-used-to-sign-anything \
 USER app
 EXPOSE 8000
 
-# Ask Django for the sign-in page as the reverse proxy would (an allowed host, over HTTPS), so a healthy
-# container is one whose gunicorn answers with Django, not merely one with an open port.
+# Ask Django's readiness endpoint (partnership/health.py) as the proxy would (an allowed host): healthy means
+# gunicorn answers with Django AND the database and the broker answer, not merely an open port.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; host = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.').replace('*', 'localhost'); r.urlopen(r.Request('http://127.0.0.1:8000/accounts/login/', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=8)"]
+    CMD ["python", "-c", "import os, urllib.request as r; host = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.').replace('*', 'localhost'); r.urlopen(r.Request('http://127.0.0.1:8000/health/ready/', headers={'Host': host}), timeout=8)"]
 
 # Workers: WEB_CONCURRENCY (gunicorn reads it; about 2 x CPUs + 1), forked from a master that has loaded the
 # app once (--preload: seconds of imports paid once, memory shared). Uploads of up to IMPORT_MAX_BYTES are only
 # stored by the web (a worker imports them), so 60 s is ample behind a proxy that buffers request bodies; a
-# worker is recycled now and then to return memory; heartbeats go to /dev/shm, which never blocks.
+# worker is recycled now and then to return memory (after 1000 to 1500 requests: the wide jitter keeps the
+# workers from restarting together); heartbeats go to /dev/shm, which never blocks.
 CMD ["gunicorn", "partnership.wsgi", \
      "--bind", "0.0.0.0:8000", \
      "--preload", \
@@ -70,7 +71,7 @@ CMD ["gunicorn", "partnership.wsgi", \
      "--graceful-timeout", "30", \
      "--keep-alive", "5", \
      "--max-requests", "1000", \
-     "--max-requests-jitter", "100", \
+     "--max-requests-jitter", "500", \
      "--worker-tmp-dir", "/dev/shm", \
      "--no-control-socket", \
      "--access-logfile", "-"]

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup assets chromium demo run worker test test-fast bench lint stop clean
+.PHONY: backup restore help setup assets chromium demo run worker test test-fast bench lint stop clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -63,6 +63,14 @@ bench: setup ## Benchmarks: England-sized GIAS import against a bare pandas read
 lint: setup ## ruff (lint and format check); mypy is configured but not clean yet, so not run here
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+backup: setup ## Back up the database with pg_dump to .data/backups/ (or BACKUP_DIR); see docs/deploy.md
+	$(PY) manage.py backup_db
+
+restore: setup ## Restore FILE=path.dump into a new empty database partnership_restored (never over live data)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=.data/backups/partnership-....dump"; exit 2; }
+	$(PY) manage.py restore_db "$(FILE)" --database-url "$$($(PY) -c 'from partnership import embedded; print(embedded.postgres_url("partnership_restored"))')"
+	@echo "Restored into database partnership_restored: check it, then set DATABASE_URL to it to use it."
 
 stop: ## Stop the embedded PostgreSQL and Redis servers
 	-@[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid) 2>/dev/null; true

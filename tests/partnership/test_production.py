@@ -113,6 +113,9 @@ print(json.dumps({
     "SECURE_HSTS_SECONDS": s.SECURE_HSTS_SECONDS,
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
     "X_FRAME_OPTIONS": s.X_FRAME_OPTIONS,
+    "SECURE_REDIRECT_EXEMPT": s.SECURE_REDIRECT_EXEMPT,
+    "LOG_FORMAT": s.LOG_FORMAT,
+    "LOG_FORMATTER": s.LOGGING["handlers"]["console"]["formatter"],
     "MIDDLEWARE": s.MIDDLEWARE,
     "STATICFILES_BACKEND": s.STORAGES["staticfiles"]["BACKEND"],
     "EMAIL_BACKEND": s.EMAIL_BACKEND,
@@ -171,12 +174,18 @@ def test_production_is_https_only_with_hsts_and_secure_cookies(prod):
     assert prod["SESSION_COOKIE_HTTPONLY"] is True
     assert prod["SESSION_COOKIE_NAME"].startswith("__Host-") and prod["CSRF_COOKIE_NAME"].startswith("__Host-")
     assert prod["X_FRAME_OPTIONS"] == "DENY"
+    assert prod["SECURE_REDIRECT_EXEMPT"] == ["^health/"]  # only the loopback health checks speak plain HTTP
+
+
+def test_production_logs_one_json_object_per_line(prod):
+    assert prod["LOG_FORMAT"] == "json" and prod["LOG_FORMATTER"] == "json"
 
 
 def test_production_serves_static_files_with_whitenoise(prod):
     middleware = prod["MIDDLEWARE"]
-    assert middleware[0] == "django.middleware.security.SecurityMiddleware"
-    assert middleware[1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    assert middleware[0] == "partnership.observability.RequestIdMiddleware"  # even a static file's log has an id
+    assert middleware[1] == "django.middleware.security.SecurityMiddleware"
+    assert middleware[2] == "whitenoise.middleware.WhiteNoiseMiddleware"  # right after security, as documented
     assert prod["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
@@ -277,6 +286,9 @@ def test_the_image_command_serves_the_app_and_passes_its_healthcheck(image_like,
         while (health := run(check, image_like, timeout=30)).returncode and time.monotonic() < deadline:
             time.sleep(1)
         assert health.returncode == 0, health.stderr + log.read_text()
+        status, headers, body = _get(port, "/health/ready/", Host=HOST)  # plain HTTP: exempt from the redirect
+        assert status == 200 and b'"database": "ok"' in body and b'"broker": "ok"' in body
+        assert len(headers["X-Request-ID"]) == 32
 
         status, headers, _ = _get(port, "/accounts/login/", Host=HOST)
         assert status == 301 and headers["Location"] == f"https://{HOST}/accounts/login/"
