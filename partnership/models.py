@@ -140,6 +140,49 @@ class Membership(TrackedModel):
         return [Role(r).label for r in self.roles if r in Role.values]
 
 
+class MembershipEvent(models.Model):
+    """One change to a membership: who made it, when, and the membership before and after (names, as shown)."""
+
+    class Action(models.TextChoices):
+        JOINED = "joined", "Joined (accepted an invitation)"
+        REJOINED = "rejoined", "Rejoined (accepted an invitation)"
+        ROLES = "roles", "Roles changed"
+        SCHOOL = "school", "School changed"
+        LEADS = "leads", "Clusters and alliances led changed"
+        ARCHIVED = "archived", "Archived"
+        RESTORED = "restored", "Restored"
+        MFA_RESET = "mfa_reset", "Two-factor authentication reset"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.membership_id})"
+
+
+class JobStart(models.Model):
+    """How many times a worker has started one job (any kind): a job that keeps killing its worker is failed."""
+
+    job_model = models.CharField(max_length=100)  # "schools.importjob", "risk.riskrun"
+    job_id = models.BigIntegerField()
+    starts = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job_model", "job_id"], name="one_start_count_per_job")]
+
+    def __str__(self) -> str:
+        return f"{self.job_model} {self.job_id}: {self.starts}"
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

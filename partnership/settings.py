@@ -219,7 +219,10 @@ MFA_ADAPTER = "partnership.adapters.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"  # invitations prove the address: the link is sent to it
+# An account's address is one its owner proved they receive mail at (ADR 0015): the invitation link proves it
+# for a new account; a new address replaces the old one only once its emailed link is followed.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False

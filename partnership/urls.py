@@ -26,7 +26,10 @@ urlpatterns = [
     path("", include((partnership_patterns, "partnership"))),
     path("schools/", include("schools.urls")),
     path("risk/", include("schools.risk.urls")),
+    path("board/", include("partnership.board.urls")),
     path("clusters/", include("clusters.urls")),
+    path("peer-review/", include("peerreview.urls")),
+    # allauth's address page with one rule added (only a verified address becomes the account's): ADR 0015
+    path("accounts/email/", views.EmailAddressView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
 ]
-    path("board/", include("partnership.board.urls")),

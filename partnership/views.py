@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.views import EmailView as AllauthEmailView
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -154,24 +155,61 @@ class InvitationRevokeView(PartnershipViewMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         invitation = selectors.access_pending_invitation(membership=self.membership, pk=pk)
-        services.invitation_revoke(invitation=invitation, user=request.user)
-        messages.success(request, f"Invitation to {invitation.email} revoked")
+        try:
+            services.invitation_revoke(invitation=invitation, by=self.membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Invitation to {invitation.email} revoked")
         return redirect("partnership:people")
 
 
 @method_decorator(login_not_required, name="dispatch")
 class AcceptInvitationView(FormView):
-    """Public page behind an invitation link: choose a password and join."""
+    """Public page behind an invitation link.
+
+    No account holds the address: choose a password, which creates the account (the link proves the address).
+    An account holds it: sign in as usual (password and two-factor), then accept with one button; signed in as
+    anyone else, or with the address not verified, the page says what to do and nothing is accepted.
+    """
 
     template_name = "partnership/accept_invitation.html"
-
     form_class = AcceptInvitationForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any):
         self.invitation = services.invitation_from_token(token=kwargs["token"])
         if self.invitation is None:
             return render(request, "partnership/invitation_invalid.html", status=404)
+        self.account = services.invitation_account(invitation=self.invitation)
+        user = request.user if request.user.is_authenticated else None
+        if user is not None and (self.account is None or user.pk != self.account.pk):
+            return self.situation("someone_else", status=403)
+        if self.account is not None:
+            return self.existing_account(request, user)
         return super().dispatch(request, *args, **kwargs)
+
+    def situation(self, name: str, *, status: int = 200, error: str = "") -> HttpResponse:
+        """The page for an invitation whose address belongs to an account (or that someone else opened)."""
+        context = {"invitation": self.invitation, "situation": name, "error": error}
+        return render(self.request, "partnership/accept_invitation_existing.html", context, status=status)
+
+    def existing_account(self, request: HttpRequest, user) -> HttpResponse:
+        if user is None:
+            return self.situation("sign_in")
+        if not services.invitation_binds_to(invitation=self.invitation, user=user):
+            return self.situation("verify")
+        if request.method != "POST":
+            return self.situation("confirm")
+        try:
+            services.invitation_accept(invitation=self.invitation, user=user)
+        except ValidationError as error:
+            return self.situation("confirm", error=" ".join(error.messages))
+        return self.joined()
+
+    def joined(self) -> HttpResponse:
+        self.request.session[SESSION_PARTNERSHIP] = self.invitation.partnership_id
+        messages.success(self.request, f"Welcome to {self.invitation.partnership.name}")
+        return redirect("partnership:home")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "invitation": self.invitation}
@@ -181,7 +219,7 @@ class AcceptInvitationView(FormView):
 
     def form_valid(self, form):
         try:
-            user = services.invitation_accept(
+            user = services.invitation_account_create(
                 invitation=self.invitation,
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
@@ -190,9 +228,22 @@ class AcceptInvitationView(FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         login(self.request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        self.request.session[SESSION_PARTNERSHIP] = self.invitation.partnership_id
-        messages.success(self.request, f"Welcome to {self.invitation.partnership.name}")
-        return redirect("partnership:home")
+        return self.joined()
+
+
+class EmailAddressView(AllauthEmailView):
+    """allauth's address page, except that only a verified address can become the account's address.
+
+    allauth lets an unverified address become primary while the account has no verified one (ADR 0015);
+    here it never does, so the account's address is always one its owner proved they receive mail at.
+    """
+
+    def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any):
+        address = self._get_email_address(request)
+        if address is not None and not address.verified:
+            messages.error(request, "Verify this email address before making it your main address")
+            return redirect("account_email")
+        return super()._action_primary(request, *args, **kwargs)
 
 
 class DatedMembershipEndView(PartnershipViewMixin, View):

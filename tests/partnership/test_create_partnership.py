@@ -48,8 +48,8 @@ def test_refuses_bad_la_codes_and_second_admin(db):
     assert not Partnership.objects.filter(slug="x").exists()
     call_command("create_partnership", slug="y", name="Y", admin_email="a@y.example", stdout=StringIO())
     invitation = Invitation.objects.get(email="a@y.example")
-    from partnership.services import invitation_accept
+    from partnership.services import invitation_account_create
 
-    invitation_accept(invitation=invitation, password="y-partnership-admin-1", full_name="Y Admin")
+    invitation_account_create(invitation=invitation, password="y-partnership-admin-1", full_name="Y Admin")
     with pytest.raises(CommandError, match="already exists and has an admin"):
         call_command("create_partnership", slug="y", name="Y", admin_email="b@y.example")
