@@ -280,3 +280,8 @@ ALLAUTH_URLS: dict[str, bool] = {
 from tests.board.matrix import BOARD_MATRIX  # noqa: E402
 
 MATRIX.update(BOARD_MATRIX)
+
+
+from tests.peerreview.matrix import PEERREVIEW_MATRIX  # noqa: E402 - rows that import Case from here
+
+MATRIX.update(PEERREVIEW_MATRIX)
