@@ -29,7 +29,6 @@ urlpatterns = [
     path("board/", include("partnership.board.urls")),
     path("clusters/", include("clusters.urls")),
     path("peer-review/", include("peerreview.urls")),
-    path("peer-review/", include("peerreview.urls")),
     # allauth's address page with one rule added (only a verified address becomes the account's): ADR 0015
     path("accounts/email/", views.EmailAddressView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
