@@ -1,13 +1,27 @@
-"""Risk categorisation: a pure pandas engine (no ORM) over the frames in docs/design/risk-data-contract.md.
+"""Risk categorisation (the Django app labelled ``risk``).
 
-Public API: ``RiskInputs``, ``risk_compute(inputs, ruleset) -> RiskResult``, ``risk_csv_frame(result)``,
-``Ruleset``, ``DEFAULT_RULESET``, ``ruleset_from_dict``, ``ruleset_to_dict``, ``ruleset_validate``,
-``RulesetError``; the indicator registry is ``schools.risk.indicators.INDICATORS``.
+- ``engine/``: the pure pandas engine (no Django; an import contract enforces it). Its public API is re-exported
+  here: ``RiskInputs``, ``risk_compute(inputs, ruleset) -> RiskResult``, ``risk_csv_frame(result)``, ``Ruleset``,
+  ``DEFAULT_RULESET``, ``ruleset_from_dict``, ``ruleset_to_dict``, ``ruleset_validate``, ``RulesetError``; the
+  indicator registry is ``schools.risk.engine.indicators.INDICATORS``.
+- ``models/``, one module per sub-domain; soft intelligence, rule-set versions and runs: ``inputs.py`` (the
+  loader), ``services.py``, ``selectors.py``, ``presenters.py``, ``views.py``, ``tasks.py``;
+- ``categorisation/``: rounds, decisions, replies and publication notices (models, services, views, tasks);
+- ``backtest/``: backtests (models, services, views, tasks).
 """
 
-from .engine import risk_compute, risk_csv_frame
-from .frames import RiskInputs, RiskResult
-from .ruleset import DEFAULT_RULESET, Ruleset, RulesetError, ruleset_from_dict, ruleset_to_dict, ruleset_validate
+from .engine import (
+    DEFAULT_RULESET,
+    RiskInputs,
+    RiskResult,
+    Ruleset,
+    RulesetError,
+    risk_compute,
+    risk_csv_frame,
+    ruleset_from_dict,
+    ruleset_to_dict,
+    ruleset_validate,
+)
 
 __all__ = [
     "DEFAULT_RULESET",

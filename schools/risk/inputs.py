@@ -32,10 +32,10 @@ from django.utils import timezone
 from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
 from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
-from schools.risk.confidential import CONFIDENTIAL_SUMMARY
-from schools.risk.frames import RiskInputs
+from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY
+from schools.risk.engine.frames import RiskInputs
+from schools.risk.engine.ruleset import DEFAULT_RULESET, Ruleset
 from schools.risk.models import IntelligenceEntry
-from schools.risk.ruleset import DEFAULT_RULESET, Ruleset
 
 HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3

@@ -406,7 +406,7 @@ class RiskBacktest(models.Model):
     """A stored backtest: categories as at earlier years against what happened next (docs/adr/0011).
 
     ``report`` holds the definition used and, per as-at year, the counts, every predictor's AUC and the notes
-    (``schools.risk.backtest.calculations.backtest_year``); ``summary`` the headline figures for the list page.
+    (``schools.risk.engine.backtest.backtest_year``); ``summary`` the headline figures for the list page.
     Never edited: a new backtest is a new row.
     """
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from schools.presenters import csv_safe
-from schools.risk.indicators import INDICATORS
+from schools.risk.engine.indicators import INDICATORS
 from schools.risk.models import RiskRun, RuleSetVersion
 
 RATING_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}

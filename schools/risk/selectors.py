@@ -18,7 +18,7 @@ from django.http import Http404
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
-from schools.risk.indicators import CODES
+from schools.risk.engine.indicators import CODES
 from schools.risk.models import (
     CategorisationRound,
     IntelligenceEntry,

@@ -33,8 +33,8 @@ from partnership.models import Partnership, User
 from partnership.services import tracked_save
 from schools.models import School
 from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, ruleset_from_dict, ruleset_to_dict
-from schools.risk.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
-from schools.risk.assessment_text import assessment_copy_text
+from schools.risk.engine.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
+from schools.risk.engine.assessment_text import assessment_copy_text
 from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from partnership.models import Partnership
 from schools.models import School
-from schools.risk.backtest.calculations import (
+from schools.risk.engine.backtest import (
     YearFrames,
     backtest_year,
     definition_dict,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clusters.models import Cluster, ClusterMembership
 from partnership.models import Role
-from schools.risk.indicators import CODES
+from schools.risk.engine.indicators import CODES
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory

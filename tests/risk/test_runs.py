@@ -13,7 +13,7 @@ from django.urls import reverse
 from partnership.celery import app as celery_app
 from partnership.models import Role
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict
-from schools.risk.indicators import CODES
+from schools.risk.engine.indicators import CODES
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
 from schools.risk.services import (
     RISK_RUN_LOCK_NAMESPACE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from partnership.forms import GovForm
-from schools.risk.backtest.calculations import year_label
+from schools.risk.engine.backtest import year_label
 
 
 class BacktestForm(GovForm):

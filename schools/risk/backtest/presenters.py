@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from schools.risk.backtest.calculations import year_label
+from schools.risk.engine.backtest import year_label
 from schools.risk.models import RiskBacktest
 
 STAGE_NAMES = {"ks2": "Key stage 2", "ks4": "Key stage 4"}

@@ -24,7 +24,7 @@ from django.utils import timezone
 from partnership.models import Partnership, User
 from schools.models import AreaAverage, Inspection, PerformanceValue, School
 from schools.risk import Ruleset, risk_compute
-from schools.risk.backtest.calculations import (
+from schools.risk.engine.backtest import (
     DEFINITION,
     BacktestDefinition,
     YearFrames,

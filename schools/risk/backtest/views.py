@@ -13,7 +13,6 @@ from partnership.access import PartnershipViewMixin
 from partnership.models import User
 from partnership.permissions import Permission
 from schools.risk.backtest import selectors
-from schools.risk.backtest.calculations import DEFINITION, definition_dict
 from schools.risk.backtest.forms import BacktestForm
 from schools.risk.backtest.presenters import backtest_summary_text, backtest_years
 from schools.risk.backtest.services import (
@@ -22,6 +21,7 @@ from schools.risk.backtest.services import (
     backtest_years_available,
     risk_backtest_run,
 )
+from schools.risk.engine.backtest import DEFINITION, definition_dict
 from schools.risk.models import RiskBacktest
 
 PAGE_SIZE = 25

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from schools.risk.confidential import school_facing
+from schools.risk.engine.confidential import school_facing
 from schools.risk.models import CategoryDecision, SchoolCategory
 from schools.risk.presenters import IndicatorRow, indicator_rows
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from schools.risk.backtest.calculations import (
+from schools.risk.engine.backtest import (
     DEFINITION,
     attainment_baseline,
     auc_compute,

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from schools.risk import DEFAULT_RULESET, RiskInputs, RulesetError, risk_compute, risk_csv_frame
-from schools.risk.engine import band_compute
-from schools.risk.indicators import CODES
-from schools.risk.ruleset import DEFAULT_MATRIX
+from schools.risk.engine.compute import band_compute
+from schools.risk.engine.indicators import CODES
+from schools.risk.engine.ruleset import DEFAULT_MATRIX
 from tests.schools.risk.builders import (
     TODAY,
     indicator,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schools.risk import DEFAULT_RULESET, ruleset_validate
-from schools.risk.ruleset import ConcernRule
+from schools.risk.engine.ruleset import ConcernRule
 from tests.schools.risk.builders import intel, run, school, schools
 
 # TODAY is 15 January 2026: the 12-month window starts after 15 January 2025.

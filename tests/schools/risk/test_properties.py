@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schools.risk import RiskInputs, risk_compute
-from schools.risk.indicators import CODES
+from schools.risk.engine.indicators import CODES
 from tests.schools.risk.builders import TODAY, averages
 
 # RISK_HYPOTHESIS_EXAMPLES=500 for a deeper run; each example already holds up to 8 schools.

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from schools.risk import DEFAULT_RULESET, RulesetError, ruleset_from_dict, ruleset_to_dict, ruleset_validate
-from schools.risk.ruleset import DEFAULT_MATRIX
+from schools.risk.engine.ruleset import DEFAULT_MATRIX
 
 
 def _errors(changes: dict[str, Any]) -> list[str]:
