@@ -179,7 +179,7 @@ class Finding(TrackedModel):
     focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.TextField()
-    agreed = models.BooleanField(null=True, help_text="None = not answered by the host yet.")
+    agreed = models.BooleanField(null=True, blank=True, help_text="None = not answered by the host yet.")
     agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

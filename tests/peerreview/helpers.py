@@ -81,9 +81,7 @@ def cleared(review, user, role=TeamMember.Role.LEAD_REVIEWER, home_school=None) 
 
 
 def _member(partnership, email, roles, school=None) -> Membership:
-    return Membership.objects.create(
-        user=UserFactory(email=email), partnership=partnership, roles=roles, school=school
-    )
+    return Membership.objects.create(user=UserFactory(email=email), partnership=partnership, roles=roles, school=school)
 
 
 def pr_world(w):
@@ -115,7 +113,9 @@ def pr_world(w):
     EvidenceItem.objects.create(
         review=w.pr_review, focus_area=w.pr_focus, activity="learning_walk", joint=True, notes="SECRET-EVIDENCE-NOTE"
     )
-    Finding.objects.create(review=w.pr_review, focus_area=w.pr_focus, kind="www", text="Phonics is consistent", agreed=True)
+    Finding.objects.create(
+        review=w.pr_review, focus_area=w.pr_focus, kind="www", text="Phonics is consistent", agreed=True
+    )
     w.pr_report = ReportVersion.objects.create(
         review=w.pr_review,
         number=1,

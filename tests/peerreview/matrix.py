@@ -88,12 +88,8 @@ PEERREVIEW_MATRIX: dict[str, Case] = {
         data=lambda w: {"finding-kind": "www", "finding-text": "Calm corridors"},
         roles=HOST_ONLY,
     ),
-    "peerreview:workshop": Case(
-        method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY
-    ),
-    "peerreview:action_add": Case(
-        method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY
-    ),
+    "peerreview:workshop": Case(method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY),
+    "peerreview:action_add": Case(method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY),
     "peerreview:concern_add": Case(
         method="post",
         args=_visit,
