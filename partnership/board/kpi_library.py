@@ -169,7 +169,7 @@ def _from_app(module: str, function: str, what: str) -> Callable[[Partnership], 
 
         try:
             selector: Any = getattr(importlib.import_module(module), function)
-        except (ImportError, AttributeError):
+        except Exception:  # not there yet, or broken: the board shows "no data yet" rather than failing
             return []
         return [
             Point(int(year), float(value), None, RECORDS, f"{what} {_label(int(year))}")

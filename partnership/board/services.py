@@ -248,12 +248,19 @@ def decision_record(*, meeting: Meeting, text: str, user: User, categorisation_r
 
         if categorisation_round.partnership_id != locked.partnership_id:
             raise ValidationError({"categorisation_round": "Choose a round of this partnership"})
-        try:
-            categorisation_round_agree(
-                round_=categorisation_round, agreed_on=locked.meets_on, minute=decision.reference, user=user
-            )
-        except ValidationError as error:
-            raise ValidationError({"categorisation_round": error.messages}) from error
+        if Decision.objects.filter(categorisation_round=categorisation_round).exists():
+            raise ValidationError({"categorisation_round": "A decision already agreed this round"})
+        if categorisation_round.is_agreed:
+            # Agreed before it could point to a decision (a typed date and minute): minuted here, on that date.
+            if categorisation_round.agreed_on != locked.meets_on:
+                raise ValidationError({"categorisation_round": "This round was agreed on another date"})
+        else:
+            try:
+                categorisation_round_agree(
+                    round_=categorisation_round, agreed_on=locked.meets_on, minute=decision.reference, user=user
+                )
+            except ValidationError as error:
+                raise ValidationError({"categorisation_round": error.messages}) from error
         decision.categorisation_round = categorisation_round
     decision.full_clean()
     decision.save()
