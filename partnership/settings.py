@@ -172,6 +172,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_keepalive": True,
 }
 CELERY_TASK_DEFAULT_QUEUE = f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership"
+# One queue per kind of work (partnership/queues.py): imports, risk runs, email and board packs never wait behind
+# each other. A worker without -Q consumes them all; docker-compose.yml runs a worker per queue.
+from kombu import Queue  # noqa: E402
+
+from partnership.queues import queue_names as _queue_names  # noqa: E402 - pure module, no Django import
+
+CELERY_QUEUE_NAMES = _queue_names(CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES.values()]
+CELERY_TASK_ROUTES = ("partnership.queues.route_task",)
 # Jobs whose task could not be sent (the broker was down when they were created) are sent again by beat;
 # a send that is not picked up within one interval expires, so a long outage does not pile them up.
 IMPORT_REQUEUE_SECONDS = float(os.environ.get("IMPORT_REQUEUE_SECONDS", 5 * 60))
@@ -284,10 +293,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # the container's own health check speaks plain HTTP on loopback
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # the container's own health check speaks plain HTTP on loopback
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -316,10 +325,10 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 100_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", BASE_DIR / ".data" / "uploads"))
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / ".data" / "backups"))  # manage.py backup_db
 
 # --- Static, i18n -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / ".data" / "backups"))  # manage.py backup_db
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -335,12 +344,12 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
 # One JSON object per line in production (LOG_FORMAT=json), plain text elsewhere; every line carries the
 # request id (partnership/observability.py), also in the Celery tasks a request queued.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "partnership.observability.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "partnership.observability.JsonFormatter"},

@@ -159,7 +159,7 @@ def start_worker(tmp_path):
             "-P",
             "solo",
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            ",".join(settings.CELERY_QUEUE_NAMES.values()),  # every queue of this test run
         ]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         process.log_path = log_path  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from tests.partnership.deploy_files import (
 )
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")
-LONG_RUNNING = ("web", "worker", "beat", "postgres", "redis")
+LONG_RUNNING = ("web", "worker", "worker-imports", "worker-risk", "worker-packs", "beat", "postgres", "redis")
 REQUIRED_IN_PRODUCTION = ("DJANGO_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
 # Read by settings.py but meaningful only in development and tests: not part of a deployment.
 DEVELOPMENT_ONLY = {"PARTNERSHIP_TESTING", "DJANGO_DEBUG", "TEST_RUN_ID", "EMAIL_FILE_PATH"}
@@ -114,7 +114,7 @@ def test_dockerfile_serves_gunicorn_and_checks_its_health():
 # --- docker-compose.yml -----------------------------------------------------------------------------------
 
 
-def test_compose_has_the_five_services_and_a_one_shot_migration():
+def test_compose_has_its_services_and_a_one_shot_migration():
     services = compose()["services"]
     assert set(services) == {*LONG_RUNNING, "migrate"}
 
@@ -126,6 +126,20 @@ def test_compose_commands():
     assert services["web"]["command"][:2] == ["gunicorn", "partnership.wsgi"]
     assert services["worker"]["command"][:3] == ["celery", "--app=partnership", "worker"]
     assert services["beat"]["command"][:3] == ["celery", "--app=partnership", "beat"]
+
+
+def test_compose_runs_a_worker_for_every_queue_and_each_queue_once():
+    """Every Celery queue (partnership/queues.py, production names) is consumed by exactly one worker service."""
+    from partnership.queues import queue_names
+
+    services = compose()["services"]
+    consumed: list[str] = []
+    for name, spec in services.items():
+        if name.startswith("worker"):
+            assert spec["command"][:3] == ["celery", "--app=partnership", "worker"]
+            queues = next(word.split("=", 1)[1] for word in spec["command"] if word.startswith("--queues="))
+            consumed += queues.split(",")
+    assert sorted(consumed) == sorted(queue_names("partnership").values())
     assert "--appendonly" in services["redis"]["command"]
 
 
@@ -150,15 +164,18 @@ def test_healthcheck_commands_check_the_right_thing():
     services = compose()["services"]
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert "redis-cli ping" in " ".join(services["redis"]["healthcheck"]["test"])
-    worker = " ".join(services["worker"]["healthcheck"]["test"])
-    assert "inspect ping" in worker and "celery@$$HOSTNAME" in worker  # $$: the container's shell expands it
+    for name, spec in services.items():
+        if name.startswith("worker"):  # each pings its own worker, named <queue kind>@<container hostname>
+            hostname = next(w.split("=", 1)[1] for w in spec["command"] if w.startswith("--hostname="))
+            check = " ".join(spec["healthcheck"]["test"])
+            assert "inspect ping" in check and f"--destination={hostname.replace('%h', '$$HOSTNAME')}" in check
     assert "REDIS_URL" in " ".join(services["beat"]["healthcheck"]["test"])
 
 
 def test_start_order_waits_for_healthy_dependencies_and_migrations():
     services = compose()["services"]
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-imports", "worker-risk", "worker-packs", "beat"):
         depends = services[name]["depends_on"]
         assert depends["migrate"] == {"condition": "service_completed_successfully"}, name
         assert depends["redis"] == {"condition": "service_healthy"}, name
