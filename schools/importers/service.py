@@ -11,6 +11,7 @@ transaction itself never touches the job row, so the two cannot block each other
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
@@ -182,17 +183,29 @@ def _check_upload_size(uploaded_file: UploadedFile) -> None:
         raise ValidationError("The selected file is empty")
 
 
+STORAGE_FAILED_MESSAGE = (
+    "The file could not be saved because the server's upload storage is full or cannot be written to. "
+    "Nothing was imported: try again later, or tell your administrator"
+)
+
+
 def _store_upload(partnership: Partnership, uploaded_file: UploadedFile) -> Path:
     folder = Path(settings.UPLOAD_DIR) / partnership.slug
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4()}.csv"
     written = 0
-    with path.open("wb") as out:
-        for chunk in uploaded_file.chunks():
-            written += len(chunk)
-            if written > settings.IMPORT_MAX_BYTES:
-                break
-            out.write(chunk)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for chunk in uploaded_file.chunks():
+                written += len(chunk)
+                if written > settings.IMPORT_MAX_BYTES:
+                    break
+                out.write(chunk)
+    except OSError:  # a full disk, a read-only or missing volume: the officer is told, nothing half-written stays
+        logger.exception("upload for %s could not be stored in %s", partnership.slug, folder)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        raise ValidationError(STORAGE_FAILED_MESSAGE) from None
     if written > settings.IMPORT_MAX_BYTES or written == 0:
         path.unlink(missing_ok=True)
         raise ValidationError(_size_message() if written else "The selected file is empty")
