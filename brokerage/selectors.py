@@ -787,3 +787,119 @@ def support_summary(*, membership: Membership, year: int | None = None) -> Suppo
         clusters=ledger_by_cluster(partnership_id=pid, year=year),
         alliances=ledger_by_alliance(partnership_id=pid, year=year),
     )
+
+
+BASELINE_CODES = ("ks2_rwm_exp", "ks2_read_prog", "ks2_mat_prog", "ks4_att8", "ks4_p8", "ks4_basics_94")
+
+
+def school_baseline(*, school) -> str:
+    """An agreement's baseline pre-filled from the register, the latest agreed category (bands only: no
+    intelligence, so nothing confidential reaches the provider) and the latest imported headline results."""
+    from schools.models import PerformanceValue
+    from schools.risk.models import SchoolCategory
+
+    kind = school.type_name or "type not recorded"
+    lines = [
+        f"{school.name} (URN {school.urn}): {school.phase or 'phase not recorded'}, {kind}, "
+        f"{school.number_of_pupils or 'unknown'} pupils."
+    ]
+    if school.ofsted_rating:
+        lines.append(f"Ofsted: {school.ofsted_rating}.")
+    agreed = (
+        SchoolCategory.objects.filter(school=school, round__state__in=["agreed", "published"])
+        .select_related("assessment", "round")
+        .order_by("-round__created_at")
+        .first()
+    )
+    if agreed is not None:
+        lines.append(
+            f"Agreed risk category {agreed.category} in {agreed.round.name} (standards band "
+            f"{agreed.assessment.standards_band}, capacity band {agreed.assessment.capacity_band})."
+        )
+    latest: dict[str, tuple[int, float]] = {}
+    for code, year, value in PerformanceValue.objects.filter(
+        school=school, code__in=BASELINE_CODES, value__isnull=False
+    ).values_list("code", "year", "value"):
+        if code not in latest or year > latest[code][0]:
+            latest[code] = (year, value)
+    for code in BASELINE_CODES:
+        if code in latest:
+            year, value = latest[code]
+            lines.append(f"{code} {year - 1}/{str(year)[-2:]}: {value:g}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- small reads
+
+
+def school_by_urn(*, partnership_id: int, urn: int):
+    """The partnership's school with ``urn``, or None."""
+    from schools.models import School
+
+    return School.objects.filter(partnership_id=partnership_id, urn=urn).first()
+
+
+def member_user(*, partnership_id: int, email: str):
+    """The user with ``email`` holding a current membership of the partnership, or None."""
+    membership = (
+        Membership.objects.filter(partnership_id=partnership_id, user__email__iexact=email, archived_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def leading_schools_not_invited(*, partnership_id: int):
+    """Schools the latest finished risk run tagged Leading that have no support-school entry yet."""
+    from schools.models import School
+    from schools.risk.models import RiskAssessment, RiskRun
+
+    run = (
+        RiskRun.objects.filter(partnership_id=partnership_id, state="succeeded", as_at__isnull=True, school_ids=[])
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return School.objects.none()
+    leading = RiskAssessment.objects.filter(run=run, leading=True).values("school_id")
+    entered = Provider.objects.filter(partnership_id=partnership_id, kind=Provider.Kind.SUPPORT_SCHOOL).values(
+        "school_id"
+    )
+    return School.objects.filter(pk__in=leading).exclude(pk__in=entered).order_by("name")
+
+
+def access_invitation(*, membership: Membership, pk: int) -> Provider:
+    """An open invitation to the head's own school; else 404."""
+    provider = invitations_for_school(membership=membership).filter(pk=pk).first()
+    if provider is None:
+        raise Http404("No such invitation")
+    return provider
+
+
+def request_events(*, request: SupportRequest) -> list:
+    return list(request.events.select_related("by").order_by("at", "pk"))
+
+
+def request_deployments(*, request: SupportRequest) -> list[Deployment]:
+    return list(request.deployments.select_related("provider").order_by("pk"))
+
+
+def providers_in(*, entries: list[ShortlistEntry]) -> QuerySet[Provider]:
+    """The providers of shortlist ``entries`` as a queryset (for a choice field)."""
+    return Provider.objects.filter(pk__in=[e.provider_id for e in entries]).order_by("name")
+
+
+def deployment_objectives(*, deployment: Deployment) -> list:
+    return list(deployment.objectives.all())
+
+
+def areas_of_excellence(*, school_id: int | None) -> list[str]:
+    """Areas of excellence the school published from its peer review (the peer-review app's directory)."""
+    if school_id is None:
+        return []
+    try:
+        from peerreview import selectors as peer
+    except ImportError:
+        return []
+    reader = getattr(peer, "areas_of_excellence_for_school", None)
+    return list(reader(school_id=school_id)) if reader is not None else []

@@ -701,7 +701,9 @@ def deployment_sign(*, deployment: Deployment, party: str, by: Membership) -> De
     """Sign as ``party``; the fourth signature signs the agreement, reserving the days and committing the cost."""
     if party not in SIGNATURES:
         _refuse("Unknown signatory")
-    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    locked = (
+        Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    )
     if locked.state != DS.DRAFT:
         _refuse("Only a draft agreement can be signed")
     if not _signatory(party, locked, by):
@@ -732,7 +734,9 @@ def deployment_transition(
     *, deployment: Deployment, to: str, by: Membership | None, reason: str = "", signer: User | None = None
 ) -> Deployment:
     """Move a deployment along ``DEPLOYMENT_TRANSITIONS``: lock, check move and actor, reserve on signing, log."""
-    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    locked = (
+        Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    )
     allowed = DEPLOYMENT_TRANSITIONS.get(locked.state, {})
     if to not in allowed:
         _refuse(f"A {locked.get_state_display().lower()} deployment cannot become {DS(to).label.lower()}")
@@ -814,7 +818,9 @@ def deployment_vary(
     """Log a variation of days or end date; more days must still fit the provider's year and the fund."""
     if not is_broker(by):
         _refuse("Only the broker can vary an agreement")
-    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    locked = (
+        Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    )
     if locked.state in (DS.EVALUATED, DS.CLOSED, DS.TERMINATED):
         _refuse("This agreement can no longer be varied")
     if not description.strip():
@@ -854,7 +860,9 @@ def visit_record(
     next_steps: str = "",
 ) -> Visit:
     """The provider records a visit; due 5 working days after it; the ledger gains the days given."""
-    locked = Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    locked = (
+        Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
+    )
     if not (is_provider_user(by, locked.provider) or is_broker(by)):
         _refuse("Only the provider can record visits")
     if locked.state not in (DS.SIGNED, DS.ACTIVE):

@@ -69,9 +69,8 @@ def brokerage_world(w) -> SimpleNamespace:
         designated_on=dt.date(2023, 9, 1), phases=["Primary"], days_offered=Decimal("20"),
         release_head_on=dt.date(2025, 9, 1), release_chair_on=dt.date(2025, 9, 2), specialisms=[b.reading],
     )
-    b.provider_member = Membership.objects.get_or_create(
-        user=leader_user, partnership=w.home, defaults={"roles": [Role.SYSTEM_LEADER]}
-    )[0]
+    # unsaved: the matrix's make_member(world, "system_leader") creates this user's real membership
+    b.provider_member = Membership(user=leader_user, partnership=w.home, roles=[Role.SYSTEM_LEADER])
     b.home_head = head_of(w.cluster_school)
     b.receiving_head = head_of(w.own_school, email="receiving-head@example.test")
     b.fund = services.fund_create(
@@ -95,6 +94,10 @@ def brokerage_world(w) -> SimpleNamespace:
         activities="Observed phonics sessions; met the English lead.", progress="Objective 1: baseline agreed.",
     )
     b.deployment.refresh_from_db()
+    b.invitation = Provider.objects.create(
+        partnership=w.home, kind=Provider.Kind.SUPPORT_SCHOOL, name=w.own_school.name, school=w.own_school,
+        status=Provider.Status.INVITED,
+    )
     b.draft = services.deployment_create(
         partnership=w.home, provider=b.provider, school=w.own_school, by=b.officer.user,
         needs_analysis="A second piece of work.", start_on=today, end_on=today + dt.timedelta(days=60),
@@ -117,6 +120,19 @@ def brokerage_world(w) -> SimpleNamespace:
     b.other_deployment = services.deployment_create(
         partnership=w.other, provider=b.other_provider, school=w.other_school, by=other_officer.user,
         needs_analysis="x", start_on=today, end_on=today, days=Decimal("1"), objectives=objectives(),
+    )
+    other_signers = [
+        Membership(user=f.UserFactory(email=f"other-{n}@example.test"), partnership=w.other, roles=[Role.HEADTEACHER],
+                   school=w.other_school)
+        for n in range(2)
+    ]
+    services.deployment_sign(deployment=b.other_deployment, party="provider", by=other_officer)
+    services.deployment_sign(deployment=b.other_deployment, party="home_head", by=other_officer)
+    services.deployment_sign(deployment=b.other_deployment, party="receiving_head", by=other_signers[0])
+    services.deployment_sign(deployment=b.other_deployment, party="officer", by=other_officer)
+    b.other_visit = services.visit_record(
+        deployment=b.other_deployment, by=other_officer, visit_on=today, hours=Decimal("3"), activities="x",
+        progress="x",
     )
     w.brokerage = b
     return b
