@@ -354,16 +354,12 @@ def overdue_visit_deployments(*, partnership_id: int, today: dt.date | None = No
 # ---------------------------------------------------------------------------------------------- matching facts
 
 
-def _reviewed_recently(*, school_id: int, school_ids: set[int], today: dt.date) -> set[int]:
-    """Schools of ``school_ids`` whose staff reviewed ``school_id`` in a peer review in the last 24 months."""
-    try:
-        from peerreview import selectors as peer  # the peer-review app's read side, when it offers one
-    except ImportError:
-        return set()
-    reader = getattr(peer, "reviewer_schools_of", None)
-    if reader is None:
-        return set()
-    return set(reader(school_id=school_id, since=today - dt.timedelta(days=730))) & school_ids
+def _recent_reviewers(*, school_id: int, today: dt.date) -> tuple[set[int], set[int]]:
+    """Schools and people who reviewed ``school_id`` in a peer review in the last 24 months (peer review's read)."""
+    from peerreview import selectors as peer
+
+    rows = peer.reviewers_of_school_within(school_id=school_id, since=today - dt.timedelta(days=730))
+    return {s for s, _ in rows if s is not None}, {u for _, u in rows}
 
 
 def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tuple[Need, list[Candidate]]:
@@ -399,9 +395,7 @@ def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tup
         Provider.objects.filter(pk__in=[p.pk for p in providers], interests__school=school).values_list("pk", flat=True)
     )
     trust_members = set(school.network_memberships.filter(left_on__isnull=True).values_list("network_id", flat=True))
-    reviewed = _reviewed_recently(
-        school_id=school.pk, school_ids={p.school_id for p in providers if p.school_id}, today=today
-    )
+    reviewer_schools, reviewer_users = _recent_reviewers(school_id=school.pk, today=today)
     candidates = [
         Candidate(
             provider_id=p.pk,
@@ -420,7 +414,7 @@ def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tup
             federation_code=p.school.federation_code if p.school else "",
             release_agreed=p.release_agreed,
             evaluations=tuple(ratings.get(p.pk, [])),
-            reviewed_recently=p.school_id in reviewed,
+            reviewed_recently=p.school_id in reviewer_schools or p.user_id in reviewer_users,
             declared_interest=p.pk in interested,
         )
         for p in providers
@@ -893,13 +887,11 @@ def deployment_objectives(*, deployment: Deployment) -> list:
     return list(deployment.objectives.all())
 
 
-def areas_of_excellence(*, school_id: int | None) -> list[str]:
-    """Areas of excellence the school published from its peer review (the peer-review app's directory)."""
+def areas_of_excellence(*, partnership_id: int, school_id: int | None) -> list[str]:
+    """Areas of excellence the school published from its peer reviews (peer review's opt-in directory)."""
     if school_id is None:
         return []
-    try:
-        from peerreview import selectors as peer
-    except ImportError:
-        return []
-    reader = getattr(peer, "areas_of_excellence_for_school", None)
-    return list(reader(school_id=school_id)) if reader is not None else []
+    from peerreview import selectors as peer
+
+    entries = peer.excellence_directory(partnership=partnership_id).filter(school_id=school_id)  # type: ignore[arg-type]
+    return [f"{e.title}: {e.description}" for e in entries]

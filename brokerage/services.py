@@ -1078,3 +1078,32 @@ def support_request_from_peer_action(
         focus=focus,
         by=None,
     )
+
+
+def peer_review_sync(*, partnership: Partnership) -> dict[str, int]:
+    """Read peer review's facts (never its reports): open actions marked "support needed" become requests,
+    team days of held reviews become ledger entries. Safe to run again: each has its own key."""
+    from peerreview import selectors as peer
+
+    made = 0
+    for action in peer.support_needed_actions(partnership=partnership):
+        key = f"peer-action:{action.pk}"
+        if not SupportRequest.objects.filter(partnership=partnership, origin_key=key).exists():
+            support_request_from_peer_action(
+                partnership_id=partnership.pk, school_id=action.review.host_id, action_id=action.pk
+            )
+            made += 1
+    days = 0
+    for row in peer.held_review_team_days(partnership_id=partnership.pk):
+        if row["home_school_id"] == row["host_id"] or row["visit_on"] is None:
+            continue
+        ledger_record_peer_review_days(
+            partnership_id=partnership.pk,
+            key=f"{row['review_id']}:{row['user_id']}",
+            giver_id=row["home_school_id"],
+            receiver_id=row["host_id"],
+            days=Decimal(row["days"]),
+            on=row["visit_on"],
+        )
+        days += row["days"]
+    return {"requests": made, "days": days}

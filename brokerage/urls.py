@@ -6,6 +6,7 @@ app_name = "brokerage"
 
 urlpatterns = [
     path("", views.QueueView.as_view(), name="queue"),
+    path("peer-review/collect/", views.PeerReviewSyncView.as_view(), name="peer_review_sync"),
     path("mine/", views.MineView.as_view(), name="mine"),
     path("providers/", views.ProviderListView.as_view(), name="provider_list"),
     path("providers/add/", views.ProviderFormView.as_view(), name="provider_create"),

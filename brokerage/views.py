@@ -155,7 +155,9 @@ class ProviderDetailView(BrokerageMixin, TemplateView):
         return super().get_context_data(
             page=page,
             provider=page.provider,
-            excellence=selectors.areas_of_excellence(school_id=page.provider.school_id),
+            excellence=selectors.areas_of_excellence(
+                partnership_id=self.partnership.pk, school_id=page.provider.school_id
+            ),
             year=presenters.year_label(selectors.current_year()),
             **kwargs,
         )
@@ -274,6 +276,22 @@ class InvitationAnswerView(ActionView):
 
     def target(self) -> str:
         return "brokerage:mine"
+
+
+class PeerReviewSyncView(ActionView):
+    """Bring in peer-review actions marked support needed (as requests) and held reviews' team days (ledger)."""
+
+    permission = Permission.BROKER_SUPPORT
+
+    def act(self) -> str:
+        counts = services.peer_review_sync(partnership=self.partnership)
+        return (
+            f"{counts['requests']} new request{'s' if counts['requests'] != 1 else ''} from peer-review actions; "
+            f"{counts['days']} peer-review team day{'s' if counts['days'] != 1 else ''} in the ledger"
+        )
+
+    def target(self) -> str:
+        return "brokerage:queue"
 
 
 class CatalogueView(BrokerageMixin, FormView):

@@ -711,3 +711,51 @@ def schools_without_review_since(*, partnership: Partnership, since: dt.date) ->
 
     recent = Review.objects.filter(host_id=OuterRef("pk"), report_agreed_on__gte=since)
     return School.objects.filter(partnership=partnership).exclude(Exists(recent)).values_list("pk", flat=True)
+
+
+# ---------------------------------------------------------------------------- for brokerage (added by #11)
+
+HELD_REVIEW_STATES = [
+    S.FINDINGS_AGREED,
+    S.REPORT_DRAFT,
+    S.REPORT_AGREED,
+    S.WORKSHOP_HELD,
+    S.ACTIONS_LIVE,
+    S.IMPACT_REVIEWED,
+    S.CLOSED,
+]
+"""Review states after the visit: the team's days were given."""
+
+
+def reviewers_of_school_within(*, school_id: int, since: dt.date) -> list[tuple[int | None, int]]:
+    """(home school id, user id) of every team member of the reviews of ``school_id`` with a visit on or after
+    ``since`` (not cancelled): brokerage excludes them from supporting that school (a recent reviewer)."""
+    return list(
+        TeamMember.objects.filter(
+            review__host_id=school_id, review__visit_starts_on__gte=since, removed_at__isnull=True
+        )
+        .exclude(review__state=S.CANCELLED)
+        .values_list("home_school_id", "user_id")
+    )
+
+
+def held_review_team_days(*, partnership_id: int) -> QuerySet:
+    """Team days of reviews whose visit has been held: rows of ``review_id, user_id, home_school_id, host_id,
+    days, visit_on`` (the reciprocity ledger's peer-review days)."""
+    return (
+        TeamMember.objects.filter(
+            review__partnership_id=partnership_id,
+            review__state__in=HELD_REVIEW_STATES,
+            removed_at__isnull=True,
+            home_school__isnull=False,
+        )
+        .order_by("pk")
+        .values(
+            "review_id",
+            "user_id",
+            "home_school_id",
+            host_id=F("review__host_id"),
+            days=F("review__days"),
+            visit_on=F("review__visit_starts_on"),
+        )
+    )

@@ -34,6 +34,7 @@ def _other_deployment(w):
 
 BROKERAGE_MATRIX: dict[str, Case] = {
     "brokerage:queue": Case(args=lambda w: bw(w) and [], roles=STAFF),
+    "brokerage:peer_review_sync": Case(method="post", roles=STAFF),
     "brokerage:mine": Case(args=lambda w: bw(w) and [], roles=EVERYONE),
     "brokerage:provider_list": Case(args=lambda w: bw(w) and [], roles=DIRECTORY),
     "brokerage:provider_create": Case(roles=STAFF),
