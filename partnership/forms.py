@@ -151,6 +151,74 @@ class InvitationForm(GovForm):
         return data
 
 
+class PersonRolesForm(GovForm):
+    """A member's roles, and the school a headteacher or chair of governors is tied to (by URN)."""
+
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one role", "invalid_choice": "Select roles from the list"},
+    )
+    urn = forms.IntegerField(
+        label="School URN (headteachers and chairs of governors)",
+        required=False,
+        help_text="The 6-digit URN of their school. Leave it empty for other roles.",
+        error_messages={"invalid": "URN must be a number, like 125123"},
+    )
+
+    def __init__(self, *args, actor, person, **kwargs) -> None:
+        from partnership.models import Role
+        from partnership.permissions import Permission, membership_can
+
+        self.actor = actor
+        kwargs.setdefault("initial", {"roles": person.roles, "urn": person.school.urn if person.school else None})
+        super().__init__(*args, **kwargs)
+        choices = Role.choices
+        if not membership_can(actor, Permission.INVITE_ADMINS):
+            choices = [c for c in choices if c[0] != Role.ADMIN]
+        self.fields["roles"].choices = choices
+
+    def clean(self):
+        from schools.models import School
+
+        data = super().clean()
+        urn = data.get("urn")
+        data["school"] = None
+        if urn is not None:
+            data["school"] = School.objects.filter(partnership_id=self.actor.partnership_id, urn=urn).first()
+            if data["school"] is None:
+                self.add_error("urn", "Enter the URN of a school in this partnership")
+        return data
+
+
+class PersonLeadsForm(GovForm):
+    """The clusters and alliances a member leads (the lead roles follow)."""
+
+    clusters = forms.ModelMultipleChoiceField(
+        label="Clusters they lead",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select clusters of this partnership"},
+    )
+    alliances = forms.ModelMultipleChoiceField(
+        label="Alliances they lead",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select alliances of this partnership"},
+    )
+
+    def __init__(self, *args, clusters, alliances, person, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"clusters": [c.pk for c in person.clusters.all()], "alliances": [a.pk for a in person.alliances.all()]},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["clusters"].queryset = clusters
+        self.fields["alliances"].queryset = alliances
+
+
 class AcceptInvitationForm(GovForm):
     """Choose a password (and confirm your name) to accept an invitation."""
 

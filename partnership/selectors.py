@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partnership.models import BoardMember, Invitation, Membership
+from partnership.models import BoardMember, Invitation, Membership, MembershipEvent
 from partnership.permissions import Permission, membership_can
 from schools.models import School
 
@@ -66,11 +66,23 @@ def board_members(*, membership: Membership) -> tuple[list[BoardMember], list[Bo
     return current, past
 
 
+def _with_account_facts(queryset: models.QuerySet[Membership]) -> models.QuerySet[Membership]:
+    """Memberships with their user and school, and ``has_mfa`` (an authenticator app or security key)."""
+    from allauth.mfa.models import Authenticator
+
+    second_factors = Authenticator.objects.filter(
+        user_id=OuterRef("user_id"), type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    )
+    return queryset.select_related("user", "school").annotate(has_mfa=Exists(second_factors))
+
+
 def people(*, membership: Membership) -> tuple[list[Membership], list[Invitation]]:
-    """Active members and pending invitations of the membership's partnership."""
+    """Active members (with last sign-in and two-factor state) and pending invitations of the partnership."""
     members = list(
-        Membership.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=True)
-        .select_related("user", "school")
+        _with_account_facts(
+            Membership.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=True)
+        )
+        .prefetch_related("clusters", "alliances")
         .order_by("user__email")
     )
     invitations = list(
@@ -81,15 +93,50 @@ def people(*, membership: Membership) -> tuple[list[Membership], list[Invitation
     return members, invitations
 
 
+def archived_people(*, membership: Membership) -> list[Membership]:
+    """Archived members of the partnership, most recently archived first."""
+    return list(
+        _with_account_facts(
+            Membership.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=False)
+        ).order_by("-archived_at")
+    )
+
+
+def access_person(*, membership: Membership, pk: int) -> Membership:
+    """A member (active or archived) of the membership's partnership, with account facts; else 404."""
+    return get_object_or_404(
+        _with_account_facts(Membership.objects.filter(partnership_id=membership.partnership_id)), pk=pk
+    )
+
+
+def person_events(*, person: Membership) -> list[MembershipEvent]:
+    """Every logged change to ``person``'s membership, newest first, with who made it."""
+    return list(MembershipEvent.objects.filter(membership=person).select_related("by"))
+
+
+def lead_choices(*, membership: Membership) -> tuple[models.QuerySet, models.QuerySet]:
+    """The partnership's open clusters and alliances, by name (what someone can be made the lead of)."""
+    from clusters.models import Alliance, Cluster
+
+    partnership_id = membership.partnership_id
+    return (
+        Cluster.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).order_by("name"),
+        Alliance.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).order_by("name"),
+    )
+
+
 def access_board_member(*, membership: Membership, pk: int) -> BoardMember:
     """A board seat of the membership's partnership; else 404."""
     return get_object_or_404(BoardMember, pk=pk, partnership_id=membership.partnership_id)
 
 
 def access_pending_invitation(*, membership: Membership, pk: int) -> Invitation:
-    """A pending invitation of the membership's partnership; else 404."""
+    """A pending invitation of the membership's partnership (expired ones too: they can be sent again); else 404."""
     return get_object_or_404(
-        Invitation, pk=pk, partnership_id=membership.partnership_id, state=Invitation.State.PENDING
+        Invitation.objects.select_related("partnership", "school"),
+        pk=pk,
+        partnership_id=membership.partnership_id,
+        state=Invitation.State.PENDING,
     )
 
 

@@ -338,7 +338,7 @@ def _check_may_manage(actor: Membership, target: Membership) -> None:
 
 
 def _locked(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("school", "user").get(pk=membership.pk)
+    return Membership.objects.select_for_update(of=("self",)).select_related("school", "user").get(pk=membership.pk)
 
 
 def _active_admins(partnership_id: int) -> int:
@@ -401,7 +401,9 @@ def membership_leads_change(*, membership: Membership, clusters: list, alliances
         else:
             roles.discard(role)
     if not roles:
-        raise ValidationError("Choose at least one cluster or alliance: a lead with nothing to lead would have no role")
+        raise ValidationError(
+            "Select at least one cluster or alliance: leading nothing would leave them no role (archive them instead)"
+        )
     membership.roles = sorted(roles)
     tracked_save(membership, user=by.user, creating=False)
     membership.clusters.set(clusters)

@@ -13,6 +13,13 @@ partnership_patterns = [
     path("people/", views.PeopleView.as_view(), name="people"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
     path("people/invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("people/invitations/<int:pk>/resend/", views.InvitationResendView.as_view(), name="invitation_resend"),
+    path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+    path("people/<int:pk>/roles/", views.PersonRolesView.as_view(), name="person_roles"),
+    path("people/<int:pk>/leads/", views.PersonLeadsView.as_view(), name="person_leads"),
+    path("people/<int:pk>/archive/", views.PersonArchiveView.as_view(), name="person_archive"),
+    path("people/<int:pk>/restore/", views.PersonRestoreView.as_view(), name="person_restore"),
+    path("people/<int:pk>/two-factor-reset/", views.PersonMFAResetView.as_view(), name="person_mfa_reset"),
     path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
 ]
 

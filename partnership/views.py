@@ -9,18 +9,26 @@ from allauth.account.views import EmailView as AllauthEmailView
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from partnership import selectors, services
+from partnership import presenters, selectors, services
 from partnership.access import PartnershipViewMixin
-from partnership.forms import AcceptInvitationForm, BoardMemberForm, EndMembershipForm, InvitationForm
+from partnership.forms import (
+    AcceptInvitationForm,
+    BoardMemberForm,
+    EndMembershipForm,
+    InvitationForm,
+    PersonLeadsForm,
+    PersonRolesForm,
+)
 from partnership.middleware import SESSION_PARTNERSHIP
 from partnership.models import BoardMember
 from partnership.permissions import Permission
@@ -102,14 +110,168 @@ class BoardMemberFormView(PartnershipViewMixin, FormView):
 
 
 class PeopleView(PartnershipViewMixin, TemplateView):
-    """Members of the partnership and pending invitations."""
+    """Members of the partnership (last sign-in, two-factor), archived members and pending invitations."""
 
     permission = Permission.INVITE_USERS
     template_name = "partnership/people.html"
 
     def get_context_data(self, **kwargs):
         members, invitations = selectors.people(membership=self.membership)
-        return super().get_context_data(members=members, invitations=invitations, **kwargs)
+        rows = [(m, presenters.last_sign_in(m), presenters.two_factor(m)) for m in members]
+        invitation_rows = [
+            (i, services.invitation_may_manage(actor=self.membership, invitation=i)) for i in invitations
+        ]
+        return super().get_context_data(
+            members=members,
+            rows=rows,
+            invitations=invitations,
+            invitation_rows=invitation_rows,
+            archived=selectors.archived_people(membership=self.membership),
+            can_manage=self.can(Permission.MANAGE_PEOPLE),
+            **kwargs,
+        )
+
+
+class PersonMixin(PartnershipViewMixin):
+    """A member of the current partnership by ``pk`` (404 otherwise); changes need the right to manage them."""
+
+    permission = Permission.MANAGE_PEOPLE
+    manage = True
+    kwargs: dict
+
+    @cached_property
+    def person(self):
+        person = selectors.access_person(membership=self.membership, pk=self.kwargs["pk"])
+        if self.manage and not services.membership_may_manage(actor=self.membership, target=person):
+            raise PermissionDenied
+        return person
+
+
+class PersonView(PersonMixin, TemplateView):
+    """One person: their roles, school, what they lead, account facts, the actions allowed, and the change log."""
+
+    permission = Permission.INVITE_USERS
+    manage = False
+    template_name = "partnership/person.html"
+
+    def get_context_data(self, **kwargs):
+        person = self.person
+        return super().get_context_data(
+            person=person,
+            last_sign_in=presenters.last_sign_in(person),
+            two_factor=presenters.two_factor(person),
+            clusters=list(person.clusters.all()),
+            alliances=list(person.alliances.all()),
+            events=presenters.event_rows(selectors.person_events(person=person)),
+            can_manage=services.membership_may_manage(actor=self.membership, target=person),
+            is_self=person.pk == self.membership.pk,
+            **kwargs,
+        )
+
+
+class PersonFormView(PersonMixin, FormView):
+    """Shared: show a form about a person, apply its service, go back to their page with a message."""
+
+    success_message = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
+
+    def apply(self, form) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.apply(form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message.format(person=self.person.user))
+        return redirect("partnership:person", pk=self.person.pk)
+
+
+class PersonRolesView(PersonFormView):
+    """Change a member's roles and school (only to roles the actor may grant)."""
+
+    template_name = "partnership/person_roles.html"
+    form_class = PersonRolesForm
+    success_message = "Roles of {person} changed"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.membership, "person": self.person}
+
+    def apply(self, form) -> None:
+        services.membership_roles_change(
+            membership=self.person,
+            roles=form.cleaned_data["roles"],
+            school=form.cleaned_data["school"],
+            by=self.membership,
+        )
+
+
+class PersonLeadsView(PersonFormView):
+    """Make a member the lead of clusters and alliances (the lead roles follow)."""
+
+    template_name = "partnership/person_leads.html"
+    form_class = PersonLeadsForm
+    success_message = "What {person} leads has been changed"
+
+    def get_form_kwargs(self):
+        clusters, alliances = selectors.lead_choices(membership=self.membership)
+        return {**super().get_form_kwargs(), "clusters": clusters, "alliances": alliances, "person": self.person}
+
+    def apply(self, form) -> None:
+        services.membership_leads_change(
+            membership=self.person,
+            clusters=list(form.cleaned_data["clusters"]),
+            alliances=list(form.cleaned_data["alliances"]),
+            by=self.membership,
+        )
+
+
+class PersonActionView(PersonMixin, View):
+    """Shared: a POST button on the person's page that calls one service and says what happened."""
+
+    done = ""
+
+    def act(self) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            self.act()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.done.format(person=self.person.user))
+        return redirect("partnership:person", pk=self.person.pk)
+
+
+class PersonArchiveView(PersonActionView):
+    """Archive a member: no access from now on, their history kept (POST)."""
+
+    done = "{person} archived: they can no longer see anything in this partnership"
+
+    def act(self) -> None:
+        services.membership_transition(membership=self.person, to=services.MembershipState.ARCHIVED, by=self.membership)
+
+
+class PersonRestoreView(PersonActionView):
+    """Restore an archived member with the roles they had (POST)."""
+
+    done = "{person} restored"
+
+    def act(self) -> None:
+        services.membership_transition(membership=self.person, to=services.MembershipState.ACTIVE, by=self.membership)
+
+
+class PersonMFAResetView(PersonActionView):
+    """Remove a member's authenticators, so they set up a new one at their next sign-in (POST)."""
+
+    done = "Two-factor authentication of {person} reset: they set it up again when they next sign in"
+
+    def act(self) -> None:
+        services.membership_mfa_reset(membership=self.person, by=self.membership)
 
 
 class InviteView(PartnershipViewMixin, FormView):
@@ -148,10 +310,31 @@ class InviteView(PartnershipViewMixin, FormView):
         return redirect("partnership:people")
 
 
-class InvitationRevokeView(PartnershipViewMixin, View):
-    """Revoke a pending invitation (POST)."""
+class InvitationResendView(PartnershipViewMixin, View):
+    """Send a pending invitation again with a new link (POST); officers cannot resend an admin's."""
 
-    permission = Permission.INVITE_USERS
+    permission = Permission.MANAGE_PEOPLE
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invitation = selectors.access_pending_invitation(membership=self.membership, pk=pk)
+        try:
+            fresh = services.invitation_resend(
+                invitation=invitation, by=self.membership, base_url=request.build_absolute_uri("/")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if getattr(fresh, "delivery_error", None):
+                messages.error(request, f"The email to {fresh.email} could not be sent. Try again later.")
+            else:
+                messages.success(request, f"Invitation sent again to {fresh.email}: the earlier link no longer works")
+        return redirect("partnership:people")
+
+
+class InvitationRevokeView(PartnershipViewMixin, View):
+    """Revoke a pending invitation (POST); officers cannot revoke an admin's."""
+
+    permission = Permission.MANAGE_PEOPLE
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         invitation = selectors.access_pending_invitation(membership=self.membership, pk=pk)

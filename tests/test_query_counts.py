@@ -14,6 +14,7 @@ from partnership.models import Membership, Role
 from schools.models import Network, NetworkMembership, School, SchoolChange
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory, UserFactory
+from tests.partnership.people_helpers import people_world
 from tests.risk.helpers import grown_entries, grown_runs, succeeded_run
 
 
@@ -58,6 +59,9 @@ PAGES = [
     ("clusters:alliance_detail", lambda w: [w.alliance.pk]),
     ("partnership:board", lambda w: []),
     ("partnership:people", lambda w: []),
+    ("partnership:person", lambda w: [people_world(w).head.pk]),
+    ("partnership:person_roles", lambda w: [people_world(w).head.pk]),
+    ("partnership:person_leads", lambda w: [people_world(w).lead.pk]),
     ("schools:import_list", lambda w: []),
     ("risk:intelligence_list", lambda w: [grown_entries(w).urn]),
     ("risk:run_list", grown_runs),
@@ -79,6 +83,9 @@ PAGES = [
 OFFICER_ONLY = {
     "partnership:board",
     "partnership:people",
+    "partnership:person",
+    "partnership:person_roles",
+    "partnership:person_leads",
     "schools:import_list",
     "risk:run_list",
     "risk:run_detail",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from partnership.models import Role
+from tests.partnership.people_helpers import people_world
 from tests.risk.backtest_helpers import backtest_world
 from tests.risk.helpers import risk_world, rounds_world, succeeded_run
 
@@ -74,6 +75,37 @@ MATRIX: dict[str, Case] = {
     "partnership:invite": Case(roles=STAFF),
     "partnership:invitation_revoke": Case(
         method="post", args=lambda w: [w.invitation.pk], other_args=lambda w: [w.other_invitation.pk], roles=STAFF
+    ),
+    "partnership:invitation_resend": Case(
+        method="post", args=lambda w: [w.invitation.pk], other_args=lambda w: [w.other_invitation.pk], roles=STAFF
+    ),
+    # people management (issue #9): another partnership's person is 404, even for an admin
+    "partnership:person": Case(
+        args=lambda w: [people_world(w).head.pk], other_args=lambda w: [people_world(w).other.pk], roles=STAFF
+    ),
+    "partnership:person_roles": Case(
+        args=lambda w: [people_world(w).head.pk], other_args=lambda w: [people_world(w).other.pk], roles=STAFF
+    ),
+    "partnership:person_leads": Case(
+        args=lambda w: [people_world(w).lead.pk], other_args=lambda w: [people_world(w).other.pk], roles=STAFF
+    ),
+    "partnership:person_archive": Case(
+        method="post",
+        args=lambda w: [people_world(w).head.pk],
+        other_args=lambda w: [people_world(w).other.pk],
+        roles=STAFF,
+    ),
+    "partnership:person_restore": Case(
+        method="post",
+        args=lambda w: [people_world(w).archived.pk],
+        other_args=lambda w: [people_world(w).other_archived.pk],
+        roles=STAFF,
+    ),
+    "partnership:person_mfa_reset": Case(
+        method="post",
+        args=lambda w: [people_world(w).head.pk],
+        other_args=lambda w: [people_world(w).other.pk],
+        roles=STAFF,
     ),
     "partnership:accept_invitation": Case(args=lambda w: ["not-a-real-token"], public=True, roles=expect(HIDDEN)),
     # health checks (no session: the image's health check and a load balancer call them)
