@@ -14,7 +14,13 @@ from peerreview.models.review import (
     TeamMember,
     Workshop,
 )
-from peerreview.models.sharing import ExcellenceEntry, ReportRead, SafeguardingConcern, ShareGrant
+from peerreview.models.sharing import (
+    ExcellenceEntry,
+    ReminderSent,
+    ReportRead,
+    SafeguardingConcern,
+    ShareGrant,
+)
 
 __all__ = [
     "Action",
@@ -30,6 +36,7 @@ __all__ = [
     "Protocol",
     "ProtocolClause",
     "ProtocolSignature",
+    "ReminderSent",
     "ReportRead",
     "ReportVersion",
     "Review",

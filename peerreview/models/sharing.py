@@ -105,3 +105,13 @@ class ExcellenceEntry(TrackedModel):
 
     class Meta:
         ordering = ["title"]
+
+
+class ReminderSent(models.Model):
+    """One reminder sent (so the daily job sends each at most once): its kind, object and due date."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key
