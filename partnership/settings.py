@@ -214,6 +214,19 @@ if RISK_SCHEDULE_CRON.strip().lower() != "off":
         "schedule": crontab(**_cron),
         "options": {"expires": 60 * 60},
     }
+# Peer-review reminders (milestones coming up, actions overdue, reports waiting for the host): a crontab, or "off".
+PEER_REVIEW_REMINDERS_CRON = os.environ.get("PEER_REVIEW_REMINDERS_CRON", "0 7 * * *")
+if PEER_REVIEW_REMINDERS_CRON.strip().lower() != "off":
+    from celery.schedules import crontab as _crontab
+
+    _fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    CELERY_BEAT_SCHEDULE["peer-review-reminders"] = {
+        "task": "peerreview.tasks.review_reminders_task",
+        "schedule": _crontab(**dict(zip(_fields, PEER_REVIEW_REMINDERS_CRON.split(), strict=True))),
+        "options": {"expires": 60 * 60},
+    }
+# Peer-review roll-ups show no count below this: a small cell could identify a school.
+PEER_REVIEW_MIN_CELL = int(os.environ.get("PEER_REVIEW_MIN_CELL", "3"))
 
 # --- Auth, accounts, MFA ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
