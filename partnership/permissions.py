@@ -113,6 +113,27 @@ class Permission(enum.Enum):
     """See brokerage aggregates: support needed against delivered, value for money and the reciprocity ledger by
     cluster and alliance (cells under the minimum size suppressed), never a single school's support."""
 
+    MANAGE_HEALTH_FRAMEWORKS = "manage_health_frameworks"
+    """Copy a cluster health-check framework into the partnership and edit the copy (each edit of a version in
+    use makes a new version; checks keep theirs)."""
+
+    RUN_HEALTH_CHECKS = "run_health_checks"
+    """Open a cluster health check and move it through its cycle (ratings open, consensus, publication), record
+    the consensus, cluster actions and meeting attendance: any cluster's, or a cluster lead's own clusters'."""
+
+    RATE_HEALTH_CHECKS = "rate_health_checks"
+    """Rate each strand of the own school's cluster's open health check, with evidence."""
+
+    MODERATE_HEALTH_CHECKS = "moderate_health_checks"
+    """Confirm or challenge each strand of an agreed health check: any cluster's, or an alliance lead's clusters'."""
+
+    VIEW_HEALTH_CHECKS = "view_health_checks"
+    """See a cluster's health page (consensus, indicators, actions): every cluster's, or the clusters the member
+    belongs to, leads or whose alliance it leads. School names in indicators only with VIEW_ALL_SCHOOLS."""
+
+    VIEW_HEALTH_PORTFOLIO = "view_health_portfolio"
+    """See the portfolio of clusters' health checks: by cluster (officers; alliance leads for their alliances),
+    or only as aggregates across clusters (board members)."""
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
@@ -132,6 +153,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.SYSTEM_LEADER: frozenset(_SCHOOL_FACING | {P.VIEW_PROVIDERS}),
     Role.BOARD_MEMBER: frozenset({P.VIEW_DASHBOARD, P.VIEW_BOARD, P.VIEW_REVIEW_ROLLUP, P.VIEW_SUPPORT_SUMMARY}),
 }
+
+# Cluster health checks (issue #12), kept apart so the role lines above stay short. Officers run and moderate
+# every cluster's checks but neither rate (they have no school) nor edit frameworks (admins do).
+_HEALTH_GRANTS: dict[str, set[Permission]] = {
+    Role.HEADTEACHER: {P.RATE_HEALTH_CHECKS, P.VIEW_HEALTH_CHECKS},
+    Role.CLUSTER_LEAD: {P.RUN_HEALTH_CHECKS, P.VIEW_HEALTH_CHECKS},
+    Role.ALLIANCE_LEAD: {P.MODERATE_HEALTH_CHECKS, P.VIEW_HEALTH_CHECKS, P.VIEW_HEALTH_PORTFOLIO},
+    Role.BOARD_MEMBER: {P.VIEW_HEALTH_PORTFOLIO},
+}
+for _role, _extra in _HEALTH_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+ROLE_PERMISSIONS[Role.OFFICER] = ROLE_PERMISSIONS[Role.OFFICER] - {P.MANAGE_HEALTH_FRAMEWORKS, P.RATE_HEALTH_CHECKS}
+ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] - {P.RATE_HEALTH_CHECKS}
 
 
 def permissions_for(membership: Membership | None) -> frozenset[Permission]:

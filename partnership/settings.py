@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "schools.risk",
     "partnership.board",
     "clusters",
+    "clusters.health",
     "peerreview",
     "brokerage",
 ]

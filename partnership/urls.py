@@ -34,6 +34,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("risk/", include("schools.risk.urls")),
     path("board/", include("partnership.board.urls")),
+    path("health-checks/", include("clusters.health.urls")),
     path("clusters/", include("clusters.urls")),
     path("peer-review/", include("peerreview.urls")),
     path("brokerage/", include("brokerage.urls")),

@@ -322,3 +322,8 @@ MATRIX.update(PEERREVIEW_MATRIX)
 from tests.brokerage.matrix import BROKERAGE_MATRIX  # noqa: E402 - rows that import Case from here
 
 MATRIX.update(BROKERAGE_MATRIX)
+
+
+from tests.clusters.health.matrix import HEALTH_MATRIX  # noqa: E402 - rows that import Case from here
+
+MATRIX.update(HEALTH_MATRIX)
