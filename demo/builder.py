@@ -53,6 +53,7 @@ from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMember
 from clusters.services import alliance_add_cluster, alliance_create, cluster_add_school, cluster_create
 from demo.board import BOARD_STEP
 from demo.context import DemoContext, DemoStep
+from partnership import calendar
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
 from partnership.services import board_member_save, dated_membership_end, tracked_save
 from schools.importers.db import partnership_import_lock
@@ -963,7 +964,7 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
         round_=round_, agreed_on=today, minute=f"Partnership board {today:%B %Y}, item 4", user=officer
     )
     for name, starts_on, ends_on in demo_school_holidays(today):
-        rounds.school_holiday_create(
+        calendar.school_holiday_create(
             partnership=partnership, name=name, starts_on=starts_on, ends_on=ends_on, user=officer
         )
     rounds.categorisation_round_publish(round_=round_, user=officer, base_url=DEMO_BASE_URL, today=today)

@@ -304,3 +304,29 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+
+class SchoolHoliday(TrackedModel):
+    """Days the partnership's schools are closed (holidays, INSET days): not school days (``partnership.calendar``).
+
+    The local authority's published term dates, entered by officers; England's bank holidays and weekends are
+    never school days anyway. Moved here from the risk app (migration 0005 moves the state only: the table keeps
+    its name and its rows).
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80, help_text="For example “Christmas holiday” or “INSET day”.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        db_table = "risk_schoolholiday"
+        ordering = ["starts_on", "ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="holiday_ends_after"),
+            models.UniqueConstraint(fields=["partnership", "starts_on", "ends_on"], name="one_holiday_per_dates"),
+        ]
+        indexes = [models.Index(fields=["partnership", "ends_on"], name="risk_school_partner_c069ed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on} to {self.ends_on})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from clusters.models import ClusterMembership
@@ -80,6 +80,17 @@ def network_list(*, membership: Membership) -> QuerySet[Network]:
     if not membership_can(membership, Permission.VIEW_REGISTER):
         return Network.objects.none()
     return Network.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=True)
+
+
+def network_list_sized(*, membership: Membership, kind: str = "") -> QuerySet[Network]:
+    """``network_list`` with each network's current number of schools (``school_count``), of ``kind`` if it is one
+    of the network kinds, by kind then name."""
+    networks = network_list(membership=membership).annotate(
+        school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    )
+    if kind in Network.Kind.values:
+        networks = networks.filter(kind=kind)
+    return networks.order_by("kind", "name")
 
 
 def access_network(*, membership: Membership, pk: int) -> Network:

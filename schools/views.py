@@ -79,15 +79,9 @@ class NetworkListView(PartnershipViewMixin, TemplateView):
     template_name = "schools/network_list.html"
 
     def get_context_data(self, **kwargs):
-        from django.db.models import Count, Q
-
         kind = self.request.GET.get("kind", "")
-        networks = selectors.network_list(membership=self.membership).annotate(
-            school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
-        )
-        if kind in Network.Kind.values:
-            networks = networks.filter(kind=kind)
-        page = Paginator(networks.order_by("kind", "name"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        networks = selectors.network_list_sized(membership=self.membership, kind=kind)
+        page = Paginator(networks, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page_obj=page,
             kinds=Network.Kind.choices,

@@ -107,8 +107,8 @@ def _holidays(w) -> list:
     """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""
     import datetime as dt
 
+    from partnership.models import SchoolHoliday
     from schools.models import School
-    from schools.risk.models import SchoolHoliday
 
     first = dt.date.today() + dt.timedelta(days=7)
     count = min(School.objects.filter(partnership=w.home).count(), 40)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -42,6 +43,9 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, str], None]
 WAITING_MESSAGE = "Waiting for a worker: the job will start when the worker is available"
 NOT_GIAS_MESSAGE = "The selected file is not a GIAS establishments or links file"
+# The tasks module imports this one, so the tasks are looked up by name in Celery's registry, never imported here.
+GIAS_IMPORT_TASK = "schools.tasks.gias_import_task"
+PERFORMANCE_IMPORT_TASK = "schools.tasks.performance_import_task"
 GIAS_KINDS: tuple[str, ...] = (ImportJob.Kind.GIAS, ImportJob.Kind.GIAS_LINKS)
 _HEADER_SNIFF_BYTES = 64 * 1024
 
@@ -262,9 +266,7 @@ def _performance_upload_kind(header: list[str], kind: str) -> str:
 
 def import_job_enqueue(*, job: ImportJob) -> bool:
     """Send the job's task to the broker; if the broker is unreachable, say so on the job and return False."""
-    from schools.tasks import gias_import_task, performance_import_task
-
-    task = gias_import_task if job.kind in GIAS_KINDS else performance_import_task
+    task = current_app.tasks[GIAS_IMPORT_TASK if job.kind in GIAS_KINDS else PERFORMANCE_IMPORT_TASK]
     try:
         task.apply_async(args=[job.pk], task_id=job.task_id or None, retry=False)
     except Exception:  # the broker (Redis) is down or unreachable: the page must still work

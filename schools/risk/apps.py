@@ -1,7 +1,8 @@
 """The risk app: soft intelligence, rule-set versions, risk runs and their assessments (label ``risk``).
 
-The pure engine in this package (``engine.py``, ``ruleset.py``, ``indicators/``) has no ORM; the Django side
-(models, services, selectors, the loader in ``inputs.py``, tasks, pages) lives beside it.
+The pure engine (``schools/risk/engine/``) has no Django at all; the Django side (models, services, selectors, the
+loader in ``inputs.py``, tasks, pages) lives beside it. The register does not import this app: ``ready()``
+connects to its ``register_data_changed`` event.
 """
 
 from django.apps import AppConfig
@@ -14,3 +15,9 @@ class RiskConfig(AppConfig):
     label = "risk"
     verbose_name = "Risk categorisation"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from schools.risk import receivers
+        from schools.signals import register_data_changed
+
+        register_data_changed.connect(receivers.register_data_changed, dispatch_uid="risk-recompute-on-import")

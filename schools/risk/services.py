@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -39,6 +40,8 @@ from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
 
 logger = logging.getLogger(__name__)
+# schools.risk.tasks imports this module: the task is looked up by name in Celery's registry, never imported here.
+RISK_RUN_TASK = "schools.risk.tasks.risk_run_task"
 
 # First keys of the two-key advisory locks; the second is the partnership id. Arbitrary but fixed.
 RISK_RUN_LOCK_NAMESPACE = 0x5249534B  # "RISK": held (session level) while a run computes
@@ -221,10 +224,8 @@ def performance_imported(*, partnership: Partnership, school_ids: Iterable[int])
 
 def risk_run_enqueue(*, run: RiskRun) -> bool:
     """Send the run's task to the broker; if the broker is unreachable, say so on the run and return False."""
-    from schools.risk.tasks import risk_run_task
-
     try:
-        risk_run_task.apply_async(args=[run.pk], task_id=run.task_id or None, retry=False)
+        current_app.tasks[RISK_RUN_TASK].apply_async(args=[run.pk], task_id=run.task_id or None, retry=False)
     except Exception:  # the broker (Redis) is down or unreachable: the page must still work
         logger.warning("Could not queue risk run %s: broker unreachable", run.pk, exc_info=True)
         RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.QUEUED).update(message=WAITING_MESSAGE)

@@ -38,7 +38,8 @@ from demo.builder import (
     demo_delete,
     demo_school_holidays,
 )
-from partnership.models import BoardMember, Membership, Partnership, Role, User
+from partnership.calendar import school_days_after
+from partnership.models import BoardMember, Membership, Partnership, Role, SchoolHoliday, User
 from schools.models import (
     AreaAverage,
     Inspection,
@@ -50,7 +51,6 @@ from schools.models import (
     SchoolLink,
 )
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict
-from schools.risk.categorisation.school_days import school_days_after
 from schools.risk.inputs import academic_year_end
 from schools.risk.models import (
     CategorisationRound,
@@ -60,7 +60,6 @@ from schools.risk.models import (
     RiskRun,
     RuleSetVersion,
     SchoolCategory,
-    SchoolHoliday,
 )
 from tests.conftest import client_for
 from tests.paths import SHARED_DATA
@@ -424,3 +423,11 @@ def test_readme_documents_every_demo_account():
     assert "ten invented soft-intelligence entries on five real schools" in text
     assert sum(e.school == "head" and not e.confidential for e in DEMO_INTELLIGENCE) == 2
     assert [e.confidential for e in DEMO_INTELLIGENCE].count(True) == 1 and "One entry is confidential" in text
+
+
+def test_the_demo_survives_a_backup_and_a_restore_into_an_empty_database(demo, db, tmp_path):
+    """make backup / make restore on the whole demo: every table's row count and the key tables' checksums."""
+    from tests.partnership.test_backup import round_trip
+
+    counts = round_trip(tmp_path)
+    assert counts["schools_school"] > 400 and counts["partnership_membership"] >= 8

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from partnership.models import Partnership
+from partnership.models import Partnership, SchoolHoliday
 from schools.models import School
-from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, SchoolHoliday
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
 from schools.risk.services import ruleset_version_active
 from tests.factories import UserFactory
 

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from partnership.models import Partnership
-from schools.models import AreaAverage, Inspection, PerformanceValue, School
 from demo.benchmarks import risk as benchmark
 from demo.benchmarks.risk import BENCH_SLUG_PREFIX, risk_bench_partnership_create, risk_run_benchmark
+from partnership.models import Partnership
+from schools.models import AreaAverage, Inspection, PerformanceValue, School
 from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
 

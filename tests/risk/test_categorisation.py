@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from partnership.calendar import school_days_after
 from partnership.models import Membership, Role
 from schools.risk.categorisation import services as rounds
-from schools.risk.categorisation.school_days import school_days_after
 from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, SchoolCategory
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory, UserFactory

@@ -10,10 +10,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from partnership.models import Role
+from partnership import calendar
+from partnership.calendar import is_school_day, school_days_after
+from partnership.models import Role, SchoolHoliday
 from schools.risk.categorisation import services as rounds
-from schools.risk.categorisation.school_days import is_school_day, school_days_after
-from schools.risk.models import SchoolHoliday
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory, UserFactory
 from tests.risk.helpers import succeeded_run
@@ -45,10 +45,10 @@ def test_a_closure_is_not_a_school_day_and_the_count_steps_over_it():
 def test_publication_uses_the_partnerships_holidays_and_no_other(world):
     officer = UserFactory(email="holiday-officer@example.test")
     SchoolFactory.create_batch(2, partnership=world.home)
-    rounds.school_holiday_create(
+    calendar.school_holiday_create(
         partnership=world.home, name="Christmas holiday", starts_on=CHRISTMAS[0], ends_on=CHRISTMAS[1], user=officer
     )
-    rounds.school_holiday_create(  # another LA's week off must not shorten this one's window
+    calendar.school_holiday_create(  # another LA's week off must not shorten this one's window
         partnership=world.other,
         name="Other week",
         starts_on=dt.date(2027, 1, 4),
@@ -79,11 +79,11 @@ def test_publication_uses_the_partnerships_holidays_and_no_other(world):
 )
 def test_wrong_holidays_are_refused_with_a_message_and_nothing_saved(world, name, starts_on, ends_on, message):
     officer = UserFactory(email="holiday-officer@example.test")
-    rounds.school_holiday_create(
+    calendar.school_holiday_create(
         partnership=world.home, name="Christmas holiday", starts_on=CHRISTMAS[0], ends_on=CHRISTMAS[1], user=officer
     )
     with pytest.raises(ValidationError, match=message):
-        rounds.school_holiday_create(
+        calendar.school_holiday_create(
             partnership=world.home, name=name, starts_on=starts_on, ends_on=ends_on, user=officer
         )
     assert SchoolHoliday.objects.filter(partnership=world.home).count() == 1

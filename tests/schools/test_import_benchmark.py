@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from schools.importers import gias_import
 from demo.benchmarks.gias import EDUBASE_HEADINGS, gias_bench_file
+from schools.importers import gias_import
 from schools.models import Network, School
 from tests.paths import GIAS_FULL_SAMPLE
 

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import smtplib
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
@@ -36,6 +37,8 @@ from partnership.models import SCHOOL_ROLES, Membership, Role
 from schools.risk.models import CategorisationRound, PublicationNotice
 
 logger = logging.getLogger(__name__)
+# schools.risk.tasks imports this module: the task is looked up by name in Celery's registry, never imported here.
+PUBLICATION_NOTICES_TASK = "schools.risk.tasks.publication_notices_task"
 
 MAX_ATTEMPTS = 3
 TRY_LATER_DAYS = 3  # a recipient's server saying "try later" for this long is treated as a refusal
@@ -71,10 +74,8 @@ def publication_notices_create(*, round_: CategorisationRound, base_url: str) ->
 def publication_notices_enqueue(*, round_id: int) -> bool:
     """Queue the job that sends ``round_id``'s waiting notices; False (and logged) when the broker is down,
     in which case beat's requeue sends them once it is back."""
-    from schools.risk.tasks import publication_notices_task
-
     try:
-        publication_notices_task.apply_async(args=[round_id], retry=False)
+        current_app.tasks[PUBLICATION_NOTICES_TASK].apply_async(args=[round_id], retry=False)
     except Exception:  # the broker is unreachable: the notices wait in the database
         logger.warning("Could not queue the emails of round %s: broker unreachable", round_id, exc_info=True)
         return False

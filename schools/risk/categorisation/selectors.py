@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from partnership.models import Membership
+from partnership.models import Membership, SchoolHoliday
 from partnership.permissions import Permission, membership_can
 from schools.models import School
 from schools.risk.models import (
@@ -21,7 +21,6 @@ from schools.risk.models import (
     PublicationNotice,
     RiskRun,
     SchoolCategory,
-    SchoolHoliday,
 )
 
 State = CategorisationRound.State

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.calendar import school_closures, school_days_after
 from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
 from schools.risk.categorisation.notices import publication_notices_create, publication_notices_enqueue
-from schools.risk.categorisation.school_days import school_days_after
 from schools.risk.models import (
     CategorisationRound,
     CategoryDecision,
@@ -23,7 +23,6 @@ from schools.risk.models import (
     RiskAssessment,
     RiskRun,
     SchoolCategory,
-    SchoolHoliday,
 )
 from schools.risk.signals import categorisation_round_agreed
 
@@ -367,54 +366,3 @@ def reply_deadline_if_published_today(*, partnership_id: int) -> dt.date:
     """The last day to reply to a round of ``partnership_id`` published today."""
     today = timezone.localdate()
     return school_days_after(today, REPLY_SCHOOL_DAYS, school_closures(partnership_id=partnership_id, after=today))
-
-
-def school_closures(*, partnership_id: int, after: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
-    """The partnership's school holidays ending on or after ``after`` (today), as (first, last) day pairs."""
-    after = after or timezone.localdate()
-    return list(
-        SchoolHoliday.objects.filter(partnership_id=partnership_id, ends_on__gte=after)
-        .order_by("starts_on")
-        .values_list("starts_on", "ends_on")
-    )
-
-
-HOLIDAY_MAX_DAYS = 70  # longer than any school holiday (the summer is about six weeks)
-
-
-@transaction.atomic
-def school_holiday_create(
-    *, partnership: Partnership, name: str, starts_on: dt.date, ends_on: dt.date, user: User
-) -> SchoolHoliday:
-    """Record days the partnership's schools are closed; refused with a message when the dates are wrong."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": "Enter a name, like “Christmas holiday”"})
-    if any(not ch.isprintable() for ch in name):
-        raise ValidationError({"name": "Name must contain only letters, numbers, spaces and punctuation"})
-    if len(name) > 80:
-        raise ValidationError({"name": "Name must be 80 characters or fewer"})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The last day must be the same as or after the first day"})
-    if (ends_on - starts_on).days + 1 > HOLIDAY_MAX_DAYS:
-        raise ValidationError({"ends_on": f"A holiday must be {HOLIDAY_MAX_DAYS} days or shorter"})
-    today = timezone.localdate()
-    if not (today.replace(year=today.year - 2, day=1) <= starts_on <= today.replace(year=today.year + 3, day=1)):
-        raise ValidationError({"starts_on": "The first day must be within two years before or three years after today"})
-    Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()  # one writer at a time
-    clash = (
-        SchoolHoliday.objects.filter(partnership=partnership, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .order_by("starts_on")
-        .first()
-    )
-    if clash:
-        dates = f"{clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}"
-        raise ValidationError({"starts_on": f"These dates overlap {clash.name} ({dates})"})
-    return SchoolHoliday.objects.create(
-        partnership=partnership, name=name, starts_on=starts_on, ends_on=ends_on, created_by=user, modified_by=user
-    )
-
-
-def school_holiday_delete(*, holiday: SchoolHoliday) -> None:
-    """Remove a holiday entered by mistake (reply deadlines already set are kept)."""
-    holiday.delete()

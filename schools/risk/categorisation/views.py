@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from partnership import calendar
 from partnership.access import PartnershipViewMixin
 from partnership.models import User
 from partnership.permissions import Permission
@@ -382,7 +383,7 @@ class HolidayListView(PartnershipViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            holiday = services.school_holiday_create(
+            holiday = calendar.school_holiday_create(
                 partnership=self.partnership, user=cast(User, self.request.user), **form.cleaned_data
             )
         except ValidationError as error:
@@ -408,6 +409,6 @@ class HolidayDeleteView(PartnershipViewMixin, TemplateView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         holiday = self.get_holiday()
-        services.school_holiday_delete(holiday=holiday)
+        calendar.school_holiday_delete(holiday=holiday)
         messages.success(request, f"{holiday.name} removed")
         return redirect("risk:holidays")

@@ -1,0 +1,115 @@
+"""Rule-set versions, risk runs and the assessments a run writes.
+
+The engine itself (``schools/risk/engine/``) is pure pandas and never sees these models; ``schools.risk.inputs``
+turns rows into the engine's frames and ``schools.risk.services`` writes the answer back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from partnership.models import Job, Partnership
+from schools.models import School
+
+
+class RuleSetVersion(models.Model):
+    """One version of a partnership's risk rule set (``ruleset_to_dict`` form); exactly one is active.
+
+    Versions are never edited: a change is a new version, so every run names the rules it used.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    config = models.JSONField()
+    note = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "version"], name="unique_ruleset_version"),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(is_active=True), name="one_active_ruleset_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rule set version {self.version}"
+
+
+class RiskRun(Job):
+    """One computation of every school's proposed category, run by a worker (or in-process by the command).
+
+    At most one run per partnership waits in the queue (a constraint, and ``risk_run_create`` returns it to a
+    second request); runs execute one at a time per partnership under an advisory lock. ``created_by`` is who
+    requested it (empty for the schedule and imports); ``school_ids`` the schools whose change asked for it.
+    """
+
+    class Trigger(models.TextChoices):
+        BUTTON = "button", "Officer"
+        SCHEDULE = "schedule", "Schedule"
+        IMPORT = "import", "Data import"
+        INTELLIGENCE = "intelligence", "New intelligence"
+        COMMAND = "command", "Command line"
+
+    ruleset_version = models.ForeignKey(RuleSetVersion, on_delete=models.RESTRICT, related_name="runs")
+    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    as_at = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The academic year (ending year) categorised; empty: the current one."
+    )
+    school_ids = models.JSONField(default=list, blank=True)
+
+    is_new = False  # set on the instance ``risk_run_create`` has just created (not a column)
+
+    class Meta(Job.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(state="queued"), name="one_queued_risk_run"
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "state", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Risk run {self.pk} ({self.state})"
+
+    @property
+    def requested_by(self):
+        return self.created_by
+
+
+class RiskAssessment(models.Model):
+    """A school's proposed category from one run, with its bands, score, indicators and every reason.
+
+    ``indicators`` maps each code (S1…S9, C1…C9) to ``{"rating": "G"|"A"|"R"|null, "value": number|null,
+    "sentence": text}``; ``reasons``, ``overrides`` and ``missing_inputs`` are lists of sentences.
+    """
+
+    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="assessments")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="risk_assessments")
+    proposed_category = models.PositiveSmallIntegerField()
+    standards_band = models.CharField(max_length=1)
+    capacity_band = models.CharField(max_length=1)
+    score = models.IntegerField()
+    leading = models.BooleanField(default=False)
+    academy_view = models.CharField(max_length=12, blank=True, help_text="Academies: concern / no concern.")
+    overrides = models.JSONField(default=list)
+    indicators = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    missing_inputs = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-proposed_category", "-score", "school_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="one_assessment_per_school_per_run")]
+        indexes = [models.Index(fields=["school", "run"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: category {self.proposed_category} (run {self.run_id})"
+
+
+# ---------------------------------------------------------------------------------------------- people decide
