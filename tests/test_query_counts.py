@@ -102,6 +102,16 @@ OFFICER_ONLY = {
 }
 SCHOOL_ONLY = {"risk:own_category"}
 
+from tests.peerreview.grow import (  # noqa: E402 - the peer-review pages and the data they grow with
+    PEERREVIEW_OFFICER_ONLY,
+    PEERREVIEW_PAGES,
+    PEERREVIEW_SCHOOL_ONLY,
+)
+
+PAGES += PEERREVIEW_PAGES
+OFFICER_ONLY |= PEERREVIEW_OFFICER_ONLY
+SCHOOL_ONLY |= PEERREVIEW_SCHOOL_ONLY
+
 
 def _holidays(w) -> list:
     """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""
