@@ -42,6 +42,11 @@ FORMS = {
     "risk:holidays",
     "risk:reply_answer",
     "risk:own_category",
+    "peerreview:protocol_create",
+    "peerreview:programme_create",
+    "peerreview:review_create",
+    "peerreview:sharing",
+    "peerreview:excellence_add",
     "partnership:person_roles",
     "partnership:person_leads",
 }
