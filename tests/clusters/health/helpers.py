@@ -34,7 +34,9 @@ def own_framework(partnership, name: str = "Our cluster check") -> Framework:
     return framework
 
 
-def make_check(cluster, *, state=HealthCheck.State.RATING, term="Summer 2026", held_on=None, version=None) -> HealthCheck:
+def make_check(
+    cluster, *, state=HealthCheck.State.RATING, term="Summer 2026", held_on=None, version=None
+) -> HealthCheck:
     """A check of ``cluster`` in ``state`` (rows only; no transition service)."""
     return HealthCheck.objects.create(
         partnership=cluster.partnership,
@@ -88,7 +90,9 @@ def health_world(w: SimpleNamespace) -> SimpleNamespace:
             action=ClusterAction.objects.create(check_obj=check, title="Do it", owner="Lead", due_on=check.held_on),
             other_check=other_check,
             other_strand=strands(other_check)[0],
-            other_action=ClusterAction.objects.create(check_obj=other_check, title="X", owner="Y", due_on=check.held_on),
+            other_action=ClusterAction.objects.create(
+                check_obj=other_check, title="X", owner="Y", due_on=check.held_on
+            ),
             framework=framework,
             dimension=version.dimensions.first(),
             framework_strand=Strand.objects.filter(dimension__version=version).first(),
