@@ -327,14 +327,15 @@ def broker_queue(*, membership: Membership, state: str = "") -> Queue:
 
 
 def overdue_visit_deployments(*, partnership_id: int, today: dt.date | None = None) -> list[Deployment]:
-    """Active deployments whose last record of visit came in late, or with no record a fortnight after it
-    started: the broker follows them up. Each carries ``last_visit_on``."""
+    """Active deployments whose latest record of visit came in after its due date (5 working days) in the last
+    30 days, or with no record a fortnight after the start: the broker follows them up (``last_visit_on``)."""
     today = today or timezone.localdate()
-    last_visit = Visit.objects.filter(deployment=OuterRef("pk")).order_by("-visit_on", "-pk")
+    last_visit = Visit.objects.filter(deployment=OuterRef("pk")).order_by("-submitted_at", "-pk")
     return list(
         Deployment.objects.filter(partnership_id=partnership_id, state=DS.ACTIVE)
         .annotate(
             last_visit_on=Subquery(last_visit.values("visit_on")[:1]),
+            last_submitted=Subquery(last_visit.values("submitted_at")[:1]),
             last_late=Subquery(
                 last_visit.annotate(
                     late=Case(
@@ -345,7 +346,10 @@ def overdue_visit_deployments(*, partnership_id: int, today: dt.date | None = No
                 ).values("late")[:1]
             ),
         )
-        .filter(Q(last_late=1) | Q(last_visit_on__isnull=True, start_on__lt=today - dt.timedelta(days=14)))
+        .filter(
+            Q(last_late=1, last_submitted__date__gte=today - dt.timedelta(days=30))
+            | Q(last_visit_on__isnull=True, start_on__lt=today - dt.timedelta(days=14))
+        )
         .select_related("provider", "school")
         .order_by("start_on")[:100]
     )

@@ -74,7 +74,10 @@ BROKERAGE_MATRIX: dict[str, Case] = {
         roles=OWN_DEPLOYMENT,
     ),
     "brokerage:deployment_transition": Case(
-        method="post", args=_deployment, other_args=_other_deployment, data=lambda w: {"to": "paused"},
+        method="post",
+        args=_deployment,
+        other_args=_other_deployment,
+        data=lambda w: {"to": "paused"},
         roles=OWN_DEPLOYMENT,
     ),
     "brokerage:deployment_vary": Case(args=_deployment, other_args=_other_deployment, roles=STAFF),

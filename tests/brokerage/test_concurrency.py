@@ -78,23 +78,47 @@ def _setup(days_offered: Decimal, allocation: Decimal | None = None):
     leader = f.UserFactory(email="race-leader@example.test")
     leader_member = Membership.objects.create(user=leader, partnership=partnership, roles=[Role.SYSTEM_LEADER])
     provider = services.provider_create(
-        partnership=partnership, by=officer.user, kind=Provider.Kind.SYSTEM_LEADER, name="Racing Leader", user=leader,
-        school=home_school, designation=Provider.Designation.SLE, phases=["Primary"], days_offered=days_offered,
-        release_head_on=dt.date(2025, 9, 1), release_chair_on=dt.date(2025, 9, 1),
+        partnership=partnership,
+        by=officer.user,
+        kind=Provider.Kind.SYSTEM_LEADER,
+        name="Racing Leader",
+        user=leader,
+        school=home_school,
+        designation=Provider.Designation.SLE,
+        phases=["Primary"],
+        days_offered=days_offered,
+        release_head_on=dt.date(2025, 9, 1),
+        release_chair_on=dt.date(2025, 9, 1),
     )
     fund = (
-        services.fund_create(partnership=partnership, by=officer.user, name="Small fund", kind="national",
-                             year=services.academic_year(dt.date.today()), allocation=allocation)
-        if allocation is not None else None
+        services.fund_create(
+            partnership=partnership,
+            by=officer.user,
+            name="Small fund",
+            kind="national",
+            year=services.academic_year(dt.date.today()),
+            allocation=allocation,
+        )
+        if allocation is not None
+        else None
     )
     home_head = head_of(home_school)
     deployments = []
     for i in range(SESSIONS):
         school = f.SchoolFactory(partnership=partnership, name=f"Receiving School {i}")
         deployment = services.deployment_create(
-            partnership=partnership, provider=provider, school=school, by=officer.user, needs_analysis="x",
-            start_on=dt.date.today(), end_on=dt.date.today() + dt.timedelta(days=30), days=Decimal("1"),
-            objectives=objectives(), day_rate=Decimal("400"), fee_percent=Decimal("0"), fund=fund,
+            partnership=partnership,
+            provider=provider,
+            school=school,
+            by=officer.user,
+            needs_analysis="x",
+            start_on=dt.date.today(),
+            end_on=dt.date.today() + dt.timedelta(days=30),
+            days=Decimal("1"),
+            objectives=objectives(),
+            day_rate=Decimal("400"),
+            fee_percent=Decimal("0"),
+            fund=fund,
         )
         signed_but_for_officer(deployment, leader_member, home_head, head_of(school))
         deployments.append(deployment)
