@@ -63,7 +63,9 @@ def test_an_email_task_waits_in_the_email_queue_not_behind_risk_runs():
     try:
         celery_app.send_task("schools.risk.tasks.risk_run_task", args=[0])
         celery_app.send_task("brokerage.tasks.notifications_send_task", args=[0])
-        waiting = {kind: [json.loads(m)["headers"]["task"] for m in broker.lrange(names[kind], 0, -1)] for kind in KINDS}
+        waiting = {
+            kind: [json.loads(m)["headers"]["task"] for m in broker.lrange(names[kind], 0, -1)] for kind in KINDS
+        }
     finally:
         for name in names.values():
             broker.delete(name)
