@@ -102,6 +102,12 @@ OFFICER_ONLY = {
 }
 SCHOOL_ONLY = {"risk:own_category"}
 
+# The strategic board's pages (issue #13), listed beside its tests.
+from tests.board.query_pages import BOARD_OFFICER_ONLY, BOARD_PAGES  # noqa: E402
+
+PAGES += BOARD_PAGES
+OFFICER_ONLY |= BOARD_OFFICER_ONLY
+
 from tests.peerreview.grow import (  # noqa: E402 - the peer-review pages and the data they grow with
     PEERREVIEW_OFFICER_ONLY,
     PEERREVIEW_PAGES,

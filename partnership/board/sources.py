@@ -146,8 +146,9 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
         )
     )
     previous = round_before(round_=round_)
-    before = (
-        dict(SchoolCategory.objects.filter(round=previous).values_list("school_id", "category")) if previous else {}
+    # Asked even without an earlier round (an empty answer), so the page's query count never depends on history.
+    before = dict(
+        SchoolCategory.objects.filter(round_id=previous.pk if previous else None).values_list("school_id", "category")
     )
     categories = sorted({c for _, c, *_ in rows} | {1, 2, 3, 4})
     by_category = Counter(c for _, c, *_ in rows)
