@@ -118,6 +118,16 @@ PAGES += PEERREVIEW_PAGES
 OFFICER_ONLY |= PEERREVIEW_OFFICER_ONLY
 SCHOOL_ONLY |= PEERREVIEW_SCHOOL_ONLY
 
+from tests.clusters.health.query_pages import (  # noqa: E402 - cluster health checks' pages (issue #12)
+    HEALTH_OFFICER_ONLY,
+    HEALTH_PAGES,
+    HEALTH_SCHOOL_ONLY,
+)
+
+PAGES += HEALTH_PAGES
+OFFICER_ONLY |= HEALTH_OFFICER_ONLY
+SCHOOL_ONLY |= HEALTH_SCHOOL_ONLY
+
 
 def _holidays(w) -> list:
     """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""
