@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -9,10 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from partnership.models import Membership
 
+logger = logging.getLogger(__name__)
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_PARTNERSHIP = "partnership_id"
 
@@ -86,6 +89,32 @@ class RequireMFAMiddleware:
                 messages.warning(request, "Your role needs two-factor authentication. Set up an authenticator app.")
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class RedisDownMiddleware:
+    """Redis (the cache: sign-in rate limits, used authenticator codes) unreachable: a clear 503, never a 500.
+
+    Sign-in fails closed (ADR 0016): without its counters it cannot limit guessing, so it refuses and says to
+    try again in a few minutes rather than letting unlimited attempts through.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        if not isinstance(exception, RedisConnectionError | RedisTimeoutError):
+            return None
+        logger.error("Redis unavailable while answering %s: %s", request.path, exception)
+        signing_in = request.path.startswith("/accounts/") or not request.user.is_authenticated
+        response = render(request, "service_unavailable.html", {"signing_in": signing_in}, status=503)
+        response["Retry-After"] = "120"
+        return response
 
 
 class SecurityHeadersMiddleware:

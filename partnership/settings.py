@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "partnership.middleware.RedisDownMiddleware",
 ]
 
 if PRODUCTION:  # runserver and the test live server serve static files themselves in development
@@ -259,6 +260,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Rate limits count each client, not the reverse proxy in front of the web (docs/deploy.md): the proxy appends the
+# address it saw to X-Forwarded-For and the last entry is taken (a client cannot choose it); 0 with no proxy. A
+# proxy that sets a header of its own instead (X-Real-IP, CF-Connecting-IP) is named in DJANGO_CLIENT_IP_HEADER.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "School partnership"
