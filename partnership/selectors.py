@@ -28,6 +28,34 @@ class Overview:
     my_clusters: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the home page's work queue: what waits (a plural noun phrase, shown "text: count"), how many,
+    and where to see them."""
+
+    count: int
+    text: str
+    href: str
+
+
+_WORK_PROVIDERS: list = []
+
+
+def home_work_register(provider) -> None:
+    """Apps above the kernel add their waiting work to the home page: ``provider(membership=...)`` returns a list
+    of ``WorkItem`` (connected in the app's ``ready()``; the kernel imports no app)."""
+    if provider not in _WORK_PROVIDERS:
+        _WORK_PROVIDERS.append(provider)
+
+
+def home_work_queue(*, membership: Membership) -> list[WorkItem]:
+    """What waits for this member, from every registered app, in registration order (items with a count only)."""
+    items: list[WorkItem] = []
+    for provider in _WORK_PROVIDERS:
+        items.extend(item for item in provider(membership=membership) if item.count)
+    return items
+
+
 def partnership_overview(*, membership: Membership) -> Overview:
     """Counts of schools by status and phase, structures, and isolated schools, in a fixed number of queries."""
     from clusters.selectors import cluster_list

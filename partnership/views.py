@@ -50,7 +50,8 @@ class HomeView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         overview = selectors.partnership_overview(membership=self.membership)
-        return super().get_context_data(overview=overview, **kwargs)
+        work = selectors.home_work_queue(membership=self.membership)
+        return super().get_context_data(overview=overview, work=work, **kwargs)
 
 
 class SwitchPartnershipView(View):

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.board import sources
@@ -29,6 +31,7 @@ from partnership.board.models import (
     Strategy,
 )
 from partnership.models import BoardMember, Membership
+from partnership.selectors import WorkItem
 from partnership.permissions import Permission, membership_can
 
 
@@ -403,16 +406,6 @@ def dashboard(*, membership: Membership) -> DashboardData:
 # ---------------------------------------------------------------------------------------------------- work queue
 
 
-@dataclass(frozen=True)
-class WorkItem:
-    """One line of an officer's work queue: how many, what, and where to go."""
-
-    count: int
-    text: str
-    url_name: str
-    args: tuple = ()
-
-
 def work_queue(*, membership: Membership) -> list[WorkItem]:
     """What waits for an officer: replies to answer, rounds in draft, failed imports and runs, board actions
     overdue, then other apps' items (brokerage requests, visits overdue, reviews) once they offer them."""
@@ -422,34 +415,38 @@ def work_queue(*, membership: Membership) -> list[WorkItem]:
     from schools.risk.models import CategoryReply, RiskRun
 
     pid = membership.partnership_id
-    since = timezone.now() - timezone.timedelta(days=14)
+    since = timezone.now() - dt.timedelta(days=14)
     rounds = sources.open_round_counts(partnership_id=pid)
+
+    def item(count: int, text: str, url_name: str) -> WorkItem:
+        return WorkItem(count=count, text=text, href=reverse(url_name))
+
     items = [
-        WorkItem(
+        item(
             CategoryReply.objects.filter(school_category__round__partnership_id=pid, answered_at__isnull=True).count(),
-            "schools' replies waiting for the panel's answer", "risk:round_list",
+            "Schools' replies waiting for the panel's answer", "risk:round_list",
         ),
-        WorkItem(rounds["draft"], "categorisation rounds in draft", "risk:round_list"),
-        WorkItem(rounds["agreed"], "agreed rounds not yet published", "risk:round_list"),
-        WorkItem(
+        item(rounds["draft"], "Categorisation rounds in draft", "risk:round_list"),
+        item(rounds["agreed"], "Agreed rounds not yet published", "risk:round_list"),
+        item(
             ImportJob.objects.filter(partnership_id=pid, state=ImportJob.State.FAILED, created_at__gte=since).count(),
-            "imports failed in the last 14 days", "schools:import_list",
+            "Imports that failed in the last 14 days", "schools:import_list",
         ),
-        WorkItem(
+        item(
             RiskRun.objects.filter(partnership_id=pid, state=RiskRun.State.FAILED, created_at__gte=since).count(),
-            "risk runs failed in the last 14 days", "risk:run_list",
+            "Risk runs that failed in the last 14 days", "risk:run_list",
         ),
-        WorkItem(
+        item(
             Action.objects.filter(meeting__partnership_id=pid, status=Action.Status.OPEN, due_on__lt=timezone.localdate()).count(),
-            "board actions overdue", "board:meeting_list",
+            "Board actions overdue", "board:meeting_list",
         ),
     ]
     for module, function in (
         ("brokerage.selectors", "work_queue_items"),
         ("peerreview.selectors", "work_queue_items"),
-        ("clusters.selectors", "work_queue_items"),
+        ("clusters.health.selectors", "work_queue_items"),
     ):
         selector = sources.optional_selector(module, function)
         if selector is not None:
-            items.extend(WorkItem(*item) for item in selector(membership=membership))
+            items.extend(WorkItem(count=c, text=t, href=h) for c, t, h in selector(membership=membership))
     return [i for i in items if i.count]

@@ -4,7 +4,7 @@ through ``partnership.board.selectors``, writes through ``partnership.board.serv
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,9 +17,11 @@ from django.views.generic import FormView, TemplateView
 from partnership.board import forms, presenters, selectors, services
 from partnership.board.kpi_library import LIBRARY
 from partnership.access import PartnershipViewMixin
-from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
+
+if TYPE_CHECKING:
+    from partnership.models import User
 
 
 class BoardMixin(PartnershipViewMixin):
@@ -27,7 +29,7 @@ class BoardMixin(PartnershipViewMixin):
 
     @property
     def user(self) -> User:
-        return cast(User, self.request.user)  # type: ignore[attr-defined]
+        return cast("User", self.request.user)  # type: ignore[attr-defined]
 
 
 class ServiceFormView(BoardMixin, FormView):

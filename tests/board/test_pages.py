@@ -119,3 +119,18 @@ def test_the_pack_is_built_frozen_with_a_pdf_and_a_workbook(world):
     client = client_for(make_member(world, Role.BOARD_MEMBER).user)
     assert client.get(reverse("board:pack_pdf", args=[pack.pk]))["Content-Type"] == "application/pdf"
     assert "pages, built in" in client.get(reverse("board:pack", args=[pack.pk])).content.decode()
+
+
+def test_the_officers_home_is_a_work_queue(world):
+    from schools.models import ImportJob
+
+    b = board_world(world)  # a draft round, an action due today (not yet overdue)
+    ImportJob.objects.create(partnership=world.home, kind="gias", original_filename="bad.csv", stored_path="x", state="failed")
+    services.action_create(meeting=b.meeting, description="Late", owner="O", due_on=dt.date.today() - dt.timedelta(days=1), user=None)
+    page = client_for(make_member(world, Role.OFFICER).user).get(reverse("partnership:home")).content.decode()
+    assert "Waiting for you" in page
+    assert "Categorisation rounds in draft: 1" in page
+    assert "Imports that failed in the last 14 days: 1" in page
+    assert "Board actions overdue: 1" in page
+    head_page = client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("partnership:home")).content.decode()
+    assert "Waiting for you" not in head_page
