@@ -121,7 +121,7 @@ class HealthCheck(TrackedModel):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="health_checks")
     cluster = models.ForeignKey("clusters.Cluster", on_delete=models.CASCADE, related_name="health_checks")
-    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="checks")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.RESTRICT, related_name="checks")
     term = models.CharField(max_length=60, help_text="For example “Summer 2026”.")
     held_on = models.DateField(help_text="The date of the cluster meeting that agrees the consensus.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
@@ -164,7 +164,7 @@ class IndividualRating(models.Model):
     """A member school's head's rating of one strand, with evidence; dated and attributed (latest change)."""
 
     check_obj = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="ratings", db_column="check_id")
-    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(Strand, on_delete=models.RESTRICT, related_name="+")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField()
     evidence = models.TextField()
@@ -192,7 +192,7 @@ class ConsensusRating(models.Model):
         CHALLENGED = "challenged", "Challenged"
 
     check_obj = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="consensus", db_column="check_id")
-    strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(Strand, on_delete=models.RESTRICT, related_name="+")
     level = models.PositiveSmallIntegerField()
     evidence = models.TextField()
     next_step = models.TextField()
@@ -223,7 +223,7 @@ class ClusterAction(TrackedModel):
         DONE = "done", "Done"
 
     check_obj = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="actions", db_column="check_id")
-    strand = models.ForeignKey(Strand, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(Strand, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     title = models.TextField()
     owner = models.CharField(max_length=200)
     due_on = models.DateField()

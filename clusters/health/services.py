@@ -332,7 +332,8 @@ def health_check_transition(*, check: HealthCheck, to: str, by: Membership, note
     _conditions(locked, to)
     now = timezone.now()
     if to == State.CONSENSUS:
-        locked.indicators = cluster_indicators(cluster=locked.cluster, as_at=timezone.localdate(now))
+        # As at the meeting (what the cluster saw then), or today if the meeting is recorded ahead of its date.
+        locked.indicators = cluster_indicators(cluster=locked.cluster, as_at=min(locked.held_on, timezone.localdate(now)))
         locked.indicators_at = now
         ClusterAction.objects.bulk_create(
             ClusterAction(

@@ -49,9 +49,19 @@ FORMS = {
     "peerreview:excellence_add",
     "partnership:person_roles",
     "partnership:person_leads",
+    "cluster_health:create",
+    "cluster_health:rate",
+    "cluster_health:consensus",
+    "cluster_health:action_add",
+    "cluster_health:meeting_add",
+    "cluster_health:framework_copy",
+    "cluster_health:framework_edit",
+    "cluster_health:dimension_add",
+    "cluster_health:strand_add",
 }
 # Forms that open filled in with the current values: cleared (boxes unticked, text emptied) before that submit.
 PREFILLED_FORMS = {"partnership:person_roles", "partnership:person_leads"}
+PREFILLED_FORMS |= {"cluster_health:framework_copy", "cluster_health:framework_edit"}  # issue #12
 
 
 def _sign_in(page, live_server, user) -> None:
