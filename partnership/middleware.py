@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -114,6 +115,66 @@ class RedisDownMiddleware:
         signing_in = request.path.startswith("/accounts/") or not request.user.is_authenticated
         response = render(request, "service_unavailable.html", {"signing_in": signing_in}, status=503)
         response["Retry-After"] = "120"
+        return response
+
+
+# Room for the multipart framing and the form's other fields around a file of IMPORT_MAX_BYTES.
+UPLOAD_SLACK_BYTES = 64 * 1024
+
+
+def _size_text(size: int) -> str:
+    return f"{size // 2**20}MB" if size >= 2**20 else f"{max(size // 1024, 1)}KB"
+
+
+class UploadCapHandler(FileUploadHandler):
+    """First upload handler: stops a multipart body whose files grow past IMPORT_MAX_BYTES as they are read
+    (a chunked body, or a Content-Length that lied), and marks the request so the middleware refuses it."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.IMPORT_MAX_BYTES:
+            if self.request is not None:
+                self.request.upload_over_cap = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class UploadCapMiddleware:
+    """Refuse a body over the upload cap before anything reads it (placed before CsrfViewMiddleware, which would
+    parse it): from Content-Length when it is too large, else while it is parsed (``UploadCapHandler``)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.IMPORT_MAX_BYTES + UPLOAD_SLACK_BYTES:
+            return self.refuse(request)
+        if request.content_type == "multipart/form-data":
+            request.POST  # noqa: B018 - parse now, through UploadCapHandler, before anything else reads the body
+            if getattr(request, "upload_over_cap", False):
+                return self.refuse(request)
+        return None
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        message = f"The selected file must be smaller than {_size_text(settings.IMPORT_MAX_BYTES)}"
+        response = render(request, "upload_too_large.html", {"message": message, "back": request.path}, status=413)
+        response["Connection"] = "close"  # the rest of the body is not read
         return response
 
 

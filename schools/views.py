@@ -210,17 +210,8 @@ class ImportUploadView(PartnershipViewMixin, FormView):
             max_mb=settings.IMPORT_MAX_BYTES // (1024 * 1024), max_rows=settings.IMPORT_MAX_ROWS, **kwargs
         )
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Refuse an oversized upload before Django reads the body into a temporary file.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.IMPORT_MAX_BYTES + 64 * 1024:
-            form = self.form_class()
-            form.add_error("file", f"The selected file must be smaller than {settings.IMPORT_MAX_BYTES // 2**20}MB")
-            return self.render_to_response(self.get_context_data(form=form), status=413)
-        return super().post(request, *args, **kwargs)
+    # An upload over IMPORT_MAX_BYTES never reaches this view: partnership.middleware.UploadCapMiddleware refuses it
+    # before the body is read (this view's own check came after CsrfViewMiddleware had parsed it, and crashed).
 
     def form_valid(self, form):
         from schools.importers import import_job_create

@@ -307,8 +307,14 @@ def _job_import(job: ImportJob, report: ProgressCallback) -> ImportResult:
 
 
 def import_job_transition(*, job: ImportJob, state: str, **changes) -> bool:
-    """Move ``job`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved."""
-    return job_transition(job=job, state=state, **changes)
+    """Move ``job`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved.
+
+    A job that ends (succeeded or failed) no longer needs its upload: the stored file is deleted then.
+    """
+    moved = job_transition(job=job, state=state, **changes)
+    if moved and state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED) and job.stored_path:
+        Path(job.stored_path).unlink(missing_ok=True)
+    return moved
 
 
 def import_job_progress(*, job: ImportJob, percent: int, message: str) -> None:
