@@ -12,6 +12,11 @@ from partnership.forms import DateInput, GovForm
 DAYS_FIELD = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal("0.5"), "max_value": Decimal("200")}
 
 
+def _cap(what: str) -> str:
+    """ "the start date" → "Start date" (GOV.UK error messages name the field)."""
+    return what.removeprefix("the ").capitalize()
+
+
 def _text(label: str, what: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -28,7 +33,7 @@ def _date(label: str, what: str, *, required: bool = True) -> forms.DateField:
         label=label,
         required=required,
         widget=DateInput(),
-        error_messages={"required": f"Enter {what}", "invalid": f"{what.capitalize()} must be a real date"},
+        error_messages={"required": f"Enter {what}", "invalid": f"{_cap(what)} must be a real date"},
     )
 
 
@@ -38,11 +43,11 @@ def _days(label: str, what: str, **kwargs) -> forms.DecimalField:
         **{**DAYS_FIELD, **kwargs},
         error_messages={
             "required": f"Enter {what}",
-            "invalid": f"{what.capitalize()} must be a number, like 2 or 2.5",
-            "min_value": f"{what.capitalize()} must be at least 0.5",
-            "max_value": f"{what.capitalize()} must be 200 or fewer",
-            "max_decimal_places": f"{what.capitalize()} must be in half days, like 2.5",
-            "max_digits": f"{what.capitalize()} must be 200 or fewer",
+            "invalid": f"{_cap(what)} must be a number, like 2 or 2.5",
+            "min_value": f"{_cap(what)} must be at least 0.5",
+            "max_value": f"{_cap(what)} must be 200 or fewer",
+            "max_decimal_places": f"{_cap(what)} must be in half days, like 2.5",
+            "max_digits": f"{_cap(what)} must be 200 or fewer",
         },
     )
 

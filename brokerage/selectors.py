@@ -261,7 +261,10 @@ def request_list(*, membership: Membership) -> QuerySet[SupportRequest]:
     if _broker(membership):
         queryset = base
     elif (school_id := _own_school(membership)) is not None:
-        queryset = base.filter(school_id=school_id).exclude(state=RS.DRAFT)
+        scope = Q(school_id=school_id)
+        if Role.HEADTEACHER in membership.roles:  # the home head of a chosen system leader confirms release
+            scope |= Q(chosen_provider__school_id=school_id, state__in=[RS.CHOSEN, RS.AGREED])
+        queryset = base.filter(scope).exclude(state=RS.DRAFT)
     else:
         return SupportRequest.objects.none()
     return queryset.select_related("school", "focus", "chosen_provider")
