@@ -213,6 +213,11 @@ def round_aggregate(*, membership: Membership, round_: Any) -> sources.RoundAggr
     return sources.round_aggregate(round_=round_, suppressed=not sees_schools(membership))
 
 
+def held_meetings(*, partnership_id: int) -> list[Meeting]:
+    """The latest meetings held (where a decision agreeing a round can be recorded)."""
+    return list(Meeting.objects.filter(partnership_id=partnership_id, state=Meeting.State.HELD).order_by("-meets_on")[:5])
+
+
 def round_decision(*, round_: Any) -> Decision | None:
     """The board decision that agreed ``round_``, if any."""
     return Decision.objects.filter(categorisation_round=round_).select_related("meeting").first()

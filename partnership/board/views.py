@@ -358,7 +358,9 @@ class RoundSummaryView(BoardMixin, TemplateView):
         aggregate = selectors.round_aggregate(membership=self.membership, round_=round_)
         charts = presenters.dashboard_charts(aggregate=aggregate, kpi_rows=[], points=None, health=None, support=None)
         return super().get_context_data(
-            round=round_, aggregate=aggregate, charts=charts, decision=selectors.round_decision(round_=round_), **kwargs
+            round=round_, aggregate=aggregate, charts=charts, decision=selectors.round_decision(round_=round_),
+            held=selectors.held_meetings(partnership_id=self.partnership.pk) if self.can(Permission.MODERATE) else [],
+            **kwargs
         )
 
 
