@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import autodiscover_modules
 
 from demo.benchmarks.gias import ENGLAND_ESTABLISHMENTS, Timing, gias_import_benchmark
+from demo.benchmarks.load import load_benchmark
 from demo.benchmarks.risk import ENGLAND_SCHOOLS, risk_run_benchmark
 
 BenchmarkFunction = Callable[[Path], list[Timing]]
@@ -41,6 +42,13 @@ def gias(out_dir: Path) -> list[Timing]:
 def risk_run(out_dir: Path) -> list[Timing]:
     """England-sized risk data set in PostgreSQL: full risk run (load, compute, write) against the load (best of 3)."""
     return risk_run_benchmark(schools=ENGLAND_SCHOOLS, repeats=3)
+
+
+@benchmark("load")
+def load(out_dir: Path) -> list[Timing]:
+    """Regional data set served in the production shape (gunicorn, Celery) under 50 locust users: p95 of pages and
+    dashboards against the health endpoint's, errors, requests per second, saturation throughput."""
+    return load_benchmark(out_dir=out_dir / "load")
 
 
 class Command(BaseCommand):
