@@ -759,3 +759,52 @@ def held_review_team_days(*, partnership_id: int) -> QuerySet:
             visit_on=F("review__visit_starts_on"),
         )
     )
+
+
+# ------------------------------------------------------------------------------ for the board (#13)
+
+
+def kpi_peer_reviewed_share(*, partnership_id: int) -> dict[int, float]:
+    """Per academic year with reviews: % of the partnership's open schools whose review visit was held that
+    year (planned, postponed and cancelled reviews not counted). An aggregate: no school is named."""
+    from schools.models import School
+
+    total = School.objects.filter(partnership_id=partnership_id, status__startswith="Open").count()
+    if not total:
+        return {}
+    rows = (
+        Review.objects.filter(partnership_id=partnership_id, host__status__startswith="Open")
+        .exclude(state__in=[S.CANCELLED, S.PLANNED, S.POSTPONED])
+        .values_list("visit_starts_on", "host_id")
+    )
+    by_year: dict[int, set[int]] = {}
+    for visit, host in rows:
+        by_year.setdefault(academic_year_of(visit), set()).add(host)
+    return {year: round(100 * len(hosts) / total, 1) for year, hosts in sorted(by_year.items())}
+
+
+def work_queue_items(*, membership: Membership) -> list[tuple[int, str, str]]:
+    """The officers' work queue lines from peer review: (count, text, link). Counts only, no school named."""
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    reviews = Review.objects.filter(partnership_id=membership.partnership_id)
+    items = [
+        (reviews.filter(state=S.POSTPONED).count(), "Peer reviews postponed", reverse("peerreview:programme_list")),
+        (
+            reviews.filter(report_due_on__lt=today, state__in=[S.VISIT, S.FINDINGS_AGREED, S.REPORT_DRAFT]).count(),
+            "Peer review reports past their due date",
+            reverse("peerreview:programme_list"),
+        ),
+    ]
+    if membership_can(membership, Permission.RECEIVE_SAFEGUARDING_REFERRALS):
+        items.append(
+            (
+                SafeguardingConcern.objects.filter(
+                    review__partnership_id=membership.partnership_id, concerns_head=True, acknowledged_at__isnull=True
+                ).count(),
+                "Safeguarding concerns from peer reviews about a head (LADO)",
+                reverse("peerreview:home"),
+            )
+        )
+    return items

@@ -696,7 +696,12 @@ def excellence_entry_create(
         membership_can(by, Permission.HOST_PEER_REVIEWS) and by.school_id == school.pk,
         "Only the school's head adds it to the directory",
     )
-    if finding is not None and (finding.review.host_id != school.pk or finding.agreed is not True):
+    if (
+        finding is not None
+        and not Finding.objects.filter(
+            pk=finding.pk, review__host_id=school.pk, kind=Finding.Kind.EXCELLENCE, agreed=True
+        ).exists()
+    ):
         raise ValidationError("Choose an agreed area of excellence from your school's review")
     return _save(
         ExcellenceEntry(

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from partnership.models import Role
 from peerreview import selectors
-from peerreview.models import Action, ExcellenceEntry, Finding, FocusArea, Programme, Review, TeamMember
+from peerreview.models import (
+    Action,
+    ExcellenceEntry,
+    Finding,
+    FocusArea,
+    Programme,
+    Review,
+    SafeguardingConcern,
+    TeamMember,
+)
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory
 from tests.peerreview.helpers import general, make_review, pr_world
@@ -155,3 +164,25 @@ def test_uncleared_member_is_sent_to_declare_and_then_sees_the_review(world):
     assert client.get(reverse("peerreview:review_detail", args=[w.pr_review.pk])).status_code == 200
     TeamMember.objects.filter(pk=w.pr_pending.pk).update(removed_at=timezone.now())
     assert client.get(reverse("peerreview:review_detail", args=[w.pr_review.pk])).status_code == 404
+
+
+def test_the_cluster_page_shows_its_review_programme_without_content(world):
+    w = pr_world(world)
+    lead = make_member(w, Role.CLUSTER_LEAD)
+    page = client_for(lead.user).get(reverse("clusters:detail", args=[w.cluster.pk]))
+    assert b"Peer review programme" in page.content and b"Esher cluster reviews" in page.content
+    assert b"Actions live" in page.content and b"SECRET" not in page.content
+
+
+def test_board_kpi_and_work_queue(world):
+    w = pr_world(world)
+    year = selectors.academic_year_of(w.pr_review.visit_starts_on)
+    share = selectors.kpi_peer_reviewed_share(partnership_id=w.home.pk)
+    open_schools = w.home.schools.filter(status__startswith="Open").count()
+    assert share == {year: round(100 / open_schools, 1)}  # one school, two held reviews, counted once
+    officer = make_member(w, Role.OFFICER)
+    SafeguardingConcern.objects.create(review=w.pr_review, raised_by=w.lead.user, concerns_head=True, summary="x")
+    items = {text: count for count, text, _ in selectors.work_queue_items(membership=officer)}
+    assert items["Safeguarding concerns from peer reviews about a head (LADO)"] == 1
+    head_items = {text for _, text, _ in selectors.work_queue_items(membership=make_member(w, Role.HEADTEACHER))}
+    assert "Safeguarding concerns from peer reviews about a head (LADO)" not in head_items
