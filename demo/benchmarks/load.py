@@ -314,6 +314,31 @@ def _p95(values: list[float]) -> float:
     return float(np.percentile(values, 95)) / 1000 if values else float("nan")
 
 
+def load_plan_create(*, schools: int) -> dict[str, list[dict]]:
+    """The regional bench partnership (risk data, a run, clusters, people) and what each simulated person requests:
+    ``{role: [{"session": key, "targets": [{"name", "path", "weight", "group"}]}]}``."""
+    partnership = risk_bench_partnership_create(schools=schools)
+    partnership.name = "Regional load benchmark (deleted after the run)"
+    partnership.save(update_fields=["name"])
+    run = risk_run_execute(run=risk_run_create(partnership=partnership, trigger="command", as_at=AS_AT, enqueue=False))
+    open_schools = list(School.objects.filter(partnership=partnership, status="Open").order_by("la_code", "urn"))
+    with transaction.atomic():
+        clusters = _clusters(partnership, open_schools)
+        people = _people(partnership, clusters)
+    urns = [s.urn for s in open_schools]
+    config = {
+        role: [
+            {
+                "session": key,
+                "targets": [_target_json(t) for t in targets_for(role, ctx, urns, run.pk)],
+            }
+            for key, ctx in sessions
+        ]
+        for role, sessions in people.items()
+    }
+    return config
+
+
 def load_benchmark(*, out_dir: Path) -> list[Timing]:
     """Generate the regional data set, serve it in the production shape, load it with locust, report."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -321,27 +346,7 @@ def load_benchmark(*, out_dir: Path) -> list[Timing]:
     User.objects.filter(email__endswith=f"@{USER_DOMAIN}").delete()
     server = worker = None
     try:
-        partnership = risk_bench_partnership_create(schools=LOAD_SCHOOLS)
-        partnership.name = "Regional load benchmark (deleted after the run)"
-        partnership.save(update_fields=["name"])
-        run = risk_run_execute(
-            run=risk_run_create(partnership=partnership, trigger="command", as_at=AS_AT, enqueue=False)
-        )
-        schools = list(School.objects.filter(partnership=partnership, status="Open").order_by("la_code", "urn"))
-        with transaction.atomic():
-            clusters = _clusters(partnership, schools)
-            people = _people(partnership, clusters)
-        urns = [s.urn for s in schools]
-        config = {
-            role: [
-                {
-                    "session": key,
-                    "targets": [_target_json(t) for t in targets_for(role, ctx, urns, run.pk)],
-                }
-                for key, ctx in sessions
-            ]
-            for role, sessions in people.items()
-        }
+        config = load_plan_create(schools=LOAD_SCHOOLS)
         config_path = out_dir / "load_config.json"
         config_path.write_text(json.dumps(config))
 

@@ -1,0 +1,45 @@
+"""The load benchmark's plan: every page a simulated person requests answers 200 for that role with the session the
+benchmark wrote (so the load measures real pages, not error pages); its report reads like the other BENCH lines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from demo.benchmarks.load import DASHBOARDS, load_plan_create, report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_planned_request_answers_200_for_its_role():
+    plan = load_plan_create(schools=200)
+    assert set(plan) == {"officer", "headteacher", "board_member", "cluster_lead"}
+    seen_groups = set()
+    for role, people in plan.items():
+        assert len(people) >= 5, role
+        person = people[0]
+        assert len(person["targets"]) >= 4, role
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = person["session"]
+        for target in person["targets"]:
+            response = client.get(target["path"])
+            assert response.status_code == 200, (role, target["path"], response.status_code)
+            seen_groups.add(target["group"])
+            assert target["group"] == ("dashboard" if target["name"] in DASHBOARDS else "page")
+    assert seen_groups == {"page", "dashboard"}
+
+
+def test_the_report_gives_p95s_against_the_health_baseline_errors_and_throughput():
+    requests = [["page", "schools:list", float(ms), False] for ms in range(1, 101)]
+    requests += [["dashboard", "board:dashboard", 300.0, False]] * 19 + [["dashboard", "board:dashboard", 900.0, True]]
+    requests += [["health", "live", 10.0, False]] * 20
+    lines = [t.line() for t in report({"seconds": 10.0, "requests": requests}, {"seconds": 5.0, "requests": requests})]
+    assert re.match(r"^BENCH load_pages_p95 0\.10s baseline=0\.01s ratio=9\.5\d$", lines[0]), lines[0]
+    assert re.match(r"^BENCH load_dashboards_p95 0\.\d\ds baseline=0\.01s ratio=\d+\.\d\d$", lines[1]), lines[1]
+    assert lines[2] == "BENCH load_errors 2 requests=280"
+    assert lines[3].startswith("BENCH load_rps 14.0 ")
+    assert lines[4].startswith("BENCH load_saturation_rps 28.0 ")
+    assert lines[5].startswith("BENCH load_slowest board:dashboard p95=")
