@@ -54,6 +54,7 @@ from clusters.services import alliance_add_cluster, alliance_create, cluster_add
 from demo.board import BOARD_STEP
 from demo.context import DemoContext, DemoStep
 from demo.health import HEALTH_STEP
+from demo.peerreview import PEER_REVIEW_STEP
 from partnership import calendar
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
 from partnership.services import board_member_save, dated_membership_end, tracked_save
@@ -124,7 +125,7 @@ LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
 
 # The features' demo steps, in the order they run after the risk part (see the module docstring). Add yours as
 # ``from demo.<feature> import <FEATURE>_STEP`` above and one line here.
-DEMO_STEPS: tuple[DemoStep, ...] = (BOARD_STEP,)
+DEMO_STEPS: tuple[DemoStep, ...] = (BOARD_STEP, PEER_REVIEW_STEP)
 DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 
 

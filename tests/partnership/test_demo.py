@@ -177,7 +177,8 @@ def test_schools_have_history_from_the_second_file(demo, db):
 
 
 def test_one_demo_user_per_role_attached_where_the_role_needs(demo, db):
-    memberships = Membership.objects.filter(partnership=demo.partnership)
+    # the other peer-review schools' heads are invented members who cannot sign in (demo/peerreview.py)
+    memberships = Membership.objects.filter(partnership=demo.partnership).exclude(user__email__startswith="peer-head-")
     for role in Role.values:
         holders = memberships.filter(roles__contains=[role])
         assert holders.count() == 1 and holders.get().user.email.endswith("@demo.test"), role
@@ -431,3 +432,47 @@ def test_the_demo_survives_a_backup_and_a_restore_into_an_empty_database(demo, d
 
     counts = round_trip(tmp_path)
     assert counts["schools_school"] > 400 and counts["partnership_membership"] >= 8
+
+
+def test_peer_review_shows_every_role_something(demo, db):
+    """The demo head's cluster programme: a completed review with report, grants and actions, one in its visit,
+    one the head leads, one the head has still to declare for; each role sees its part (demo/peerreview.py)."""
+    from peerreview.models import Programme, ReportRead, Review, ShareGrant, TeamMember
+
+    programme = Programme.objects.get(partnership=demo.partnership)
+    head = Membership.objects.get(partnership=demo.partnership, user__email="head@demo.test")
+    reviews = {r.state: r for r in programme.reviews.all()}
+    assert set(reviews) == {"actions_live", "visit", "findings_agreed", "planned"}
+    own = reviews["actions_live"]
+    assert own.host == head.school and own.report_versions.get().is_locked
+    assert own.actions.filter(support_needed=True).exists() and own.actions.filter(status="completed").exists()
+    assert set(ShareGrant.objects.filter(review=own, revoked_at__isnull=True).values_list("audience", flat=True)) == {
+        "cluster",
+        "governors",
+        "la_officers",
+    }
+    assert ReportRead.objects.filter(review=own).exists()
+    assert TeamMember.objects.get(review=reviews["findings_agreed"], user=head.user).role == "lead_reviewer"
+    assert not TeamMember.objects.get(review=reviews["planned"], user=head.user).is_cleared
+    assert Review.objects.filter(partnership=demo.partnership, events__by__isnull=True).count() == 0
+    pages = {
+        "head@demo.test": [
+            ("peerreview:review_detail", own.pk, 200),
+            ("peerreview:report", own.pk, 200),
+            ("peerreview:review_detail", reviews["findings_agreed"].pk, 200),
+            ("peerreview:review_detail", reviews["visit"].pk, 404),
+        ],
+        "chair@demo.test": [("peerreview:report", own.pk, 200), ("peerreview:review_detail", own.pk, 404)],
+        "cluster-lead@demo.test": [("peerreview:report", own.pk, 200), ("peerreview:rollup", None, 200)],
+        "officer@demo.test": [("peerreview:report", own.pk, 200), ("peerreview:review_detail", own.pk, 404)],
+        "alliance-lead@demo.test": [("peerreview:report", own.pk, 404), ("peerreview:rollup", None, 200)],
+        "board@demo.test": [("peerreview:report", own.pk, 404), ("peerreview:rollup", None, 200)],
+        "system-leader@demo.test": [("peerreview:review_detail", reviews["visit"].pk, 200)],
+    }
+    for email, visits in pages.items():
+        client = client_for(User.objects.get(email=email))
+        for name, pk, status in visits:
+            url = reverse(name, args=[pk] if pk else [])
+            assert client.get(url).status_code == status, (email, name)
+    directory = client_for(head.user).get(reverse("peerreview:excellence"))
+    assert b"Early reading and phonics (demo)" in directory.content
