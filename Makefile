@@ -60,9 +60,11 @@ bench: setup ## Benchmarks: England-sized GIAS import against a bare pandas read
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py bench
 
-lint: setup ## ruff (lint and format check); mypy is configured but not clean yet, so not run here
+lint: setup ## ruff (lint and format check), import contracts (.importlinter) and mypy with django-stubs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy .
 
 backup: setup ## Back up the database with pg_dump to .data/backups/ (or BACKUP_DIR); see docs/deploy.md
 	$(PY) manage.py backup_db

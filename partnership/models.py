@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -27,6 +28,37 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DatedMembership(TrackedModel):
+    """Membership of a group over a period: ``joined_on``, and ``left_on`` empty while current. History is kept:
+    a membership is ended (``partnership.services.dated_membership_end``), never deleted. Used by cluster,
+    alliance and network memberships; each adds its two foreign keys and ``dated_membership_constraints``."""
+
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-joined_on"]
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+def dated_membership_constraints(group: str, member: str, *, name: str) -> list[models.BaseConstraint]:
+    """At most one current membership of ``member`` in ``group``, and no leaving before joining (``name`` keeps
+    the constraint names the tables already have: ``one_current_<name>_membership``, ``<name>_left_after_joined``)."""
+    return [
+        models.UniqueConstraint(
+            fields=[group, member], condition=models.Q(left_on__isnull=True), name=f"one_current_{name}_membership"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
+            name=f"{name}_left_after_joined",
+        ),
+    ]
 
 
 class Role(models.TextChoices):
@@ -77,7 +109,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     objects = UserManager()
 

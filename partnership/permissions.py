@@ -1,7 +1,8 @@
 """What each role may do. Every permission is an enum member with a sentence on what it allows.
 
 Views never check roles directly: they ask ``membership_can(membership, Permission.X)``; what a user
-may *see* of objects is decided by the scopes in ``partnership.scopes``.
+may *see* of objects is decided by each app's selectors (``*_list(membership=...)`` and ``access_*``, which
+answer 404 outside the scope): docs/adr/0007-permission-model.md.
 """
 
 from __future__ import annotations

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_filters",
-    "rules.apps.AutodiscoverRulesConfig",
     "govuk_frontend_django",
     "csp",
     "partnership",
@@ -233,7 +232,6 @@ PEER_REVIEW_MIN_CELL = int(os.environ.get("PEER_REVIEW_MIN_CELL", "3"))
 
 # --- Auth, accounts, MFA ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"

@@ -7,15 +7,14 @@ from django import forms
 from django.db.models import QuerySet
 
 from clusters.models import Alliance, Cluster
-from partnership.forms import GovUKFormMixin
+from partnership.forms import GovFilterForm
 from partnership.models import Partnership
 from schools.models import School
 
 OFSTED_NONE = "__none__"
 
 
-class FilterForm(GovUKFormMixin, forms.Form):
-    """The filter form, GOV.UK styled."""
+FilterForm = GovFilterForm  # the name used before #8; new filters use partnership.forms.GovFilterForm
 
 
 def _distinct(schools: QuerySet[School], field: str) -> list[tuple[str, str]]:
@@ -60,7 +59,7 @@ class SchoolFilter(django_filters.FilterSet):
     class Meta:
         model = School
         fields: list[str] = []
-        form = FilterForm
+        form = GovFilterForm
 
     def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from partnership.models import Job, Partnership, TrackedModel
+from partnership.models import DatedMembership, Job, Partnership, TrackedModel, dated_membership_constraints
 from schools.querysets import SchoolQuerySet
 
 
@@ -167,27 +167,14 @@ class Network(TrackedModel):
         return self.name
 
 
-class NetworkMembership(TrackedModel):
+class NetworkMembership(DatedMembership):
     """A school's membership of a network over a period (``left_on`` empty while current)."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="network_memberships")
-    joined_on = models.DateField()
-    left_on = models.DateField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-joined_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["network", "school"],
-                condition=models.Q(left_on__isnull=True),
-                name="one_current_network_membership",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
-                name="network_left_after_joined",
-            ),
-        ]
+    class Meta(DatedMembership.Meta):
+        constraints = dated_membership_constraints("network", "school", name="network")
 
     def __str__(self) -> str:
         return f"{self.school_id} in {self.network_id}"

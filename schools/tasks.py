@@ -3,6 +3,8 @@ performance imports alike: ``schools.performance``)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from celery import shared_task
 from celery.signals import worker_ready
 
@@ -15,8 +17,8 @@ LOCK_MAX_RETRIES = 120  # an hour of waiting behind another import of the same p
 
 POLICY = JobTaskPolicy(
     noun="import job",
-    execute=lambda job: import_job_run(job=job),
-    fail=lambda job, message: import_job_fail(job=job, message=message),
+    execute=lambda job: import_job_run(job=cast(ImportJob, job)),
+    fail=lambda job, message: import_job_fail(job=cast(ImportJob, job), message=message),
     locked=ImportLocked,
     lock_retry_seconds=LOCK_RETRY_SECONDS,
     lock_max_retries=LOCK_MAX_RETRIES,

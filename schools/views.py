@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +51,7 @@ class SchoolExportView(PartnershipViewMixin, View):
 
     permission = Permission.EXPORT_REGISTER
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         schools = selectors.school_list(membership=self.membership)
         school_filter = SchoolFilter(request.GET or None, queryset=schools, partnership=self.partnership)
         if school_filter.is_bound and not school_filter.is_valid():

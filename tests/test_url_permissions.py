@@ -6,6 +6,8 @@ Walks the URL configuration, so a new URL without a decision in ``tests/url_matr
 from __future__ import annotations
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -41,12 +43,23 @@ def _request(client: Client, name: str, case, world, *, other: bool = False):
     return client.get(url)
 
 
-def _outcome(response) -> object:
-    if response.status_code in (403, 404):
-        return response.status_code
-    if response.status_code == 302 and "/accounts/" in response.url:
-        return f"redirect to {response.url}"
-    return OK if response.status_code in (200, 302) else response.status_code
+def _outcome(response, method: str = "get") -> object:
+    """Exactly what the request got. ``OK`` (served) is a GET answered 200, or a POST that did its work: redirected
+    (302) with no error or warning message. Anything else reads as what it was: 403, 404, a sign-in redirect, a
+    GET redirected elsewhere, a POST answered 200 (a form shown again with its errors) or a POST redirected with
+    an error message (refused), so that a refused POST can never pass as served."""
+    code = response.status_code
+    if code in (403, 404):
+        return code
+    location = response.get("Location", "")
+    if code == 302 and "/accounts/" in location:
+        return f"redirect to {location}"
+    if method != "post":
+        return OK if code == 200 else f"{code} to {location}" if location else code
+    refused = [str(m) for m in get_messages(response.wsgi_request) if m.level >= messages.WARNING]
+    if code == 302 and not refused:
+        return OK
+    return f"{code} refused: {refused}" if refused else f"{code} (not redirected: the form was shown again)"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if not c.public))
@@ -56,10 +69,24 @@ def test_anonymous_is_sent_to_sign_in(world, name):
     assert response.url.startswith(reverse("account_login"))
 
 
+def test_the_outcome_tells_a_refused_post_from_a_served_one(world):
+    """The rule itself can fail: a POST whose view refuses with an error message and redirects is not served, nor
+    is a POST that shows its form again (200), nor a GET that redirects."""
+    import datetime as dt
+
+    officer = client_for(make_member(world, Role.OFFICER).user)
+    day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    served = officer.post(reverse("risk:holidays"), {"name": "INSET day", "starts_on": day, "ends_on": day})
+    assert _outcome(served, "post") == OK
+    shown_again = officer.post(reverse("risk:holidays"), {"name": "", "starts_on": "", "ends_on": ""})
+    assert shown_again.status_code == 200 and _outcome(shown_again, "post") != OK
+    assert _outcome(served, "get") != OK  # a GET that redirects is not "served"
+
+
 @pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.public))
 def test_public_urls_answer_anonymous(world, name):
     response = _request(Client(), name, MATRIX[name], world)
-    assert _outcome(response) == MATRIX[name].roles[Role.ADMIN.value]
+    assert _outcome(response, MATRIX[name].method) == MATRIX[name].roles[Role.ADMIN.value]
 
 
 @pytest.mark.parametrize("role", [r.value for r in ROLES])
@@ -67,7 +94,7 @@ def test_public_urls_answer_anonymous(world, name):
 def test_role_gets_what_the_matrix_says(world, name, role):
     membership = make_member(world, role)
     response = _request(client_for(membership.user), name, MATRIX[name], world)
-    assert _outcome(response) == MATRIX[name].roles[role], f"{role} on {name}"
+    assert _outcome(response, MATRIX[name].method) == MATRIX[name].roles[role], f"{role} on {name}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in MATRIX.items() if c.other_args))

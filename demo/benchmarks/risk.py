@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import time
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -587,7 +588,7 @@ def _intelligence(partnership_id: int, register: pd.DataFrame, rng: np.random.Ge
                 "summary": "Generated for the benchmark: " + kinds,
                 "evidence": "Invented evidence (benchmark data)",
                 "confidential": rng.random(m) < 0.2,
-                "archived_at": np.where(archived, now, None),
+                "archived_at": np.where(archived, np.array(now, dtype=object), np.array(None, dtype=object)),
             }
         ),
     )
@@ -619,7 +620,8 @@ def risk_run_benchmark(*, schools: int = ENGLAND_SCHOOLS, repeats: int = 3) -> l
                 )
                 return risk_run_execute(run=queued)
 
-            seconds, finished = timed(run)
+            seconds, result = timed(run)
+            finished = cast(RiskRun, result)
             if finished.state != RiskRun.State.SUCCEEDED or finished.counts.get("schools") != schools:
                 raise RuntimeError(f"benchmark risk run did not do what it should: {finished.state} {finished.counts}")
             runs.append(seconds)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.forms import BoundField
+from django.urls import reverse
 
 register = template.Library()
 
@@ -43,7 +44,7 @@ def field_label(name: str) -> str:
     from schools.models import School
 
     try:
-        return str(School._meta.get_field(name).verbose_name).capitalize()
+        return str(getattr(School._meta.get_field(name), "verbose_name", name)).capitalize()
     except FieldDoesNotExist:
         return name.replace("_", " ").capitalize()
 
@@ -52,3 +53,20 @@ def field_label(name: str) -> str:
 def humanise(key: str) -> str:
     """``"skipped_other_la"`` → ``"Skipped other la"``."""
     return str(key).replace("_", " ").capitalize()
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*pairs: str, home: bool = True) -> dict:
+    """GOV.UK breadcrumbs, written once: ``{% breadcrumbs "Risk runs" "risk:run_list" round.name round_url %}``.
+
+    Arguments go in pairs, text then target; a target is a URL name without arguments (``risk:run_list``) or a URL
+    (``{% url ... as round_url %}`` first for one with arguments). A pair with empty text is left out, so a crumb
+    can depend on a permission (``can.VIEW_REGISTER|yesno:"Schools,"``). Home comes first unless ``home=False``.
+    """
+    if len(pairs) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes pairs: text, then a URL name or URL")
+    crumbs = [("Home", reverse("partnership:home"))] if home else []
+    for text, target in zip(pairs[::2], pairs[1::2], strict=True):
+        if text:
+            crumbs.append((str(text), target if "/" in str(target) else reverse(str(target))))
+    return {"crumbs": crumbs}

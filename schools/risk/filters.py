@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import QuerySet
 
 from clusters.models import Cluster, ClusterMembership
+from partnership.forms import GovFilterForm
 from partnership.models import Partnership
-from schools.filters import FilterForm
 from schools.models import School
 from schools.risk.models import RiskAssessment
 from schools.risk.presenters import CategoryLabel
@@ -38,7 +38,7 @@ class RiskRegisterFilter(django_filters.FilterSet):
     class Meta:
         model = RiskAssessment
         fields: list[str] = []
-        form = FilterForm
+        form = GovFilterForm
 
     def __init__(self, *args, partnership: Partnership, categories: dict[int, CategoryLabel], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from celery import shared_task
 from celery.signals import worker_ready
 
@@ -21,8 +23,8 @@ LOCK_MAX_RETRIES = 240  # an hour of waiting behind another run of the same part
 
 POLICY = JobTaskPolicy(
     noun="risk run",
-    execute=lambda run: risk_run_execute(run=run),
-    fail=lambda run, message: risk_run_fail(run=run, message=message),
+    execute=lambda run: risk_run_execute(run=cast(RiskRun, run)),
+    fail=lambda run, message: risk_run_fail(run=cast(RiskRun, run), message=message),
     locked=RiskRunLocked,
     lock_retry_seconds=LOCK_RETRY_SECONDS,
     lock_max_retries=LOCK_MAX_RETRIES,

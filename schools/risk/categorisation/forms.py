@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -72,10 +74,11 @@ class RoundForm(GovForm):
 
     def __init__(self, *args, runs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["run"].queryset = runs
-        self.fields["run"].label_from_instance = lambda run: (
-            f"Run {run.pk}, {timezone.localtime(run.finished_at or run.created_at):%-d %b %Y %H:%M}, "
-            f"rule set version {run.ruleset_version.version}"
+        field = cast(forms.ModelChoiceField, self.fields["run"])
+        field.queryset = runs
+        field.label_from_instance = lambda obj: (  # type: ignore[method-assign]  # Django documents this override
+            f"Run {obj.pk}, {timezone.localtime(obj.finished_at or obj.created_at):%-d %b %Y %H:%M}, "
+            f"rule set version {obj.ruleset_version.version}"
         )
 
 

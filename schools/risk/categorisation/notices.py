@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from typing import cast
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -60,7 +61,7 @@ def publication_notices_create(*, round_: CategorisationRound, base_url: str) ->
         PublicationNotice(
             round=round_,
             membership=m,
-            school_id=m.school_id,
+            school_id=cast(int, m.school_id),  # the filter keeps members with a school in the round
             email=m.user.email,
             roles=" and ".join(Role(r).label.lower() for r in m.roles if r in SCHOOL_ROLES)[:60],
             link=link,
@@ -172,7 +173,9 @@ def publication_notices_send(*, round_id: int) -> dict[str, int]:
 def _send_one(notice: PublicationNotice, connection) -> None:
     """Send one notice and record the outcome; raise ``MailServerUnavailable`` (recording nothing against the
     notice but the reason) when the server, not this message, failed."""
-    if not notice.entitled:  # annotated by the claim: left, archived, or moved school since publication
+    if not getattr(
+        notice, "entitled", False
+    ):  # annotated by the claim: left, archived, or moved school since publication
         notice.state, notice.last_error = NoticeState.SKIPPED, LEFT
         notice.save(update_fields=["state", "last_error"])
         return

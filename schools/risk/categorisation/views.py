@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -90,6 +90,8 @@ class RoundCreateView(PartnershipViewMixin, FormView):
 
 
 class RoundMixin(PartnershipViewMixin):
+    kwargs: dict[str, Any]
+
     def get_round(self) -> CategorisationRound:
         if not hasattr(self, "_round"):
             self._round = selectors.access_categorisation_round(membership=self.membership, pk=self.kwargs["pk"])
@@ -236,6 +238,8 @@ class RoundSchoolView(RoundSchoolMixin, TemplateView):
 
 
 class RoundSchoolFormView(RoundSchoolMixin, FormView):
+    success_message: str
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "labels": self.labels()}
 

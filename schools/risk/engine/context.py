@@ -97,7 +97,7 @@ class RiskContext:
         rows = stage >= 0
         by_year = np.zeros((len(STAGES), len(self.index), len(t.years)), dtype=bool)
         by_year[stage[rows], t.school[rows], t.year[rows]] = True
-        return by_year, by_year.any(axis=2)
+        return by_year, np.asarray(by_year.any(axis=2))
 
     @cached_property
     def _stage_years(self) -> dict[str, pd.Series]:

@@ -135,14 +135,16 @@ def _intelligence_overrides(ctx: RiskContext) -> list[pd.DataFrame]:
         ("ieb", rule.ieb_kinds, rule.ieb, "Interim executive board"),
     ):
         entry = ctx.intelligence_latest(kinds, window_days=None)
+
+        def sentence(at: Pick, entry: pd.DataFrame = entry, what: str = what, floor: int = floor) -> pd.Series:
+            return _recorded(what, at(entry["recorded_on"]), at(entry["summary"])) + ": " + _category(floor)
+
         out.append(
             _floor(
                 name,
                 entry["rating"].isin(("amber", "red")),
                 floor,
-                lambda at, entry=entry, what=what, floor=floor: (
-                    _recorded(what, at(entry["recorded_on"]), at(entry["summary"])) + ": " + _category(floor)
-                ),
+                sentence,
             )
         )
     entry = ctx.intelligence_latest(rule.safeguarding_kinds, window_days=ctx.rules.intelligence.window_days)
