@@ -17,11 +17,19 @@ from django.db import DatabaseError, OperationalError
 from django.dispatch import Signal
 from django.utils import timezone
 
-from partnership.models import Job
+from partnership.models import Job, JobStart
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_MAX_RETRIES = 3
+# A job started this many times without finishing (each start killed its worker: out of memory on a poison file,
+# a segfault) is failed at its next start rather than left to kill workers and hold up the queue for ever.
+JOB_MAX_STARTS = 5
+POISON_MESSAGE = (
+    f"This job was stopped: it was started {JOB_MAX_STARTS} times and each time the worker running it stopped "
+    "before it finished. If it reads a file, the file may be too large or damaged: check it, then try again. "
+    "If it happens again, tell the service's support team."
+)
 
 job_finished = Signal()
 """Sent (robustly: a receiver's error is logged, never raised) when a job moves to succeeded or failed, with
@@ -53,6 +61,9 @@ def job_transition(*, job: Job, state: str, **changes) -> bool:
     allowed_from = [old for old, targets in model.TRANSITIONS.items() if state in targets]
     now = timezone.now()
     if state == Job.State.RUNNING:
+        if job_start_count(job=job) > JOB_MAX_STARTS:
+            job_transition(job=job, state=Job.State.FAILED, message=POISON_MESSAGE)
+            return False
         changes.setdefault("started_at", now)
         changes.setdefault("message", "Starting")
     elif state in (Job.State.SUCCEEDED, Job.State.FAILED):
@@ -66,6 +77,35 @@ def job_transition(*, job: Job, state: str, **changes) -> bool:
                 if isinstance(result, Exception):
                     logger.warning("A job_finished receiver failed for %s %s: %r", model.__name__, job.pk, result)
     return bool(moved)
+
+
+def job_start_count(*, job: Job) -> int:
+    """Count one more start of ``job`` (committed at once, whatever happens to the job's own transaction); the
+    number of starts so far, this one included. One table for every job kind (``partnership.JobStart``)."""
+    from django.db.models import F
+
+    label = job._meta.label_lower
+    record, _ = JobStart.objects.get_or_create(job_model=label, job_id=job.pk)
+    JobStart.objects.filter(pk=record.pk).update(starts=F("starts") + 1, last_started_at=timezone.now())
+    return record.starts + 1
+
+
+def jobs_requeue(*, model: type[Job], enqueue: Callable[..., bool], lock: Callable) -> int:
+    """Send again every job of ``model`` still waiting, and every one left RUNNING by a worker that died.
+
+    A RUNNING job is orphaned when nobody holds its partnership's lock for the kind (``lock(partnership_id)``
+    yields True when it could take it): the worker that held it is gone. Safe to repeat: the task skips finished
+    jobs, waits behind a job really running, and a job that keeps killing its worker is failed at its next start
+    (``JOB_MAX_STARTS``). ``enqueue(job=...)`` sends one job's task and says whether the broker took it.
+    """
+    waiting = list(model._default_manager.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING]))
+    stale = [job for job in waiting if job.state == Job.State.QUEUED or _orphaned(job, lock)]
+    return sum(bool(enqueue(job=job)) for job in stale)
+
+
+def _orphaned(job: Job, lock: Callable) -> bool:
+    with lock(job.partnership_id) as acquired:
+        return bool(acquired)
 
 
 def job_progress(*, job: Job, percent: int, message: str) -> None:

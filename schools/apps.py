@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SchoolsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "schools"
+
+    def ready(self) -> None:
+        from partnership.jobs import job_finished
+        from schools.importers.service import import_job_upload_delete
+        from schools.models import ImportJob
+
+        # An import's stored upload is deleted when its job ends, however it ended.
+        job_finished.connect(import_job_upload_delete, sender=ImportJob, dispatch_uid="import-upload-delete")

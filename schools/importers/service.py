@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.jobs import job_progress, job_transition
+from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import Partnership, User
 from schools.importers import checking, links, networks, register
 from schools.importers.columns import KIND_LINKS, missing_headings, sniff_kind
@@ -277,9 +277,9 @@ def import_job_enqueue(*, job: ImportJob) -> bool:
 
 
 def import_jobs_requeue_waiting() -> int:
-    """Queue again every job still waiting (after a broker outage); safe because the task is idempotent."""
-    waiting = list(ImportJob.objects.filter(state=ImportJob.State.QUEUED))
-    return sum(import_job_enqueue(job=job) for job in waiting)
+    """Queue again every job still waiting (after a broker outage) or left RUNNING by a worker that died (its
+    partnership's import lock is free): the shared recovery of ``partnership.jobs.jobs_requeue``."""
+    return jobs_requeue(model=ImportJob, enqueue=import_job_enqueue, lock=partnership_import_lock)
 
 
 def import_job_run(*, job: ImportJob) -> ImportJob:
@@ -309,12 +309,16 @@ def _job_import(job: ImportJob, report: ProgressCallback) -> ImportResult:
 def import_job_transition(*, job: ImportJob, state: str, **changes) -> bool:
     """Move ``job`` to ``state`` if its state allows it (compare-and-set on the row); True when it moved.
 
-    A job that ends (succeeded or failed) no longer needs its upload: the stored file is deleted then.
+    A job that ends (succeeded or failed) no longer needs its upload: ``import_job_upload_delete`` deletes it.
     """
-    moved = job_transition(job=job, state=state, **changes)
-    if moved and state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED) and job.stored_path:
+    return job_transition(job=job, state=state, **changes)
+
+
+def import_job_upload_delete(*, job: ImportJob, **kwargs) -> None:
+    """Delete an ended job's stored upload (connected to ``partnership.jobs.job_finished`` for ImportJob, so it
+    happens however the job ended: imported, refused, too long, or failed at a start cap)."""
+    if job.stored_path:
         Path(job.stored_path).unlink(missing_ok=True)
-    return moved
 
 
 def import_job_progress(*, job: ImportJob, percent: int, message: str) -> None:

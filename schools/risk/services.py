@@ -29,7 +29,7 @@ from django.utils import timezone
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
-from partnership.jobs import job_progress, job_transition
+from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import Partnership, User
 from partnership.services import tracked_save
 from schools.models import School
@@ -234,19 +234,9 @@ def risk_run_enqueue(*, run: RiskRun) -> bool:
 
 
 def risk_runs_requeue_waiting() -> int:
-    """Send again every run still queued, and every run left RUNNING by a worker that died (its lock is free).
-
-    Safe to repeat: the task skips finished runs and waits behind a run that is really computing.
-    """
-    runs = list(RiskRun.objects.filter(state__in=[RiskRun.State.QUEUED, RiskRun.State.RUNNING]))
-    stale = [run for run in runs if run.state == RiskRun.State.QUEUED or _orphaned(run)]
-    return sum(risk_run_enqueue(run=run) for run in stale)
-
-
-def _orphaned(run: RiskRun) -> bool:
-    """True when ``run`` is RUNNING but nobody holds its partnership's run lock (its worker died)."""
-    with risk_run_lock(run.partnership_id) as acquired:
-        return acquired
+    """Send again every run still queued, and every run left RUNNING by a worker that died (its lock is free):
+    the shared recovery of every job kind, ``partnership.jobs.jobs_requeue``."""
+    return jobs_requeue(model=RiskRun, enqueue=lambda job: risk_run_enqueue(run=job), lock=risk_run_lock)
 
 
 # --------------------------------------------------------------------------------------------- runs: executing
