@@ -23,6 +23,7 @@ from tests.url_matrix import ALLAUTH_URLS, DENY, HIDDEN, MATRIX, OK, ROLES
 SERVICE = "School improvement partnership"
 # Downloads (the browser saves them rather than showing a page). JSON endpoints are recognised by content type.
 NOT_HTML = {"schools:export", "risk:register_export"}
+NOT_HTML |= {"board:paper", "board:pack_pdf", "board:pack_xlsx"}  # issue #13
 # Signed-in allauth pages every role reaches from "Your account".
 ACCOUNT_PAGES = ["mfa_index", "account_change_password", "account_email", "mfa_list_webauthn"]
 # Form pages, submitted empty to check the error state (the first submit button on the page).
@@ -62,6 +63,14 @@ FORMS = {
 # Forms that open filled in with the current values: cleared (boxes unticked, text emptied) before that submit.
 PREFILLED_FORMS = {"partnership:person_roles", "partnership:person_leads"}
 PREFILLED_FORMS |= {"cluster_health:framework_copy", "cluster_health:framework_edit"}  # issue #12
+# issue #13: the board's forms (the standing and RAG-override forms are valid even untouched, so not here)
+FORMS |= {
+    "board:terms", "board:declaration_add", "board:meeting_add", "board:meeting_state", "board:agenda_add",
+    "board:paper_add", "board:minutes", "board:decision_add", "board:action_add", "board:strategy_edit",
+    "board:priority_add", "board:priority_edit", "board:deliverable_add", "board:deliverable_edit",
+    "board:kpi_library_add", "board:kpi_add", "board:kpi_edit", "board:kpi_value_add",
+}
+PREFILLED_FORMS |= {"board:terms", "board:strategy_edit", "board:priority_edit", "board:deliverable_edit", "board:kpi_edit"}
 
 
 def _sign_in(page, live_server, user) -> None:
