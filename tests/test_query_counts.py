@@ -128,6 +128,11 @@ PAGES += HEALTH_PAGES
 OFFICER_ONLY |= HEALTH_OFFICER_ONLY
 SCHOOL_ONLY |= HEALTH_SCHOOL_ONLY
 
+from tests.brokerage.query_pages import BROKERAGE_OFFICER_ONLY, BROKERAGE_PAGES  # noqa: E402 - brokerage (#11)
+
+PAGES += BROKERAGE_PAGES
+OFFICER_ONLY |= BROKERAGE_OFFICER_ONLY
+
 
 def _holidays(w) -> list:
     """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""
