@@ -199,6 +199,7 @@ def build(ctx: DemoContext) -> list[str]:
     lead = ctx.accounts[Role.CLUSTER_LEAD]
     alliance_lead = ctx.accounts[Role.ALLIANCE_LEAD]
     officer = ctx.accounts[Role.OFFICER]
+    services.shipped_frameworks_ensure()
     cluster = lead.clusters.first()
     alliance = alliance_lead.alliances.first()
     if cluster is None or alliance is None:

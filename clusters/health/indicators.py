@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from clusters.health.models import ClusterMeeting
 from clusters.models import Cluster, ClusterMembership
@@ -162,31 +162,100 @@ def risk_categories(*, school_ids: list[int], partnership_id: int, as_at: dt.dat
 
 
 def peer_review(*, school_ids: list[int], as_at: dt.date) -> dict[str, Any]:
-    """Share of members peer-reviewed this academic year and peer-review actions completed on time."""
-    try:
-        from peerreview.selectors import cluster_review_figures  # type: ignore[attr-defined]
-    except ImportError:
-        return {
-            "none": "Peer review does not report figures per cluster yet (peerreview.selectors has no "
-            "cluster_review_figures)."
-        }
+    """Share of members peer-reviewed this academic year, and their review actions due so far completed on time.
+
+    Read from peer review's models with its own year and minimum-cell rules (``peerreview.selectors``): reviews
+    counted as in its roll-up (not planned, postponed or cancelled); action counts under the minimum cell are
+    suppressed, as the roll-up does. No school is named.
+    """
     if not school_ids:
         return {"none": "The cluster had no members."}
-    return dict(cluster_review_figures(school_ids=school_ids, as_at=as_at))
+    try:
+        from peerreview.models import Action, Review
+        from peerreview.selectors import academic_year_bounds, academic_year_of, min_cell
+    except ImportError:  # pragma: no cover - peer review not installed
+        return {"none": "Peer review is not installed."}
+    year = academic_year_of(as_at)
+    start, end = academic_year_bounds(year)
+    reviewed = (
+        Review.objects.filter(host_id__in=school_ids, visit_starts_on__range=(start, min(end, as_at)))
+        .exclude(state__in=[Review.State.CANCELLED, Review.State.PLANNED, Review.State.POSTPONED])
+        .values("host_id")
+        .distinct()
+        .count()
+    )
+    due = Action.objects.filter(review__host_id__in=school_ids, due_on__range=(start, min(end, as_at))).exclude(
+        status=Action.Status.DROPPED
+    )
+    due_n = due.count()
+    on_time = due.filter(status=Action.Status.COMPLETED, completed_on__lte=F("due_on")).count()
+    label = f"{year - 1}/{year % 100:02d}"
+    if due_n == 0:
+        actions_value, actions_note = "None due", "No peer-review actions of members were due yet this year."
+    elif due_n < min_cell():
+        actions_value, actions_note = (
+            "Suppressed",
+            f"Fewer than {min_cell()} actions due: not shown, as in the roll-up.",
+        )
+    else:
+        actions_value = f"{round(100 * on_time / due_n)}%"
+        actions_note = f"{on_time} of {due_n} actions due by the check were completed by their date."
+    return {
+        "year": label,
+        "rows": [
+            {
+                "label": "Members peer-reviewed this academic year",
+                "value": f"{reviewed} of {len(school_ids)}",
+                "comparison": "",
+                "note": f"Reviews with a visit in {label} up to the check (peer review).",
+            },
+            {
+                "label": "Peer-review actions completed on time",
+                "value": actions_value,
+                "comparison": "",
+                "note": actions_note,
+            },
+        ],
+    }
 
 
 def support_days(*, school_ids: list[int], as_at: dt.date) -> dict[str, Any]:
-    """Support days given and received by members this academic year (the brokerage ledger)."""
-    try:
-        from brokerage.selectors import cluster_support_days  # type: ignore[attr-defined]
-    except ImportError:
-        return {
-            "none": "The brokerage ledger does not report days per school group yet (brokerage.selectors "
-            "has no cluster_support_days)."
-        }
+    """Support days given and received by members this academic year, from the brokerage ledger."""
     if not school_ids:
         return {"none": "The cluster had no members."}
-    return dict(cluster_support_days(school_ids=school_ids, as_at=as_at))
+    try:
+        from brokerage.selectors import current_year, ledger_by_school
+    except ImportError:  # pragma: no cover - brokerage not installed
+        return {"none": "Brokerage is not installed."}
+    from schools.models import School
+
+    partnership_ids = set(School.objects.filter(pk__in=school_ids).values_list("partnership_id", flat=True))
+    year = current_year(as_at)
+    rows = [
+        r for pid in partnership_ids for r in ledger_by_school(partnership_id=pid, year=year) if r.key in school_ids
+    ]
+    given = sum((r.given for r in rows), start=0)
+    received = sum((r.received for r in rows), start=0)
+    active = {r.key for r in rows if r.given or r.received}
+    label = f"{year - 1}/{year % 100:02d}"
+    return {
+        "year": label,
+        "schools_without_support": sorted(set(school_ids) - active),
+        "rows": [
+            {
+                "label": "Support days given by members",
+                "value": f"{float(given):g}",
+                "comparison": f"Received: {float(received):g} days",
+                "note": f"The brokerage ledger for {label} (days between members count on both sides).",
+            },
+            {
+                "label": "Members giving or receiving support",
+                "value": f"{len(active)} of {len(school_ids)}",
+                "comparison": "",
+                "note": "Members with any ledger entry this academic year.",
+            },
+        ],
+    }
 
 
 def engagement(*, cluster: Cluster, school_ids: list[int], as_at: dt.date) -> dict[str, Any]:

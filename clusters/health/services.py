@@ -333,7 +333,9 @@ def health_check_transition(*, check: HealthCheck, to: str, by: Membership, note
     now = timezone.now()
     if to == State.CONSENSUS:
         # As at the meeting (what the cluster saw then), or today if the meeting is recorded ahead of its date.
-        locked.indicators = cluster_indicators(cluster=locked.cluster, as_at=min(locked.held_on, timezone.localdate(now)))
+        locked.indicators = cluster_indicators(
+            cluster=locked.cluster, as_at=min(locked.held_on, timezone.localdate(now))
+        )
         locked.indicators_at = now
         ClusterAction.objects.bulk_create(
             ClusterAction(
@@ -539,3 +541,11 @@ def cluster_meeting_record(
 def default_levels() -> list[str]:
     """The default ordinal scale."""
     return list(LEVELS)
+
+
+@transaction.atomic
+def shipped_frameworks_ensure() -> int:
+    """Load any missing shipped framework (migration 0002 loads them; a flushed database may lack them)."""
+    from clusters.health.frameworks_default import load_shipped
+
+    return load_shipped(Framework, FrameworkVersion, Dimension, Strand, LevelDescriptor)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from clusters.health import services
 from clusters.health.models import (
     ClusterAction,
     ConsensusRating,
@@ -20,7 +21,8 @@ from clusters.health.services import _clone_version
 
 
 def shipped(slug: str = "three-dimension-check") -> FrameworkVersion:
-    """Version 1 of a shipped framework (loaded by migration 0002)."""
+    """Version 1 of a shipped framework (loaded by migration 0002; reloaded if a transactional test flushed it)."""
+    services.shipped_frameworks_ensure()
     return FrameworkVersion.objects.get(framework__partnership__isnull=True, framework__slug=slug, number=1)
 
 
