@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import time
 
 from allauth.account import app_settings as account_settings
@@ -11,9 +12,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,16 +44,34 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"mfa-secrets:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+class MFASecretUnreadable(Exception):  # noqa: N818 - reads as "the MFA secret is unreadable"
+    """No key in DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FALLBACKS opens a stored authenticator secret."""
+
+
+def _key(secret_key: str) -> bytes:
+    return base64.urlsafe_b64encode(hashlib.sha256(f"mfa-secrets:{secret_key}".encode()).digest())
+
+
+def mfa_fernet() -> MultiFernet:
+    """Encrypts with a key derived from SECRET_KEY; decrypts with it or any of SECRET_KEY_FALLBACKS (rotation)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet([Fernet(_key(k)) for k in keys])
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """Encrypt TOTP secrets with a key derived from SECRET_KEY, so a database dump does not leak them."""
+    """Encrypt TOTP secrets and recovery-code seeds with a key derived from SECRET_KEY, so a database dump does
+    not leak them; secrets written under a previous key still open while it is listed in SECRET_KEY_FALLBACKS
+    (``manage.py mfa_reencrypt`` moves them to the current key; docs/deploy.md, "Rotating the secret key")."""
 
     def encrypt(self, text: str) -> str:
-        return _fernet().encrypt(text.encode()).decode()
+        return mfa_fernet().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        return _fernet().decrypt(encrypted_text.encode()).decode()
+        try:
+            return mfa_fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken:
+            logger.error(
+                "An authenticator secret opens with no key: was DJANGO_SECRET_KEY changed without keeping the old "
+                "one in DJANGO_SECRET_KEY_FALLBACKS? (docs/deploy.md, 'Rotating the secret key')"
+            )
+            raise MFASecretUnreadable from None

@@ -94,6 +94,7 @@ class RequireMFAMiddleware:
 
 class RedisDownMiddleware:
     """Redis (the cache: sign-in rate limits, used authenticator codes) unreachable: a clear 503, never a 500.
+    Also an authenticator secret no key opens (after a key change): a page saying how to get back in.
 
     Sign-in fails closed (ADR 0016): without its counters it cannot limit guessing, so it refuses and says to
     try again in a few minutes rather than letting unlimited attempts through.
@@ -109,6 +110,10 @@ class RedisDownMiddleware:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
+        from partnership.adapters import MFASecretUnreadable
+
+        if isinstance(exception, MFASecretUnreadable):  # read outside the code forms (they say it themselves)
+            return render(request, "mfa_unreadable.html", status=200)
         if not isinstance(exception, RedisConnectionError | RedisTimeoutError):
             return None
         logger.error("Redis unavailable while answering %s: %s", request.path, exception)

@@ -474,3 +474,54 @@ def partnership_for_user(*, user: User, partnership_id: int) -> Partnership | No
     return Partnership.objects.filter(
         pk=partnership_id, memberships__user=user, memberships__archived_at__isnull=True
     ).first()
+
+
+# --- Two-factor secrets: rotation and operations' reset ------------------------------------------------------
+
+
+def mfa_secrets_reencrypt() -> tuple[int, list[str]]:
+    """Re-encrypt every authenticator's secret (TOTP) and seed (recovery codes) with the current key; returns how
+    many were moved and the emails of accounts whose secrets no key opens (they need a reset)."""
+    from allauth.mfa.models import Authenticator
+    from cryptography.fernet import InvalidToken
+
+    from partnership.adapters import mfa_fernet
+
+    fernet = mfa_fernet()
+    moved, unreadable = 0, []
+    for authenticator in Authenticator.objects.select_related("user").order_by("pk"):
+        data = dict(authenticator.data)
+        try:
+            for name in ("secret", "seed"):
+                if isinstance(data.get(name), str):
+                    data[name] = fernet.rotate(data[name].encode()).decode()
+            if isinstance(data.get("migrated_codes"), list):
+                data["migrated_codes"] = [fernet.rotate(c.encode()).decode() for c in data["migrated_codes"]]
+        except InvalidToken:
+            unreadable.append(authenticator.user.email)
+            continue
+        if data != authenticator.data:
+            Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+            moved += 1
+    return moved, sorted(set(unreadable))
+
+
+@transaction.atomic
+def mfa_reset_by_operations(*, email: str) -> int:
+    """Remove every authenticator of the account with ``email`` (operations staff, from the shell), logged on each
+    of its memberships; ValueError if there is no such account."""
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValueError(f"No account has the email address {email}")
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    for membership in Membership.objects.filter(user=user):
+        membership_event_record(
+            membership=membership,
+            by=None,
+            action=MembershipEvent.Action.MFA_RESET,
+            before=membership_snapshot(membership),
+            note=f"{removed} authenticator(s) removed by the service's operations staff (manage.py mfa_reset)",
+        )
+    return removed

@@ -31,6 +31,9 @@ def _required(name: str) -> str:
     return value
 
 
+# Earlier secret keys, still accepted while a rotation completes (sessions, signed links, authenticator secrets):
+# comma-separated, newest first (docs/deploy.md, "Rotating the secret key").
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 if PRODUCTION:
     SECRET_KEY = _required("DJANGO_SECRET_KEY")
     DEBUG = False
@@ -265,6 +268,10 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {  # "already used" and "the keys changed" said as such (partnership.mfa_forms)
+    "authenticate": "partnership.mfa_forms.AuthenticateForm",
+    "reauthenticate": "partnership.mfa_forms.ReauthenticateForm",
+}
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "School partnership"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
