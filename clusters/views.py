@@ -18,7 +18,7 @@ from partnership.forms import EndMembershipForm
 from partnership.permissions import Permission
 from partnership.views import DatedMembershipEndView, apply_validation_error
 from schools.forms import AddSchoolForm
-from schools.selectors import school_list
+from schools.selectors import school_by_urn
 
 
 class ClusterListView(PartnershipViewMixin, TemplateView):
@@ -154,7 +154,7 @@ class ClusterAddSchoolView(PartnershipViewMixin, FormView):
 
     def form_valid(self, form):
         cluster = selectors.access_cluster(membership=self.membership, pk=self.kwargs["pk"])
-        school = school_list(membership=self.membership).filter(urn=form.cleaned_data["urn"]).first()
+        school = school_by_urn(membership=self.membership, urn=form.cleaned_data["urn"])
         try:
             if school is None:
                 raise ValidationError({"urn": "Enter the URN of a school in this partnership"})

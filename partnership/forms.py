@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -140,7 +142,7 @@ class InvitationForm(GovForm):
         choices = Role.choices
         if not membership_can(inviter, Permission.INVITE_ADMINS):
             choices = [c for c in choices if c[0] != Role.ADMIN]
-        self.fields["roles"].choices = choices
+        cast(forms.ChoiceField, self.fields["roles"]).choices = choices
 
     def clean(self):
         from schools.models import School

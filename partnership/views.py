@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.views import EmailView as AllauthEmailView
 from django.contrib import messages
@@ -30,7 +30,7 @@ from partnership.forms import (
     PersonRolesForm,
 )
 from partnership.middleware import SESSION_PARTNERSHIP
-from partnership.models import BoardMember
+from partnership.models import BoardMember, User
 from partnership.permissions import Permission
 
 
@@ -62,7 +62,7 @@ class SwitchPartnershipView(View):
             partnership_id = int(request.POST.get("partnership", ""))
         except ValueError:
             raise Http404 from None
-        partnership = services.partnership_for_user(user=request.user, partnership_id=partnership_id)
+        partnership = services.partnership_for_user(user=cast(User, request.user), partnership_id=partnership_id)
         if partnership is None:
             raise Http404
         request.session[SESSION_PARTNERSHIP] = partnership.pk
@@ -455,7 +455,9 @@ class DatedMembershipEndView(PartnershipViewMixin, View):
             messages.error(request, self.refusal)
             return redirect(self.redirect_name, pk=parent.pk)
         try:
-            services.dated_membership_end(membership=member, left_on=form.cleaned_data["left_on"], user=request.user)
+            services.dated_membership_end(
+                membership=member, left_on=form.cleaned_data["left_on"], user=cast(User, request.user)
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -226,6 +226,24 @@ REPORT_CARD_FIELDS: tuple[str, ...] = (
     "rc_early_years",
     "rc_post16",
 )
+# Every column an Ofsted inspection row carries, in the order the importer writes them: the one list the importer
+# (schools.performance.ofsted) and the tests use. The risk engine declares what it reads in its own frame contract
+# (schools.risk.engine.frames: INSPECTION_GRADES, INSPECTION_TEXT), a subset of these (tests/test_contracts.py).
+INSPECTION_FIELDS: tuple[str, ...] = (
+    "inspection_number",
+    "framework",
+    "inspection_type",
+    "start_date",
+    "publication_date",
+    "relates_to_current_urn",
+    "urn_at_inspection",
+    *LEGACY_GRADE_FIELDS,
+    "safeguarding_effective",
+    *REPORT_CARD_FIELDS,
+    "rc_safeguarding_met",
+    "category_of_concern",
+    "ungraded_outcome",
+)
 REPORT_CARD_GRADES: tuple[str, ...] = ("exceptional", "strong", "expected", "needs_attention", "urgent")
 SOURCE_RANKS: tuple[int, ...] = (1, 2, 3)
 

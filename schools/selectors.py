@@ -20,6 +20,12 @@ def school_list(*, membership: Membership) -> QuerySet[School]:
     return School.objects.filter(partnership_id=membership.partnership_id)
 
 
+def school_by_urn(*, membership: Membership, urn: int) -> School | None:
+    """The school with ``urn`` among those the membership may list (its partnership's register), or None: how a
+    page that adds a school by URN finds it (another partnership's URN is not found)."""
+    return school_list(membership=membership).filter(urn=urn).first()
+
+
 def school_has_full_access(*, membership: Membership, school: School) -> bool:
     """Whether the membership sees everything about ``school`` (not only its register facts)."""
     if membership_can(membership, Permission.VIEW_ALL_SCHOOLS):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -154,7 +154,7 @@ class NetworkAddSchoolView(PartnershipViewMixin, FormView):
 
     def form_valid(self, form):
         network = selectors.access_network(membership=self.membership, pk=self.kwargs["pk"])
-        school = selectors.school_list(membership=self.membership).filter(urn=form.cleaned_data["urn"]).first()
+        school = selectors.school_by_urn(membership=self.membership, urn=form.cleaned_data["urn"])
         try:
             if school is None:
                 raise ValidationError({"urn": "Enter the URN of a school in this partnership"})

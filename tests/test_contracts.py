@@ -20,3 +20,13 @@ def test_risk_listens_to_the_register():
     """The register imports no consumer; the risk app connects to its event in ready()."""
     receivers = [entry[1]() for entry in register_data_changed.receivers]  # (key, weak reference, ...)
     assert any(getattr(r, "__module__", "") == "schools.risk.receivers" for r in receivers)
+
+
+def test_the_engine_reads_inspection_columns_the_register_keeps():
+    """One inspection field list (schools.models.INSPECTION_FIELDS); the engine's frame contract is a subset."""
+    from schools.models import INSPECTION_FIELDS, Inspection
+    from schools.risk.engine.frames import INSPECTION_GRADES, INSPECTION_TEXT
+
+    assert set(INSPECTION_GRADES) | set(INSPECTION_TEXT) <= set(INSPECTION_FIELDS)
+    columns = {f.name for f in Inspection._meta.get_fields()}
+    assert set(INSPECTION_FIELDS) <= columns

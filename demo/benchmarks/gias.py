@@ -842,26 +842,33 @@ BENCH_TABLES = (
 )
 
 
+GIAS_DELETES = (
+    "DELETE FROM schools_schoolchange WHERE school_id IN "
+    "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
+    "DELETE FROM schools_networkmembership WHERE school_id IN "
+    "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
+    "DELETE FROM schools_schoollink WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_school WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_network WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_importjob WHERE partnership_id = ANY(%s)",
+)
+
+
 def bench_partnerships_delete() -> None:
     """Remove benchmark partnerships and everything imported into them, then vacuum so runs start alike."""
+    bench_rows_delete(prefix=BENCH_SLUG_PREFIX, statements=GIAS_DELETES, vacuum=BENCH_TABLES)
 
-    ids = list(Partnership.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).values_list("id", flat=True))
+
+def bench_rows_delete(*, prefix: str, statements: tuple[str, ...], vacuum: tuple[str, ...]) -> None:
+    """Delete the partnerships whose slug starts with ``prefix`` after ``statements`` (plain SQL taking their ids as
+    ``%s``: the ORM's cascade would load every school into memory), then VACUUM ANALYZE the ``vacuum`` tables."""
+    ids = list(Partnership.objects.filter(slug__startswith=prefix).values_list("id", flat=True))
     if not ids:
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        # Plain SQL: the ORM's cascade would load 50,000 schools into memory to delete them.
-        for statement in (
-            "DELETE FROM schools_schoolchange WHERE school_id IN "
-            "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
-            "DELETE FROM schools_networkmembership WHERE school_id IN "
-            "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
-            "DELETE FROM schools_schoollink WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_school WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_network WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_importjob WHERE partnership_id = ANY(%s)",
-        ):
+        for statement in statements:
             cursor.execute(statement, [ids])
         Partnership.objects.filter(id__in=ids).delete()
     with connection.cursor() as cursor:
-        for table in BENCH_TABLES:
+        for table in vacuum:
             cursor.execute(f"VACUUM ANALYZE {table}")

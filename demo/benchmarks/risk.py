@@ -28,7 +28,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from psycopg import sql
 
-from demo.benchmarks.gias import LOCAL_AUTHORITIES, PLACES, Timing, timed
+from demo.benchmarks.gias import LOCAL_AUTHORITIES, PLACES, Timing, bench_rows_delete, timed
 from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
 from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
@@ -644,26 +644,21 @@ BENCH_TABLES = (
 )
 
 
+RISK_DELETES = (
+    "DELETE FROM risk_riskassessment WHERE run_id IN (SELECT id FROM risk_riskrun WHERE partnership_id = ANY(%s))",
+    "DELETE FROM risk_riskrun WHERE partnership_id = ANY(%s)",
+    "DELETE FROM risk_rulesetversion WHERE partnership_id = ANY(%s)",
+    "DELETE FROM risk_intelligenceentry WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_inspection WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_areaaverage WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_performancevalue WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_schoollink WHERE partnership_id = ANY(%s)",
+    "DELETE FROM schools_schoolchange WHERE school_id IN "
+    "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
+    "DELETE FROM schools_school WHERE partnership_id = ANY(%s)",
+)
+
+
 def bench_partnerships_delete() -> None:
     """Remove risk bench partnerships and every row generated or computed for them (plain SQL: no ORM cascade)."""
-
-    ids = list(Partnership.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).values_list("id", flat=True))
-    if not ids:
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in (
-            "DELETE FROM risk_riskassessment WHERE run_id IN "
-            "(SELECT id FROM risk_riskrun WHERE partnership_id = ANY(%s))",
-            "DELETE FROM risk_riskrun WHERE partnership_id = ANY(%s)",
-            "DELETE FROM risk_rulesetversion WHERE partnership_id = ANY(%s)",
-            "DELETE FROM risk_intelligenceentry WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_inspection WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_areaaverage WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_performancevalue WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_schoollink WHERE partnership_id = ANY(%s)",
-            "DELETE FROM schools_schoolchange WHERE school_id IN "
-            "(SELECT id FROM schools_school WHERE partnership_id = ANY(%s))",
-            "DELETE FROM schools_school WHERE partnership_id = ANY(%s)",
-        ):
-            cursor.execute(statement, [ids])
-        Partnership.objects.filter(id__in=ids).delete()
+    bench_rows_delete(prefix=BENCH_SLUG_PREFIX, statements=RISK_DELETES, vacuum=())

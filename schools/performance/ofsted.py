@@ -17,7 +17,7 @@ import pandas as pd
 from schools.importers.checking import Problems, check_urns
 from schools.importers.columns import text_max_length
 from schools.importers.errors import file_error
-from schools.models import Inspection
+from schools.models import INSPECTION_FIELDS, Inspection
 from schools.performance.layouts import OFSTED_BLOCKS, OFSTED_LAESTAB, OFSTED_URN, InspectionBlock
 from schools.performance.reading import PerformanceSource
 from schools.performance.values import (
@@ -30,35 +30,6 @@ from schools.performance.values import (
     whole_number_parse,
     yes_no_parse,
 )
-
-INSPECTION_FIELDS = [
-    "inspection_number",
-    "framework",
-    "inspection_type",
-    "start_date",
-    "publication_date",
-    "relates_to_current_urn",
-    "urn_at_inspection",
-    "overall",
-    "quality_of_education",
-    "behaviour_attitudes",
-    "personal_development",
-    "leadership_management",
-    "early_years",
-    "sixth_form",
-    "safeguarding_effective",
-    "rc_inclusion",
-    "rc_curriculum_teaching",
-    "rc_achievement",
-    "rc_attendance_behaviour",
-    "rc_personal_development",
-    "rc_leadership_governance",
-    "rc_early_years",
-    "rc_post16",
-    "rc_safeguarding_met",
-    "category_of_concern",
-    "ungraded_outcome",
-]
 
 
 @dataclass

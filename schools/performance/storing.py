@@ -17,8 +17,7 @@ from psycopg import sql
 
 from partnership.models import Partnership
 from schools.importers.db import copy_frame, temp_table_like
-from schools.models import AreaAverage, ImportJob, Inspection, PerformanceValue
-from schools.performance.ofsted import INSPECTION_FIELDS
+from schools.models import INSPECTION_FIELDS, AreaAverage, ImportJob, Inspection, PerformanceValue
 
 
 @dataclass

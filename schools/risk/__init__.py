@@ -10,28 +10,7 @@
 - ``backtest/``: backtests (models, services, views, tasks).
 """
 
-from .engine import (
-    DEFAULT_RULESET,
-    RiskInputs,
-    RiskResult,
-    Ruleset,
-    RulesetError,
-    risk_compute,
-    risk_csv_frame,
-    ruleset_from_dict,
-    ruleset_to_dict,
-    ruleset_validate,
-)
+from . import engine
+from .engine import *  # noqa: F403 - the engine's public API (its __all__), for ``from schools.risk import ...``
 
-__all__ = [
-    "DEFAULT_RULESET",
-    "RiskInputs",
-    "RiskResult",
-    "Ruleset",
-    "RulesetError",
-    "risk_compute",
-    "risk_csv_frame",
-    "ruleset_from_dict",
-    "ruleset_to_dict",
-    "ruleset_validate",
-]
+__all__ = engine.__all__

@@ -33,7 +33,7 @@ from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
 from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
 from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY
-from schools.risk.engine.frames import RiskInputs
+from schools.risk.engine.frames import INSPECTION_GRADES, INSPECTION_TEXT, RiskInputs
 from schools.risk.engine.ruleset import DEFAULT_RULESET, Ruleset
 from schools.risk.models import IntelligenceEntry
 
@@ -41,29 +41,8 @@ HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
 MAX_LINK_STEPS = 6  # a URN converted more than six times over is not a real case
-INSPECTION_COLUMNS = (
-    "inspection_number",
-    "framework",
-    "start_date",
-    "publication_date",
-    "overall",
-    "quality_of_education",
-    "behaviour_attitudes",
-    "personal_development",
-    "leadership_management",
-    "safeguarding_effective",
-    "rc_inclusion",
-    "rc_curriculum_teaching",
-    "rc_achievement",
-    "rc_attendance_behaviour",
-    "rc_personal_development",
-    "rc_leadership_governance",
-    "rc_early_years",
-    "rc_post16",
-    "rc_safeguarding_met",
-    "category_of_concern",
-    "ungraded_outcome",
-)
+# What the engine reads of an inspection (its frame contract), plus the row's identity and dates.
+INSPECTION_COLUMNS = ("inspection_number", "start_date", "publication_date", *INSPECTION_GRADES, *INSPECTION_TEXT)
 
 
 def academic_year_end(day: dt.date) -> int:

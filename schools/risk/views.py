@@ -18,7 +18,7 @@ from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
-from schools.risk.categorisation.presenters import SchoolTrace, decision_rows
+from schools.risk.categorisation.presenters import decision_rows, officer_trace
 from schools.risk.categorisation.selectors import last_agreed_round, school_category_history
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
@@ -28,7 +28,6 @@ from schools.risk.presenters import (
     category_labels,
     count_table,
     history_rows,
-    indicator_rows,
     risk_register_csv,
     ruleset_json,
     run_count_rows,
@@ -284,13 +283,7 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             label=category_labels(assessment.run.ruleset_version).get(assessment.proposed_category)
             if assessment
             else None,
-            trace=SchoolTrace(
-                reasons=assessment.reasons,
-                indicators=indicator_rows(assessment.indicators),
-                missing_inputs=assessment.missing_inputs,
-            )
-            if assessment
-            else None,
+            trace=officer_trace(assessment) if assessment else None,
             history=history_rows(page.history),
             categorisations=[
                 (sc, decision_rows(sc.decisions.all()))

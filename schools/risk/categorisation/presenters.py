@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from schools.risk.engine.confidential import school_facing
-from schools.risk.models import CategoryDecision, SchoolCategory
+from schools.risk.models import CategoryDecision, RiskAssessment, SchoolCategory
 from schools.risk.presenters import IndicatorRow, indicator_rows
 
 
@@ -49,14 +49,25 @@ def decision_rows(decisions, threshold: int | None = None) -> list[DecisionRow]:
 
 @dataclass(frozen=True)
 class SchoolTrace:
-    """The proposal's trace as the school reads it."""
+    """A proposal's trace: its reasons, indicator rows and missing inputs (``officer_trace`` in full,
+    ``school_trace`` as the school reads it)."""
 
     reasons: list[str]
     indicators: list[IndicatorRow]
     missing_inputs: list[str]
 
 
+def officer_trace(assessment: RiskAssessment) -> SchoolTrace:
+    """The whole trace, confidential intelligence included, for the officers' risk and round pages."""
+    return SchoolTrace(
+        reasons=list(assessment.reasons),
+        indicators=indicator_rows(assessment.indicators),
+        missing_inputs=list(assessment.missing_inputs),
+    )
+
+
 def school_trace(sc: SchoolCategory) -> SchoolTrace:
+    """The trace as the school's head and chair read it: confidential entries without their details."""
     assessment = sc.assessment
     return SchoolTrace(
         reasons=[school_facing(r) for r in assessment.reasons],

@@ -74,9 +74,10 @@ def access_categorisation_round(*, membership: Membership, pk: int) -> Categoris
     return round_
 
 
-def round_school_list(*, round_: CategorisationRound) -> QuerySet[SchoolCategory]:
-    """The round's schools, highest category first, with what the page's table shows."""
-    return (
+def round_school_list(*, round_: CategorisationRound, status: str = "") -> QuerySet[SchoolCategory]:
+    """The round's schools, highest category first, with what the page's table shows; only those in ``status``
+    when it is one of the statuses."""
+    rows = (
         SchoolCategory.objects.filter(round=round_)
         .select_related("school")
         .annotate(n_replies=Count("replies"), n_open_replies=Count("replies", filter=Q(replies__answered_at=None)))
@@ -95,6 +96,7 @@ def round_school_list(*, round_: CategorisationRound) -> QuerySet[SchoolCategory
         )
         .order_by(*ROUND_SCHOOL_ORDER)
     )
+    return rows.filter(status=status) if status in SchoolCategory.Status.values else rows
 
 
 def round_counts(*, round_: CategorisationRound) -> dict[str, dict]:

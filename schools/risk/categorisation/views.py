@@ -29,14 +29,14 @@ from schools.risk.categorisation.forms import (
     RoundForm,
 )
 from schools.risk.categorisation.presenters import (
-    SchoolTrace,
     academy_threshold,
     category_text,
     decision_rows,
+    officer_trace,
     school_trace,
 )
 from schools.risk.models import CategorisationRound, CategoryReply, SchoolCategory
-from schools.risk.presenters import category_labels, indicator_rows
+from schools.risk.presenters import category_labels
 
 PAGE_SIZE = 50
 UNSENT_SHOWN = 100
@@ -109,12 +109,9 @@ class RoundDetailView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         round_ = self.get_round()
-        rows = selectors.round_school_list(round_=round_)
         status = self.request.GET.get("status", "")
-        if status in SchoolCategory.Status.values:
-            rows = rows.filter(status=status)
-        else:
-            status = ""
+        status = status if status in SchoolCategory.Status.values else ""
+        rows = selectors.round_school_list(round_=round_, status=status)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         counts = selectors.round_counts(round_=round_)
         return super().get_context_data(
@@ -225,11 +222,7 @@ class RoundSchoolView(RoundSchoolMixin, TemplateView):
         sc = self.get_school_category()
         return super().get_context_data(
             assessment=sc.assessment,
-            trace=SchoolTrace(
-                reasons=sc.assessment.reasons,
-                indicators=indicator_rows(sc.assessment.indicators),
-                missing_inputs=sc.assessment.missing_inputs,
-            ),
+            trace=officer_trace(sc.assessment),
             decisions=decision_rows(sc.decisions.all()),
             can_adjust=self.can(Permission.CATEGORISE),
             can_moderate=self.can(Permission.MODERATE),
