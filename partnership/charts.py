@@ -335,7 +335,11 @@ def _level_summary(columns: Sequence[str], levels: Sequence[str], values: Sequen
     spread = ", ".join(f"{n} {levels[i].lower()}" for i, n in enumerate(counts) if n)
     text = f"{columns[last]}: {spread}."
     if last >= 1:
-        pairs = [(r[last], r[last - 1]) for r in values if r[last] is not None and r[last - 1] is not None]
+        pairs: list[tuple[int, int]] = []
+        for r in values:
+            now, before = r[last], r[last - 1]
+            if now is not None and before is not None:
+                pairs.append((now, before))
         up = sum(1 for a, b in pairs if a > b)
         down = sum(1 for a, b in pairs if a < b)
         text += f" Since {columns[last - 1]}: {up} up, {down} down, {len(pairs) - up - down} the same."

@@ -97,13 +97,13 @@ class StrandForm(GovForm):
 class CheckCreateForm(GovForm):
     """Open a check: which cluster, framework version, term and meeting date."""
 
-    cluster = forms.ModelChoiceField(
+    cluster: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Cluster",
         queryset=None,
         empty_label="Select a cluster",
         error_messages={"required": "Select the cluster"},
     )
-    version = forms.ModelChoiceField(
+    version: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
         empty_label="Select a framework",
@@ -122,9 +122,11 @@ class CheckCreateForm(GovForm):
 
     def __init__(self, *args, clusters, versions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = clusters
-        self.fields["version"].queryset = versions
-        self.fields["version"].label_from_instance = lambda v: f"{v.framework.name} (version {v.number})"
+        self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda v: f"{v.framework.name} (version {v.number})"
+        )
 
 
 class RatingForm(GovForm):
@@ -203,13 +205,13 @@ class MeetingForm(GovForm):
         error_messages={"required": "Enter what the meeting was"},
     )
     held_on = _date("Date of the meeting", "date of the meeting")
-    attended = forms.ModelMultipleChoiceField(
+    attended: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Schools that attended", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, schools, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = schools
+        self.fields["attended"].queryset = schools  # type: ignore[attr-defined]
 
 
 class TransitionForm(GovForm):

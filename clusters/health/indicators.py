@@ -67,7 +67,8 @@ def outcomes(*, cluster: Cluster, members: list[tuple], as_at: dt.date) -> dict[
     for urn, code, year, value in PerformanceValue.objects.filter(
         partnership_id=cluster.partnership_id, urn__in=urns, code__in=codes, year__lte=latest_year, value__isnull=False
     ).values_list("urn", "code", "year", "value"):
-        values[(urn, code, year)] = value
+        if value is not None:  # filtered out above; for the type checker
+            values[(urn, code, year)] = value
     national = {
         (code, year): value
         for code, year, value in AreaAverage.objects.filter(
@@ -75,7 +76,7 @@ def outcomes(*, cluster: Cluster, members: list[tuple], as_at: dt.date) -> dict[
         ).values_list("code", "year", "value")
     }
     pupils = {m[1]: m[3] for m in members}
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     for key, label, code, weight_code, higher_better in OUTCOMES:
         years = sorted({y for (u, c, y) in values if c == code}, reverse=True)
         if not years:

@@ -375,6 +375,7 @@ def individual_ratings_save(*, check: HealthCheck, by: Membership, ratings: dict
         raise ValidationError("Ratings are not open for this check")
     if not selectors.can_rate(by, locked):
         raise PermissionDenied("Only the head of a member school rates")
+    assert by.school_id is not None  # can_rate holds only for a membership with a school
     strands = _strand_ids(locked)
     now = timezone.now()
     saved = 0

@@ -14,12 +14,11 @@ from django.views.generic import FormView, TemplateView, View
 
 from clusters.health import forms as f
 from clusters.health import presenters, selectors, services
-from clusters.health.models import HealthCheck
 from partnership.access import PartnershipViewMixin
 from partnership.permissions import Permission, membership_can
 from partnership.views import apply_validation_error
 
-State = HealthCheck.State
+State = selectors.State
 
 
 def _allowed(request, permission: Permission | None) -> bool:
@@ -310,7 +309,7 @@ class CheckCreateView(HealthFormView):
 class CheckMixin:
     """Fetch the check (404 when not visible) after the permission check."""
 
-    check_obj: HealthCheck
+    check_obj: Any
 
     def dispatch(self, request, *args, **kwargs):
         if _allowed(request, self.permission):  # type: ignore[attr-defined]
