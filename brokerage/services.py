@@ -215,7 +215,8 @@ PROVIDER_FIELDS = (
 
 
 def _check_provider(provider: Provider) -> None:
-    if provider.kind == Provider.Kind.SYSTEM_LEADER and not provider.school_id:
+    needs_school = provider.designation not in (Provider.Designation.LA_ADVISER, Provider.Designation.ASSOCIATE)
+    if provider.kind == Provider.Kind.SYSTEM_LEADER and needs_school and not provider.school_id:
         raise ValidationError({"school": "Enter the system leader's home school URN"})
     if provider.kind == Provider.Kind.SYSTEM_LEADER and not provider.designation:
         raise ValidationError({"designation": "Select the designation"})

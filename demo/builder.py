@@ -52,6 +52,7 @@ from clusters.geography import districts_in_alliances, schools_clustered
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from clusters.services import alliance_add_cluster, alliance_create, cluster_add_school, cluster_create
 from demo.board import BOARD_STEP
+from demo.brokerage import BROKERAGE_STEP
 from demo.context import DemoContext, DemoStep
 from demo.health import HEALTH_STEP
 from demo.peerreview import PEER_REVIEW_STEP
@@ -127,6 +128,7 @@ LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
 # ``from demo.<feature> import <FEATURE>_STEP`` above and one line here.
 DEMO_STEPS: tuple[DemoStep, ...] = (BOARD_STEP, PEER_REVIEW_STEP)
 DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
+DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,10 @@ class Deployment(TrackedModel):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(
-        SupportRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments"
+        SupportRequest, null=True, blank=True, on_delete=models.RESTRICT, related_name="deployments"
     )
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="deployments")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_deployments")
+    provider = models.ForeignKey(Provider, on_delete=models.RESTRICT, related_name="deployments")
+    school = models.ForeignKey("schools.School", on_delete=models.RESTRICT, related_name="support_deployments")
     commissioner = models.CharField(max_length=200, default="The local authority")
     needs_analysis = models.TextField()
     baseline = models.TextField(blank=True)
@@ -58,7 +58,7 @@ class Deployment(TrackedModel):
     fee_percent = models.DecimalField(
         max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))]
     )
-    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="deployments")
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.RESTRICT, related_name="deployments")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     state_changed_at = models.DateTimeField(default=timezone.now)
     provider_signed_at = models.DateTimeField(null=True, blank=True)

@@ -82,12 +82,12 @@ class Provider(TrackedModel):
         "schools.School",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="provider_entries",
         help_text="A system leader's home school, or the support school itself.",
     )
     network = models.ForeignKey(
-        "schools.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="A trust."
+        "schools.Network", null=True, blank=True, on_delete=models.RESTRICT, related_name="+", help_text="A trust."
     )
     designation = models.CharField(max_length=20, choices=Designation.choices, blank=True)
     designated_on = models.DateField(null=True, blank=True)

@@ -48,13 +48,13 @@ class SupportRequest(TrackedModel):
         URGENT = "urgent", "Urgent"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="support_requests")
+    school = models.ForeignKey("schools.School", on_delete=models.RESTRICT, related_name="support_requests")
     origin = models.CharField(max_length=16, choices=Origin.choices)
     origin_key = models.CharField(
         max_length=80, blank=True, help_text="What raised it, e.g. 'round:12' or 'peer-action:40' (never its text)."
     )
     need = models.TextField()
-    focus = models.ForeignKey(Specialism, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    focus = models.ForeignKey(Specialism, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     phase = models.CharField(max_length=30, blank=True)
     urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.MEDIUM)
     days_wanted = models.DecimalField(
@@ -65,7 +65,7 @@ class SupportRequest(TrackedModel):
     state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
     state_changed_at = models.DateTimeField(default=timezone.now)
     chosen_provider = models.ForeignKey(
-        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="chosen_for"
+        Provider, null=True, blank=True, on_delete=models.RESTRICT, related_name="chosen_for"
     )
     release_confirmed_on = models.DateField(
         null=True, blank=True, help_text="The home head confirmed the chosen system leader's release."
