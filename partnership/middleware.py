@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,9 @@ class SessionTimeoutMiddleware:
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 messages.info(request, "You were signed out because your session expired. Sign in again.")
-                return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+                # The whole page asked for, query string included, encoded (a path or query may hold "&", "#", " ").
+                next_page = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('account_login')}?{next_page}")
             if now - last_seen >= 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now  # written at most once a minute
         return self.get_response(request)
