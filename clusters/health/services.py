@@ -8,10 +8,13 @@ records an event. Ratings and decisions are dated and attributed on their rows.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -33,10 +36,11 @@ from clusters.health.models import (
     Strand,
 )
 from clusters.models import Cluster
-from partnership.models import Membership, Partnership, User
+from partnership.models import Membership, Partnership, Role, User
 from schools.models import School
 
 State = HealthCheck.State
+log = logging.getLogger(__name__)
 
 # --- frameworks ---------------------------------------------------------------------------------------------
 
@@ -358,7 +362,69 @@ def health_check_transition(*, check: HealthCheck, to: str, by: Membership, note
     locked.state = to
     locked.state_changed_at, locked.state_changed_by, locked.modified_by = now, by.user, by.user
     locked.save()
+    _notify(locked, to)
     return locked
+
+
+def _member_heads(check: HealthCheck) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            partnership_id=check.partnership_id,
+            archived_at__isnull=True,
+            roles__contains=[Role.HEADTEACHER],
+            school__cluster_memberships__cluster_id=check.cluster_id,
+            school__cluster_memberships__left_on__isnull=True,
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _alliance_leads(check: HealthCheck) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            partnership_id=check.partnership_id,
+            archived_at__isnull=True,
+            alliances__memberships__cluster_id=check.cluster_id,
+            alliances__memberships__left_on__isnull=True,
+        ).values_list("user__email", flat=True)
+    )
+
+
+_MESSAGES = {
+    State.RATING: (
+        "Rate your cluster's health check",
+        _member_heads,
+        "Ratings are open: rate each strand for your school, with your evidence.",
+    ),
+    State.CONSENSUS: (
+        "A cluster health check to moderate",
+        _alliance_leads,
+        "The cluster has agreed its consensus: confirm or challenge each strand.",
+    ),
+    State.PUBLISHED: (
+        "Your cluster's health check is published",
+        _member_heads,
+        "The moderated consensus and its actions are published.",
+    ),
+}
+
+
+def _notify(check: HealthCheck, to: str) -> None:
+    """Email the people the move concerns once the transaction commits; a mail failure never undoes the move."""
+    if to not in _MESSAGES:
+        return
+    subject, recipients, line = _MESSAGES[to]
+    addresses = sorted({a for a in recipients(check) if a})
+    if not addresses:
+        return
+    body = f"{check.cluster.name}, {check.term}: {line}\n\nSign in to the school improvement partnership to see it."
+
+    def send() -> None:
+        try:
+            send_mail(f"{subject}: {check.cluster.name}", body, settings.DEFAULT_FROM_EMAIL, addresses)
+        except Exception:  # noqa: BLE001 - the move is saved; the email is a courtesy
+            log.exception("health check email not sent: %s", subject)
+
+    transaction.on_commit(send)
 
 
 def _level(check: HealthCheck, level: int | None, field: str = "level") -> int:

@@ -282,3 +282,18 @@ def test_indicators_are_pupil_weighted_against_england_and_say_why_when_missing(
     assert "none" in result["peer_review"] or "rows" in result["peer_review"]
     assert result["engagement"]["attendance_pct"] == 50.0
     assert result["isolated"]["schools"] == [peer.name]
+
+
+def test_moves_email_the_people_they_concern_after_commit(world, mailoutbox, django_capture_on_commit_callbacks):
+    lead, head, alliance_lead = _cycle_people(world)
+    check = HealthCheck.objects.create(
+        partnership=world.home, cluster=world.cluster, version=shipped(), term="T", held_on=timezone.localdate()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.health_check_transition(check=check, to=State.RATING, by=lead)
+    assert [m.to for m in mailoutbox] == [[head.user.email]]
+    assert "Rate your cluster's health check" in mailoutbox[0].subject
+    agree_all(check)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.health_check_transition(check=check, to=State.CONSENSUS, by=lead)
+    assert mailoutbox[1].to == [alliance_lead.user.email] and "moderate" in mailoutbox[1].subject
