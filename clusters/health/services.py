@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -389,7 +389,7 @@ def _alliance_leads(check: HealthCheck) -> list[str]:
     )
 
 
-_MESSAGES = {
+_MESSAGES: dict[str, tuple[str, Callable[[HealthCheck], list[str]], str]] = {
     State.RATING: (
         "Rate your cluster's health check",
         _member_heads,
