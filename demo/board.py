@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demo.context import DemoContext, DemoStep
 from partnership.board import selectors, services
-from partnership.board.models import Declaration, Decision, Deliverable, Kpi, Meeting, MeetingPack, Priority, Strategy
+from partnership.board.models import Decision, Declaration, Deliverable, Kpi, Meeting, MeetingPack, Priority, Strategy
 from partnership.models import BoardMember, Partnership, Role
 
 DEMO = "Invented for the demo."
@@ -61,7 +61,12 @@ PRIORITIES = [
             ("Every category 3-4 school has a support plan", "green", ""),
             ("Every isolated school offered a cluster", "red", "Three schools declined so far (demo)."),
         ],
-        [("categories_3_4_share", 10.0), ("isolated_schools", 0.0), ("inspection_legacy_good_share", 92.0), ("peer_reviewed_share", 30.0)],
+        [
+            ("categories_3_4_share", 10.0),
+            ("isolated_schools", 0.0),
+            ("inspection_legacy_good_share", 92.0),
+            ("peer_reviewed_share", 30.0),
+        ],
     ),
 ]
 
@@ -75,7 +80,9 @@ def _meeting(ctx: DemoContext, title: str, on: dt.date, held: bool) -> tuple[Mee
     found = Meeting.objects.filter(partnership=ctx.partnership, title=title).first()
     if found:
         return found, False
-    meeting = services.meeting_create(partnership=ctx.partnership, title=title, meets_on=on, location="County Hall, Woking (demo)", user=officer)
+    meeting = services.meeting_create(
+        partnership=ctx.partnership, title=title, meets_on=on, location="County Hall, Woking (demo)", user=officer
+    )
     if held:
         services.meeting_transition(meeting=meeting, to="held", by=officer)
     return meeting, True
@@ -86,7 +93,12 @@ def _strategy(ctx: DemoContext) -> Strategy:
     strategy = Strategy.objects.filter(partnership=ctx.partnership, title=STRATEGY).first()
     if strategy is None:
         strategy = services.strategy_save(
-            partnership=ctx.partnership, title=STRATEGY, starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2028, 8, 31), vision=VISION, user=officer
+            partnership=ctx.partnership,
+            title=STRATEGY,
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2028, 8, 31),
+            vision=VISION,
+            user=officer,
         )
     target_on = dt.date(2028, 7, 31)
     for title, rationale, lead, deliverables, kpis in PRIORITIES:
@@ -96,30 +108,66 @@ def _strategy(ctx: DemoContext) -> Strategy:
         for i, (d_title, status, reason) in enumerate(deliverables):
             if not Deliverable.objects.filter(priority=priority, title=d_title).exists():
                 services.deliverable_save(
-                    priority=priority, title=d_title, owner=lead, due_on=_days(ctx, 60 * (i + 1)), status=status, status_reason=reason, user=officer
+                    priority=priority,
+                    title=d_title,
+                    owner=lead,
+                    due_on=_days(ctx, 60 * (i + 1)),
+                    status=status,
+                    status_reason=reason,
+                    user=officer,
                 )
         for code, target in kpis:
-            if not Kpi.objects.filter(partnership=ctx.partnership, library_code=code, archived_at__isnull=True).exists():
+            if not Kpi.objects.filter(
+                partnership=ctx.partnership, library_code=code, archived_at__isnull=True
+            ).exists():
                 services.kpi_create_from_library(
-                    partnership=ctx.partnership, code=code, target=target, target_on=target_on, priority=priority, user=officer
+                    partnership=ctx.partnership,
+                    code=code,
+                    target=target,
+                    target_on=target_on,
+                    priority=priority,
+                    user=officer,
                 )
-        if title == "Attendance and inclusion" and not Kpi.objects.filter(partnership=ctx.partnership, library_code="", priority=priority).exists():
+        if (
+            title == "Attendance and inclusion"
+            and not Kpi.objects.filter(partnership=ctx.partnership, library_code="", priority=priority).exists()
+        ):
             manual = services.kpi_save(
-                partnership=ctx.partnership, user=officer, title="Schools with a trained attendance lead (demo)",
-                definition="Invented for the demo. Percentage of schools whose attendance lead completed the partnership's training.",
-                polarity="higher", unit="percent", source="Training registers (demo)", comparator="target", priority=priority,
-                baseline=20.0, baseline_period="2024/25", target=100.0, target_on=target_on, green_within=5.0, amber_within=25.0,
+                partnership=ctx.partnership,
+                user=officer,
+                title="Schools with a trained attendance lead (demo)",
+                definition="Invented for the demo. Percentage of schools whose attendance lead completed the "
+                "partnership's training.",
+                polarity="higher",
+                unit="percent",
+                source="Training registers (demo)",
+                comparator="target",
+                priority=priority,
+                baseline=20.0,
+                baseline_period="2024/25",
+                target=100.0,
+                target_on=target_on,
+                green_within=5.0,
+                amber_within=25.0,
             )
-            services.kpi_value_record(kpi=manual, period=2025, value=20.0, note="Training registers, July 2025 (demo)", user=officer)
-            services.kpi_value_record(kpi=manual, period=2026, value=55.0, note="Training registers, July 2026 (demo)", user=officer)
+            services.kpi_value_record(
+                kpi=manual, period=2025, value=20.0, note="Training registers, July 2025 (demo)", user=officer
+            )
+            services.kpi_value_record(
+                kpi=manual, period=2026, value=55.0, note="Training registers, July 2026 (demo)", user=officer
+            )
     return strategy
 
 
 def _board_and_people(ctx: DemoContext) -> None:
     officer = ctx.user(Role.OFFICER)
     services.board_save(
-        partnership=ctx.partnership, name="Surrey Strategic School Improvement Board (demo)", kind="strategic",
-        terms_of_reference=TERMS, quorum=5, user=officer,
+        partnership=ctx.partnership,
+        name="Surrey Strategic School Improvement Board (demo)",
+        kind="strategic",
+        terms_of_reference=TERMS,
+        quorum=5,
+        user=officer,
     )
     members = {m.seat: m for m in BoardMember.objects.filter(partnership=ctx.partnership)}
     if BoardMember.Seat.CHAIR in members:
@@ -128,16 +176,40 @@ def _board_and_people(ctx: DemoContext) -> None:
         services.member_standing_set(member=members[BoardMember.Seat.LA], is_chair=False, voting=False, user=officer)
     schools = ctx.plan.sort_values("name").head(2)
     declared = [
-        (BoardMember.Seat.PRIMARY_HEAD, "employment", "Headteacher of the school (demo)", int(schools.iloc[0]["id"]), ""),
-        (BoardMember.Seat.GOVERNOR, "governance", "Governor of the school since 2023 (demo)", int(schools.iloc[1]["id"]), ""),
-        (BoardMember.Seat.TRUST, "employment", "Chief executive of a multi-academy trust (demo)", None, "Example trust (demo)"),
+        (
+            BoardMember.Seat.PRIMARY_HEAD,
+            "employment",
+            "Headteacher of the school (demo)",
+            int(schools.iloc[0]["id"]),
+            "",
+        ),
+        (
+            BoardMember.Seat.GOVERNOR,
+            "governance",
+            "Governor of the school since 2023 (demo)",
+            int(schools.iloc[1]["id"]),
+            "",
+        ),
+        (
+            BoardMember.Seat.TRUST,
+            "employment",
+            "Chief executive of a multi-academy trust (demo)",
+            None,
+            "Example trust (demo)",
+        ),
     ]
     for seat, kind, interest, school_id, organisation in declared:
         member = members.get(seat)
         if member and not Declaration.objects.filter(member=member, interest=interest).exists():
             school = ctx.partnership.schools.get(pk=school_id) if school_id else None
             services.declaration_create(
-                member=member, kind=kind, interest=interest, declared_on=dt.date(2025, 9, 1), school=school, organisation=organisation, user=officer
+                member=member,
+                kind=kind,
+                interest=interest,
+                declared_on=dt.date(2025, 9, 1),
+                school=school,
+                organisation=organisation,
+                user=officer,
             )
 
 
@@ -153,22 +225,47 @@ def _meetings(ctx: DemoContext) -> tuple[Meeting, Meeting]:
         ]:
             services.agenda_item_add(meeting=autumn, title=title, presenter=presenter, confidential=confidential)
         services.paper_upload(
-            meeting=autumn, title="Draft strategy 2025 to 2028 (demo)", confidential=False,
-            upload=SimpleUploadedFile("draft-strategy-demo.txt", f"{DEMO}\n\n{VISION}\n".encode()), user=officer,
+            meeting=autumn,
+            title="Draft strategy 2025 to 2028 (demo)",
+            confidential=False,
+            upload=SimpleUploadedFile("draft-strategy-demo.txt", f"{DEMO}\n\n{VISION}\n".encode()),
+            user=officer,
         )
         services.paper_upload(
-            meeting=autumn, title="Schools causing concern: briefing (demo)", confidential=True,
-            upload=SimpleUploadedFile("concern-briefing-demo.txt", f"{DEMO} Confidential to board members.\n".encode()), user=officer,
+            meeting=autumn,
+            title="Schools causing concern: briefing (demo)",
+            confidential=True,
+            upload=SimpleUploadedFile("concern-briefing-demo.txt", f"{DEMO} Confidential to board members.\n".encode()),
+            user=officer,
         )
         services.minutes_save(
-            meeting=autumn, approved=True, user=officer,
+            meeting=autumn,
+            approved=True,
+            user=officer,
             minutes=f"{DEMO} The board discussed the draft strategy and agreed three priorities. Board Member B (demo) "
-            "declared an interest as headteacher of a school named in the confidential briefing and left for that item.",
+            "declared an interest as headteacher of a school named in the confidential briefing and left for that "
+            "item.",
         )
-        services.decision_record(meeting=autumn, text="The board approved the strategy 2025 to 2028 and its three priorities. (demo)", user=officer)
-        done = services.action_create(meeting=autumn, description="Publish the plan on a page to all schools (demo)", owner="LA officer (demo)", due_on=_days(ctx, -50), user=officer)
+        services.decision_record(
+            meeting=autumn,
+            text="The board approved the strategy 2025 to 2028 and its three priorities. (demo)",
+            user=officer,
+        )
+        done = services.action_create(
+            meeting=autumn,
+            description="Publish the plan on a page to all schools (demo)",
+            owner="LA officer (demo)",
+            due_on=_days(ctx, -50),
+            user=officer,
+        )
         services.action_transition(action=done, to="done", by=officer)
-        services.action_create(meeting=autumn, description="Report attendance-lead training numbers (demo)", owner="Inclusion sub-group (demo)", due_on=_days(ctx, -10), user=officer)
+        services.action_create(
+            meeting=autumn,
+            description="Report attendance-lead training numbers (demo)",
+            owner="Inclusion sub-group (demo)",
+            due_on=_days(ctx, -10),
+            user=officer,
+        )
     spring, new = _meeting(ctx, "Strategic board: categorisation (demo)", ctx.today, held=True)
     if new:
         for title, presenter, confidential in [
@@ -181,12 +278,27 @@ def _meetings(ctx: DemoContext) -> tuple[Meeting, Meeting]:
         from partnership.board.sources import latest_agreed_round
 
         agreed = latest_agreed_round(partnership_id=ctx.partnership.pk)
-        chosen = latest or (agreed if agreed and not Decision.objects.filter(categorisation_round=agreed).exists() and agreed.agreed_on == ctx.today else None)
-        services.decision_record(
-            meeting=spring, user=officer, categorisation_round=chosen,
-            text="The board agreed the categorisation round's list, seen in aggregate, with small counts suppressed. (demo)",
+        chosen = latest or (
+            agreed
+            if agreed
+            and not Decision.objects.filter(categorisation_round=agreed).exists()
+            and agreed.agreed_on == ctx.today
+            else None
         )
-        services.action_create(meeting=spring, description="Bring the support plans for category 4 schools to the next meeting (demo)", owner="LA officer (demo)", due_on=_days(ctx, 60), user=officer)
+        services.decision_record(
+            meeting=spring,
+            user=officer,
+            categorisation_round=chosen,
+            text="The board agreed the categorisation round's list, seen in aggregate, with small counts "
+            "suppressed. (demo)",
+        )
+        services.action_create(
+            meeting=spring,
+            description="Bring the support plans for category 4 schools to the next meeting (demo)",
+            owner="LA officer (demo)",
+            due_on=_days(ctx, 60),
+            user=officer,
+        )
     _meeting(ctx, "Strategic board: summer term (demo)", _days(ctx, 90), held=False)
     return autumn, spring
 

@@ -20,7 +20,12 @@ def count_text(value: float | int | None) -> str:
 
 
 def categories_by_group(
-    *, key: str, title: str, group_label: str, groups: Sequence[tuple[str, Sequence[int | None], int | None]], categories: Sequence[int]
+    *,
+    key: str,
+    title: str,
+    group_label: str,
+    groups: Sequence[tuple[str, Sequence[int | None], int | None]],
+    categories: Sequence[int],
 ) -> Chart:
     """Stacked bars of schools per category for each group (district or phase)."""
     names = [g[0] for g in groups]
@@ -31,7 +36,8 @@ def categories_by_group(
         concern = [(g[0], sum(v for v in g[1][2:] if v) if len(g[1]) > 2 else 0) for g in groups]
         top = max(concern, key=lambda p: p[1])
         summary = (
-            f"{len(groups)} {group_label.lower()}s; the most schools in categories 3–4 (shown counts): {top[0]} ({top[1]})."
+            f"{len(groups)} {group_label.lower()}s; the most schools in categories 3–4 (shown counts): "
+            f"{top[0]} ({top[1]})."
             if top[1]
             else f"{len(groups)} {group_label.lower()}s; no school in categories 3–4 is shown."
         )
@@ -52,7 +58,9 @@ def categories_by_group(
     return chart
 
 
-def movement_sankey(*, key: str, title: str, movement: Sequence[tuple[int, int, int | None]], before: str, after: str) -> Chart:
+def movement_sankey(
+    *, key: str, title: str, movement: Sequence[tuple[int, int, int | None]], before: str, after: str
+) -> Chart:
     """Flows from each category in the earlier round to each in the later one (suppressed flows left out)."""
     shown = [(a, b, n) for a, b, n in movement if n]
     sources = sorted({a for a, _, _ in shown})
@@ -62,7 +70,10 @@ def movement_sankey(*, key: str, title: str, movement: Sequence[tuple[int, int, 
         "source": [sources.index(a) for a, _, _ in shown],
         "target": [len(sources) + targets.index(b) for _, b, _ in shown],
         "value": [n for _, _, n in shown],
-        "color": ["rgba(29,112,184,0.35)" if a == b else ("rgba(212,53,28,0.45)" if b > a else "rgba(0,112,60,0.45)") for a, b, _ in shown],
+        "color": [
+            "rgba(29,112,184,0.35)" if a == b else ("rgba(212,53,28,0.45)" if b > a else "rgba(0,112,60,0.45)")
+            for a, b, _ in shown
+        ],
     }
     figure: dict[str, Any] = {
         "data": [
@@ -84,7 +95,8 @@ def movement_sankey(*, key: str, title: str, movement: Sequence[tuple[int, int, 
     down = sum(n or 0 for a, b, n in movement if b < a)
     same = sum(n or 0 for a, b, n in movement if b == a)
     summary = (
-        f"Since {before}: {same} schools kept their category, {up} moved to a higher (worse) category and {down} to a lower one (shown counts)."
+        f"Since {before}: {same} schools kept their category, {up} moved to a higher (worse) category and "
+        f"{down} to a lower one (shown counts)."
         if movement
         else "No earlier agreed round to compare with."
     )
@@ -97,8 +109,15 @@ def movement_sankey(*, key: str, title: str, movement: Sequence[tuple[int, int, 
 
 
 def kpi_trend(
-    *, key: str, title: str, periods: Sequence[str], values: Sequence[float | None], target: float,
-    comparator: Sequence[float | None] | None, comparator_name: str, unit: str,
+    *,
+    key: str,
+    title: str,
+    periods: Sequence[str],
+    values: Sequence[float | None],
+    target: float,
+    comparator: Sequence[float | None] | None,
+    comparator_name: str,
+    unit: str,
 ) -> Chart:
     """A KPI's values over periods with its target (and comparator, where it has one) as lines."""
     series = [Series("Value", list(values)), Series("Target", [target] * len(periods))]
@@ -156,7 +175,9 @@ def school_map(*, key: str, title: str, points: Sequence[tuple[int, str, int, in
     table = Table(
         caption=title,
         head=["School", "URN", "Category", "Easting", "Northing"],
-        rows=[[name, str(urn), str(cat) if cat else "Not categorised", str(e), str(n)] for urn, name, e, n, cat in points],
+        rows=[
+            [name, str(urn), str(cat) if cat else "Not categorised", str(e), str(n)] for urn, name, e, n, cat in points
+        ],
         numeric=False,
     )
     return Chart(key=_key(key), title=title, summary=summary, figure={"data": traces, "layout": layout}, table=table)

@@ -65,18 +65,37 @@ class BoardForm(GovForm):
 
     name = _text("Name of the board", "the name of the board")
     kind = _choice("Kind of board", "the kind of board", Board.Kind.choices)
-    terms_of_reference = _text("Terms of reference", "the terms of reference", rows=12,
-                               help_text="Purpose, membership and constituencies, chairing, quorum, declarations of interest and confidentiality.")
-    quorum = forms.IntegerField(label="Quorum", min_value=1, max_value=50, help_text="Voting members needed for a decision.",
-                                error_messages={"required": "Enter the quorum", "invalid": "Enter the quorum as a whole number",
-                                                "min_value": "The quorum must be at least 1", "max_value": "The quorum must be 50 or fewer"})
+    terms_of_reference = _text(
+        "Terms of reference",
+        "the terms of reference",
+        rows=12,
+        help_text="Purpose, membership and constituencies, chairing, quorum, declarations of interest and "
+        "confidentiality.",
+    )
+    quorum = forms.IntegerField(
+        label="Quorum",
+        min_value=1,
+        max_value=50,
+        help_text="Voting members needed for a decision.",
+        error_messages={
+            "required": "Enter the quorum",
+            "invalid": "Enter the quorum as a whole number",
+            "min_value": "The quorum must be at least 1",
+            "max_value": "The quorum must be 50 or fewer",
+        },
+    )
 
 
 class StandingForm(GovForm):
     """A member's standing on the board."""
 
     is_chair = forms.BooleanField(label="Chairs the board", required=False)
-    voting = _choice("Membership", "whether the member votes", [("voting", "Voting member"), ("coopted", "Co-opted (no vote)")], radios=True)
+    voting = _choice(
+        "Membership",
+        "whether the member votes",
+        [("voting", "Voting member"), ("coopted", "Co-opted (no vote)")],
+        radios=True,
+    )
 
 
 class DeclarationForm(GovForm):
@@ -86,12 +105,17 @@ class DeclarationForm(GovForm):
         super().__init__(*args, **kwargs)
         self.fields["member"] = _model_choice("Board member", "the board member", members)
         self.fields["kind"] = _choice("Kind of interest", "the kind of interest", Declaration.Kind.choices)
-        self.fields["interest"] = _text("The interest", "the interest", max_length=500,
-                                        help_text="For example “Governor at the school since 2023”.")
-        self.fields["school"] = _model_choice("School it concerns (optional)", "a school", schools, required=False, empty_label="No school")
+        self.fields["interest"] = _text(
+            "The interest", "the interest", max_length=500, help_text="For example “Governor at the school since 2023”."
+        )
+        self.fields["school"] = _model_choice(
+            "School it concerns (optional)", "a school", schools, required=False, empty_label="No school"
+        )
         self.fields["organisation"] = _text("Trust, company or body (optional)", "the organisation", required=False)
         self.fields["declared_on"] = _date("Date declared", "the date it was declared")
-        self.fields["meeting"] = _model_choice("Declared at meeting (optional)", "a meeting", meetings, required=False, empty_label="Not at a meeting")
+        self.fields["meeting"] = _model_choice(
+            "Declared at meeting (optional)", "a meeting", meetings, required=False, empty_label="Not at a meeting"
+        )
         self.govuk_style_fields()
 
 
@@ -106,7 +130,9 @@ class MeetingForm(GovForm):
 class MeetingStateForm(GovForm):
     """Mark a meeting held or cancelled (or scheduled again)."""
 
-    to = _choice("Change the meeting to", "what the meeting becomes", [(s.value, s.label) for s in Meeting.State], radios=True)
+    to = _choice(
+        "Change the meeting to", "what the meeting becomes", [(s.value, s.label) for s in Meeting.State], radios=True
+    )
 
 
 class AgendaItemForm(GovForm):
@@ -121,8 +147,11 @@ class PaperForm(GovForm):
     """An uploaded board paper."""
 
     title = _text("Title of the paper", "the title of the paper")
-    file = forms.FileField(label="File", help_text="PDF, Word, Excel, PowerPoint, ODT, CSV or text, up to 20 MB.",
-                           error_messages={"required": "Select a file", "empty": "The selected file is empty"})
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, Word, Excel, PowerPoint, ODT, CSV or text, up to 20 MB.",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
     confidential = forms.BooleanField(label="Confidential to board members", required=False)
 
 
@@ -140,7 +169,11 @@ class DecisionForm(GovForm):
         super().__init__(*args, **kwargs)
         self.fields["text"] = _text("The decision", "the decision", rows=4, help_text="As the minutes record it.")
         self.fields["categorisation_round"] = _model_choice(
-            "Does it agree a categorisation round? (optional)", "a round", rounds, required=False, empty_label="No round"
+            "Does it agree a categorisation round? (optional)",
+            "a round",
+            rounds,
+            required=False,
+            empty_label="No round",
         )
         self.govuk_style_fields()
 
@@ -193,7 +226,9 @@ class LibraryKpiForm(GovForm):
         super().__init__(*args, **kwargs)
         choices = [(c, f"{k.title} ({k.source})") for c, k in LIBRARY.items() if c not in tracked]
         self.fields["library_code"] = _choice("KPI from the library", "a KPI from the library", choices, radios=True)
-        self.fields["priority"] = _model_choice("Priority (optional)", "a priority", priorities, required=False, empty_label="No priority")
+        self.fields["priority"] = _model_choice(
+            "Priority (optional)", "a priority", priorities, required=False, empty_label="No priority"
+        )
         self.fields["target"] = _number("Target", "the target")
         self.fields["target_on"] = _date("Target date", "the target date")
         self.govuk_style_fields()
@@ -209,15 +244,31 @@ class KpiForm(GovForm):
             self.fields["definition"] = _text("Definition", "the definition", rows=3)
             self.fields["polarity"] = _choice("Polarity", "the polarity", Kpi.Polarity.choices, radios=True)
             self.fields["unit"] = _choice("Unit", "the unit", Kpi.Unit.choices)
-            self.fields["source"] = _text("Source", "the source", max_length=300, help_text="Where the values come from.")
+            self.fields["source"] = _text(
+                "Source", "the source", max_length=300, help_text="Where the values come from."
+            )
         self.fields["comparator"] = _choice("Comparator", "the comparator", Kpi.Comparator.choices)
-        self.fields["priority"] = _model_choice("Priority (optional)", "a priority", priorities, required=False, empty_label="No priority")
+        self.fields["priority"] = _model_choice(
+            "Priority (optional)", "a priority", priorities, required=False, empty_label="No priority"
+        )
         self.fields["baseline"] = _number("Baseline (optional)", "the baseline", required=False)
-        self.fields["baseline_period"] = _text("Baseline year (optional)", "the baseline year", max_length=20, required=False, help_text="For example 2018/19.")
+        self.fields["baseline_period"] = _text(
+            "Baseline year (optional)",
+            "the baseline year",
+            max_length=20,
+            required=False,
+            help_text="For example 2018/19.",
+        )
         self.fields["target"] = _number("Target", "the target")
         self.fields["target_on"] = _date("Target date", "the target date")
-        self.fields["green_within"] = _number("Green within", "how far from the target is still green", help_text="Distance from the target (in the KPI's unit) that is still green.")
-        self.fields["amber_within"] = _number("Amber within", "how far from the target is still amber", help_text="Beyond this distance the KPI is red.")
+        self.fields["green_within"] = _number(
+            "Green within",
+            "how far from the target is still green",
+            help_text="Distance from the target (in the KPI's unit) that is still green.",
+        )
+        self.fields["amber_within"] = _number(
+            "Amber within", "how far from the target is still amber", help_text="Beyond this distance the KPI is red."
+        )
         self.govuk_style_fields()
 
     def clean(self):
@@ -233,9 +284,18 @@ class KpiForm(GovForm):
 class KpiValueForm(GovForm):
     """A manual KPI's value for a year."""
 
-    period = forms.IntegerField(label="Academic year ending", min_value=2000, max_value=2100, help_text="For example 2026 for 2025/26.",
-                                error_messages={"required": "Enter the academic year", "invalid": "Enter the academic year as a number, like 2026",
-                                                "min_value": "Enter a year from 2000", "max_value": "Enter a year up to 2100"})
+    period = forms.IntegerField(
+        label="Academic year ending",
+        min_value=2000,
+        max_value=2100,
+        help_text="For example 2026 for 2025/26.",
+        error_messages={
+            "required": "Enter the academic year",
+            "invalid": "Enter the academic year as a number, like 2026",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year up to 2100",
+        },
+    )
     value = _number("Value", "the value")
     comparator = _number("Comparator value (optional)", "the comparator value", required=False)
     note = _text("Source of this value", "the source of this value", max_length=300)

@@ -80,7 +80,13 @@ def _la_measure(code: str, what: str) -> Callable[[Partnership], list[Point]]:
         la, england, basis = _area_values(partnership, code)
         how = {"published": "LA row as published", "school_mean": "mean of the LA's school rows"}
         return [
-            Point(y, round(v, 1), england.get(y), IMPORT, f"{what} {_label(y)}: {how.get(basis.get(y, ''), basis.get(y, ''))}")
+            Point(
+                y,
+                round(v, 1),
+                england.get(y),
+                IMPORT,
+                f"{what} {_label(y)}: {how.get(basis.get(y, ''), basis.get(y, ''))}",
+            )
             for y, v in sorted(la.items())
         ]
 
@@ -103,7 +109,13 @@ def _ks2_disadvantage_gap(partnership: Partnership) -> list[Point]:
     for y in sorted(set(dis) & set(non)):
         national = non_e[y] - dis_e[y] if y in dis_e and y in non_e else None
         points.append(
-            Point(y, round(non[y] - dis[y], 1), national, IMPORT, f"KS2 results {_label(y)}: other pupils minus disadvantaged")
+            Point(
+                y,
+                round(non[y] - dis[y], 1),
+                national,
+                IMPORT,
+                f"KS2 results {_label(y)}: other pupils minus disadvantaged",
+            )
         )
     return points
 
@@ -123,7 +135,11 @@ def _inspection_share(legacy: bool) -> Callable[[Partnership], list[Point]]:
             return []
         good = sum(pupils.get(pk, 0) for pk, is_good in latest.items() if is_good)
         year = academic_year(timezone.localdate())
-        what = "latest graded inspection judged good or outstanding" if legacy else "latest report card with no area below expected"
+        what = (
+            "latest graded inspection judged good or outstanding"
+            if legacy
+            else "latest report card with no area below expected"
+        )
         return [Point(year, round(100 * good / total, 1), None, IMPORT, f"Ofsted MI: {len(latest)} schools, {what}")]
 
     return compute
@@ -149,7 +165,9 @@ def _moved_up(partnership: Partnership) -> list[Point]:
     rounds = _category_rounds(partnership)
     points: dict[int, Point] = {}
     for (year, name, _counts, moved_up), _prev in zip(rounds[1:], rounds[:-1], strict=True):
-        points[year] = Point(year, float(moved_up), None, RUN, f"{name}: schools in a higher category than the round before")
+        points[year] = Point(
+            year, float(moved_up), None, RUN, f"{name}: schools in a higher category than the round before"
+        )
     return [points[y] for y in sorted(points)]
 
 
@@ -158,7 +176,15 @@ def _isolated(partnership: Partnership) -> list[Point]:
 
     year = academic_year(timezone.localdate())
     n = isolated_school_count(partnership_id=partnership.pk)
-    return [Point(year, float(n), None, REGISTER, f"The register on {timezone.localdate():%-d %B %Y}: open state-funded schools in no cluster")]
+    return [
+        Point(
+            year,
+            float(n),
+            None,
+            REGISTER,
+            f"The register on {timezone.localdate():%-d %B %Y}: open state-funded schools in no cluster",
+        )
+    ]
 
 
 def _from_app(module: str, function: str, what: str) -> Callable[[Partnership], list[Point]]:
@@ -183,89 +209,188 @@ LIBRARY: dict[str, LibraryKpi] = {
     k.code: k
     for k in [
         LibraryKpi(
-            "ks2_rwm_la", "KS2 reading, writing and maths: expected standard",
+            "ks2_rwm_la",
+            "KS2 reading, writing and maths: expected standard",
             "Percentage of pupils at the end of KS2 reaching the expected standard in reading, writing and maths (LA).",
-            "higher", "percent", "DfE KS2 performance tables (LA summary row), England as comparator", "national", 65.0, 0.0, 3.0,
+            "higher",
+            "percent",
+            "DfE KS2 performance tables (LA summary row), England as comparator",
+            "national",
+            65.0,
+            0.0,
+            3.0,
             _la_measure("ks2_rwm_exp", "KS2 results"),
         ),
         LibraryKpi(
-            "ks2_rwm_vs_national", "KS2 RWM expected standard against England",
+            "ks2_rwm_vs_national",
+            "KS2 RWM expected standard against England",
             "The LA's KS2 RWM expected-standard percentage minus England's, in percentage points.",
-            "higher", "points", "DfE KS2 performance tables (LA and England rows)", "national", 0.0, 0.0, 2.0,
+            "higher",
+            "points",
+            "DfE KS2 performance tables (LA and England rows)",
+            "national",
+            0.0,
+            0.0,
+            2.0,
             _ks2_vs_national,
         ),
         LibraryKpi(
-            "ks2_disadvantage_gap", "KS2 disadvantaged gap (RWM expected standard)",
+            "ks2_disadvantage_gap",
+            "KS2 disadvantaged gap (RWM expected standard)",
             "Percentage-point gap in KS2 RWM expected standard between other pupils and disadvantaged pupils (LA).",
-            "lower", "points", "DfE KS2 performance tables (disadvantaged columns)", "national", 15.0, 0.0, 3.0,
+            "lower",
+            "points",
+            "DfE KS2 performance tables (disadvantaged columns)",
+            "national",
+            15.0,
+            0.0,
+            3.0,
             _ks2_disadvantage_gap,
         ),
         LibraryKpi(
-            "ks4_att8_la", "KS4 Attainment 8",
+            "ks4_att8_la",
+            "KS4 Attainment 8",
             "Average Attainment 8 score per pupil at the end of KS4 (LA).",
-            "higher", "score", "DfE KS4 performance tables (LA summary row), England as comparator", "national", 50.0, 0.0, 2.0,
+            "higher",
+            "score",
+            "DfE KS4 performance tables (LA summary row), England as comparator",
+            "national",
+            50.0,
+            0.0,
+            2.0,
             _la_measure("ks4_att8", "KS4 results"),
         ),
         LibraryKpi(
-            "ks4_p8_la", "KS4 Progress 8",
+            "ks4_p8_la",
+            "KS4 Progress 8",
             "Average Progress 8 score at the end of KS4 (LA).",
-            "higher", "score", "DfE KS4 performance tables (LA summary row)", "national", 0.1, 0.0, 0.1,
+            "higher",
+            "score",
+            "DfE KS4 performance tables (LA summary row)",
+            "national",
+            0.1,
+            0.0,
+            0.1,
             _la_measure("ks4_p8", "KS4 results"),
         ),
         LibraryKpi(
-            "persistent_absence", "Persistent absence",
+            "persistent_absence",
+            "Persistent absence",
             "Percentage of pupil enrolments missing 10% or more of sessions (mean of the LA's schools).",
-            "lower", "percent", "DfE absence file (school rows averaged), England as comparator", "national", 10.0, 0.0, 2.0,
+            "lower",
+            "percent",
+            "DfE absence file (school rows averaged), England as comparator",
+            "national",
+            10.0,
+            0.0,
+            2.0,
             _la_measure("abs_persistent", "Absence"),
         ),
         LibraryKpi(
-            "inspection_expected_share", "Pupils in schools at least at the expected standard (report cards)",
-            "Percentage of pupils in schools whose latest report-card inspection has no area below the expected standard.",
-            "higher", "percent", "Ofsted management information (report-card grades only)", "target", 90.0, 0.0, 5.0,
+            "inspection_expected_share",
+            "Pupils in schools at least at the expected standard (report cards)",
+            "Percentage of pupils in schools whose latest report-card inspection has no area below the expected "
+            "standard.",
+            "higher",
+            "percent",
+            "Ofsted management information (report-card grades only)",
+            "target",
+            90.0,
+            0.0,
+            5.0,
             _inspection_share(legacy=False),
         ),
         LibraryKpi(
-            "inspection_legacy_good_share", "Pupils in good or outstanding schools (legacy grades)",
-            "Percentage of pupils in schools whose latest graded inspection under the old framework was good or outstanding; never merged with report cards.",
-            "higher", "percent", "Ofsted management information (legacy overall effectiveness 1–2)", "target", 90.0, 0.0, 5.0,
+            "inspection_legacy_good_share",
+            "Pupils in good or outstanding schools (legacy grades)",
+            "Percentage of pupils in schools whose latest graded inspection under the old framework was good or "
+            "outstanding; never merged with report cards.",
+            "higher",
+            "percent",
+            "Ofsted management information (legacy overall effectiveness 1–2)",
+            "target",
+            90.0,
+            0.0,
+            5.0,
             _inspection_share(legacy=True),
         ),
         LibraryKpi(
-            "categories_3_4_share", "Schools in categories 3 and 4",
+            "categories_3_4_share",
+            "Schools in categories 3 and 4",
             "Percentage of categorised schools whose agreed category is 3 or 4 (each agreed categorisation round).",
-            "lower", "percent", "Categorisation rounds agreed by the board", "last_year", 10.0, 0.0, 3.0,
+            "lower",
+            "percent",
+            "Categorisation rounds agreed by the board",
+            "last_year",
+            10.0,
+            0.0,
+            3.0,
             _categories_3_4,
         ),
         LibraryKpi(
-            "categories_moved_up", "Schools moved to a higher category",
+            "categories_moved_up",
+            "Schools moved to a higher category",
             "Number of schools whose agreed category is higher than in the round agreed before.",
-            "lower", "count", "Categorisation rounds agreed by the board", "last_year", 5.0, 0.0, 5.0,
+            "lower",
+            "count",
+            "Categorisation rounds agreed by the board",
+            "last_year",
+            5.0,
+            0.0,
+            5.0,
             _moved_up,
         ),
         LibraryKpi(
-            "isolated_schools", "Isolated schools",
+            "isolated_schools",
+            "Isolated schools",
             "Number of open state-funded schools that belong to no cluster.",
-            "lower", "count", "The school register and cluster memberships", "target", 0.0, 0.0, 5.0,
+            "lower",
+            "count",
+            "The school register and cluster memberships",
+            "target",
+            0.0,
+            0.0,
+            5.0,
             _isolated,
         ),
         LibraryKpi(
-            "peer_reviewed_share", "Schools peer-reviewed this year",
+            "peer_reviewed_share",
+            "Schools peer-reviewed this year",
             "Percentage of open state-funded schools with a completed peer review in the academic year.",
-            "higher", "percent", "Peer-review records", "target", 30.0, 0.0, 10.0,
+            "higher",
+            "percent",
+            "Peer-review records",
+            "target",
+            30.0,
+            0.0,
+            10.0,
             _from_app("peerreview.selectors", "kpi_peer_reviewed_share", "Peer reviews"),
         ),
         LibraryKpi(
-            "support_days_delivered", "Support days delivered against needed",
+            "support_days_delivered",
+            "Support days delivered against needed",
             "Support days delivered as a percentage of the days agreed as needed in the year.",
-            "higher", "percent", "Brokerage deployments", "target", 90.0, 0.0, 10.0,
+            "higher",
+            "percent",
+            "Brokerage deployments",
+            "target",
+            90.0,
+            0.0,
+            10.0,
             _from_app("brokerage.selectors", "kpi_support_days_delivered_share", "Brokerage"),
         ),
         LibraryKpi(
-            "support_good_share", "Support rated good or better",
+            "support_good_share",
+            "Support rated good or better",
             "Percentage of completed support evaluated good or better by the school supported.",
-            "higher", "percent", "Brokerage evaluations", "target", 85.0, 0.0, 10.0,
+            "higher",
+            "percent",
+            "Brokerage evaluations",
+            "target",
+            85.0,
+            0.0,
+            10.0,
             _from_app("brokerage.selectors", "kpi_support_good_share", "Brokerage evaluations"),
         ),
     ]
 }
-

@@ -63,10 +63,10 @@ class Declaration(TrackedModel):
     member = models.ForeignKey(BoardMember, on_delete=models.CASCADE, related_name="declarations")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     interest = models.CharField(max_length=500)
-    school = models.ForeignKey(
-        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="A trust, company or body, where not a school."
     )
-    organisation = models.CharField(max_length=200, blank=True, help_text="A trust, company or body, where not a school.")
     declared_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     meeting = models.ForeignKey(
@@ -385,7 +385,9 @@ class KpiRefresh(Job):
 
     class Meta(Job.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["partnership"], condition=models.Q(state="queued"), name="one_queued_kpi_refresh")
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(state="queued"), name="one_queued_kpi_refresh"
+            )
         ]
 
 

@@ -49,7 +49,12 @@ def pack_content(*, meeting: Meeting) -> dict[str, Any]:
 
     scorecard = [kpi_json(r, line) for r, line in zip(rows, lines, strict=True)]
     exceptions = [
-        {"kind": "KPI", "title": k["title"], "rag": k["rag"], "reason": k["override_reason"] or f"{k['value']} against {k['target']}"}
+        {
+            "kind": "KPI",
+            "title": k["title"],
+            "rag": k["rag"],
+            "reason": k["override_reason"] or f"{k['value']} against {k['target']}",
+        }
         for k in scorecard
         if k["rag"] in ("red", "amber")
     ]
@@ -65,7 +70,13 @@ def pack_content(*, meeting: Meeting) -> dict[str, Any]:
                 "rationale": p.priority.rationale,
                 "lead": p.priority.lead,
                 "deliverables": [
-                    {"title": d.title, "owner": d.owner, "due": f"{d.due_on:%-d %b %Y}", "status": d.status, "reason": d.status_reason}
+                    {
+                        "title": d.title,
+                        "owner": d.owner,
+                        "due": f"{d.due_on:%-d %b %Y}",
+                        "status": d.status,
+                        "reason": d.status_reason,
+                    }
                     for d in p.deliverables
                 ],
                 "kpis": [k["title"] for k in scorecard if k["priority"] == p.priority.title],
@@ -77,7 +88,11 @@ def pack_content(*, meeting: Meeting) -> dict[str, Any]:
         "meeting": {"title": meeting.title, "date": f"{meeting.meets_on:%-d %B %Y}", "location": meeting.location},
         "built_at": timezone.localtime().strftime("%-d %B %Y %H:%M"),
         "strategy": (
-            {"title": plan.strategy.title, "period": f"{plan.strategy.starts_on:%Y}–{plan.strategy.ends_on:%Y}", "vision": plan.strategy.vision}
+            {
+                "title": plan.strategy.title,
+                "period": f"{plan.strategy.starts_on:%Y}–{plan.strategy.ends_on:%Y}",
+                "vision": plan.strategy.vision,
+            }
             if plan.strategy
             else None
         ),
@@ -138,15 +153,11 @@ def _cell(v: Any) -> str:
 
 def pack_pdf(content: dict[str, Any]) -> tuple[bytes, int]:
     """The pack as an A4 PDF with its charts; (bytes, page count)."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-    styles = getSampleStyleSheet()
-    h1, h2, body = styles["Title"], styles["Heading2"], styles["BodyText"]
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    kit = _Kit()
     buffer = io.BytesIO()
     pages = {"n": 0}
 
@@ -158,127 +169,189 @@ def pack_pdf(content: dict[str, Any]) -> tuple[bytes, int]:
         canvas.drawRightString(195 * mm, 10 * mm, f"Page {canvas.getPageNumber()}")
         canvas.restoreState()
 
-    def table(rows: list[list[Any]], widths: list[float] | None = None, rag_col: int | None = None) -> Table:
-        data = [[Paragraph(str(c), small) for c in r] for r in rows]
-        t = Table(data, colWidths=widths, repeatRows=1)
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        if rag_col is not None:
-            for i, r in enumerate(rows[1:], start=1):
-                colour = RAG_COLOURS.get(str(r[rag_col]).lower())
-                if colour:
-                    style.append(("BACKGROUND", (rag_col, i), (rag_col, i), colors.HexColor(colour)))
-        t.setStyle(TableStyle(style))
-        return t
-
     story: list[Any] = [
-        Paragraph(f"{content['meeting']['title']}", h1),
-        Paragraph(f"{content['meeting']['date']} {content['meeting']['location']}", body),
-        Paragraph(f"Numbers as at {content['built_at']}. Small counts of schools (1 or 2) are shown as “fewer than 3”.", small),
+        Paragraph(f"{content['meeting']['title']}", kit.h1),
+        Paragraph(f"{content['meeting']['date']} {content['meeting']['location']}", kit.body),
+        Paragraph(f"Numbers as at {content['built_at']}. {SMALL_NOTE}", kit.small),
         Spacer(1, 6 * mm),
-        Paragraph("1. Plan on a page", h2),
+        Paragraph("1. Plan on a page", kit.h2),
+        *_plan_section(content, kit),
+        PageBreak(),
+        Paragraph("2. Scorecard", kit.h2),
+        *_scorecard_section(content, kit),
+        PageBreak(),
+        Paragraph("3. Exceptions (red and amber)", kit.h2),
+        *_exceptions_section(content, kit),
+        PageBreak(),
+        Paragraph("4. Categorisation summary", kit.h2),
+        *_categorisation_section(content["categorisation"], kit),
+        Paragraph("5. Cluster health", kit.h2),
+        _rows_or_none(content["cluster_health"], kit, "No cluster health checks yet."),
+        Paragraph("6. Brokerage and value for money", kit.h2),
+        _rows_or_none(content["brokerage"], kit, "No brokerage records yet."),
+        Paragraph("7. Declarations of interest", kit.h2),
+        *_declarations_section(content, kit),
     ]
-    strategy = content["strategy"]
-    if strategy:
-        story += [Paragraph(f"<b>{strategy['title']}</b> ({strategy['period']})", body), Paragraph(f"Vision: {strategy['vision']}", body)]
-        for p in content["priorities"]:
-            story.append(Paragraph(f"<b>Priority {p['number']}: {p['title']}</b> (lead: {p['lead']})", body))
-            story.append(Paragraph(p["rationale"], small))
-            if p["deliverables"]:
-                story.append(
-                    table(
-                        [["Deliverable", "Owner", "Due", "Status", "Reason"]]
-                        + [[d["title"], d["owner"], d["due"], d["status"].capitalize(), d["reason"]] for d in p["deliverables"]],
-                        [60 * mm, 30 * mm, 22 * mm, 18 * mm, 50 * mm],
-                        rag_col=3,
-                    )
-                )
-            if p["kpis"]:
-                story.append(Paragraph("KPIs: " + "; ".join(p["kpis"]), small))
-            story.append(Spacer(1, 3 * mm))
-    else:
-        story.append(Paragraph("No strategy has been entered yet.", body))
-    story += [PageBreak(), Paragraph("2. Scorecard", h2)]
-    if content["scorecard"]:
-        story.append(
-            table(
-                [["KPI", "Latest", "Year", "Target", "Comparator", "RAG", "Travel", "Source"]]
-                + [
-                    [k["title"], k["value"], k["period"], k["target"], k["comparator"], k["rag"].capitalize() + (" (override)" if k["overridden"] else ""), k["direction"], k["source"]]
-                    for k in content["scorecard"]
-                ],
-                [38 * mm, 18 * mm, 14 * mm, 26 * mm, 18 * mm, 18 * mm, 16 * mm, 32 * mm],
-                rag_col=5,
-            )
-        )
-        for k in content["scorecard"]:
-            if len(k["trend"]) >= 2:
-                story.append(Spacer(1, 3 * mm))
-                story.append(Paragraph(f"{k['title']}: trend against target", small))
-                story.append(_line_drawing(k))
-    else:
-        story.append(Paragraph("No KPIs yet.", body))
-    story += [PageBreak(), Paragraph("3. Exceptions (red and amber)", h2)]
-    if content["exceptions"]:
-        story.append(
-            table(
-                [["Kind", "Title", "RAG", "Reason"]] + [[e["kind"], e["title"], e["rag"].capitalize(), e["reason"]] for e in content["exceptions"]],
-                [22 * mm, 62 * mm, 18 * mm, 78 * mm],
-                rag_col=2,
-            )
-        )
-    else:
-        story.append(Paragraph("Nothing is red or amber.", body))
-    story += [PageBreak(), Paragraph("4. Categorisation summary", h2)]
-    cat = content["categorisation"]
-    if cat:
-        story.append(Paragraph(f"{cat['round']} ({cat['state']}): {cat['total']} schools. Academies of concern: {_cell(cat['academies_of_concern'])}.", body))
-        for note in cat["notes"]:
-            story.append(Paragraph(note, small))
-        story.append(table([["Category", "Schools"]] + [[f"Category {c}", _cell(n)] for c, n in cat["by_category"]], [40 * mm, 30 * mm]))
-        story.append(Spacer(1, 3 * mm))
-        story.append(_bar_drawing(cat))
-        head = ["District", *[f"Cat {c}" for c in cat["categories"]], "Total"]
-        story.append(table([head] + [[n, *[_cell(x) for x in v], _cell(t)] for n, v, t in cat["by_district"]]))
-        story.append(Spacer(1, 3 * mm))
-        head[0] = "Phase"
-        story.append(table([head] + [[n, *[_cell(x) for x in v], _cell(t)] for n, v, t in cat["by_phase"]]))
-        if cat["movement"]:
-            story.append(Spacer(1, 3 * mm))
-            story.append(Paragraph(f"Movement since {cat['previous']}", body))
-            story.append(table([["From", "To", "Schools"]] + [[f"Category {a}", f"Category {b}", _cell(n)] for a, b, n in cat["movement"]]))
-    else:
-        story.append(Paragraph("No categorisation round yet.", body))
-    story += [Paragraph("5. Cluster health", h2)]
-    story.append(_rows_or_none(content["cluster_health"], table, body, "No cluster health checks yet."))
-    story += [Paragraph("6. Brokerage and value for money", h2)]
-    story.append(_rows_or_none(content["brokerage"], table, body, "No brokerage records yet."))
-    story += [Paragraph("7. Declarations of interest", h2)]
-    if content["declarations"]:
-        story.append(
-            table(
-                [["Member", "Kind", "Interest", "In", "Declared"]]
-                + [[d["member"], d["kind"], d["interest"], d["in"], d["declared"]] for d in content["declarations"]],
-                [32 * mm, 30 * mm, 60 * mm, 38 * mm, 20 * mm],
-            )
-        )
-    else:
-        story.append(Paragraph("No interests declared.", body))
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=content["meeting"]["title"], author="School improvement partnership",
-                            leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=18 * mm)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=content["meeting"]["title"],
+        author="School improvement partnership",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+    )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue(), pages["n"]
 
 
-def _rows_or_none(rows: list[list[Any]] | None, table, body, empty: str):
+SMALL_NOTE = "Small counts of schools (1 or 2) are shown as “fewer than 3”."
+
+
+class _Kit:
+    """Styles and a table builder shared by the PDF's sections."""
+
+    def __init__(self) -> None:
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.lib.units import mm
+
+        styles = getSampleStyleSheet()
+        self.h1, self.h2, self.body = styles["Title"], styles["Heading2"], styles["BodyText"]
+        self.small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+        self.mm = mm
+
+    def table(self, rows: list[list[Any]], widths: list[float] | None = None, rag_col: int | None = None):
+        """A grid with a shaded header row; the RAG column's cells coloured."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Paragraph, Table, TableStyle
+
+        data = [[Paragraph(str(c), self.small) for c in r] for r in rows]
+        t = Table(data, colWidths=widths, repeatRows=1)
+        style: list[tuple] = [
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        for i, r in enumerate(rows[1:], start=1):
+            colour = RAG_COLOURS.get(str(r[rag_col]).split(" ")[0].lower()) if rag_col is not None else None
+            if colour:
+                style.append(("BACKGROUND", (rag_col, i), (rag_col, i), colors.HexColor(colour)))
+        t.setStyle(TableStyle(style))
+        return t
+
+
+def _plan_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    strategy = content["strategy"]
+    if not strategy:
+        return [Paragraph("No strategy has been entered yet.", kit.body)]
+    mm = kit.mm
+    out: list[Any] = [
+        Paragraph(f"<b>{strategy['title']}</b> ({strategy['period']})", kit.body),
+        Paragraph(f"Vision: {strategy['vision']}", kit.body),
+    ]
+    for p in content["priorities"]:
+        out.append(Paragraph(f"<b>Priority {p['number']}: {p['title']}</b> (lead: {p['lead']})", kit.body))
+        out.append(Paragraph(p["rationale"], kit.small))
+        if p["deliverables"]:
+            rows = [
+                [d["title"], d["owner"], d["due"], d["status"].capitalize(), d["reason"]] for d in p["deliverables"]
+            ]
+            head = ["Deliverable", "Owner", "Due", "Status", "Reason"]
+            out.append(kit.table([head, *rows], [60 * mm, 30 * mm, 22 * mm, 18 * mm, 50 * mm], rag_col=3))
+        if p["kpis"]:
+            out.append(Paragraph("KPIs: " + "; ".join(p["kpis"]), kit.small))
+        out.append(Spacer(1, 3 * mm))
+    return out
+
+
+def _scorecard_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    if not content["scorecard"]:
+        return [Paragraph("No KPIs yet.", kit.body)]
+    mm = kit.mm
+    head = ["KPI", "Latest", "Year", "Target", "Comparator", "RAG", "Travel", "Source"]
+    rows = [
+        [
+            k["title"],
+            k["value"],
+            k["period"],
+            k["target"],
+            k["comparator"],
+            k["rag"].capitalize() + (" (override)" if k["overridden"] else ""),
+            k["direction"],
+            k["source"],
+        ]
+        for k in content["scorecard"]
+    ]
+    widths = [38 * mm, 18 * mm, 14 * mm, 26 * mm, 18 * mm, 18 * mm, 16 * mm, 32 * mm]
+    out: list[Any] = [kit.table([head, *rows], widths, rag_col=5)]
+    for k in content["scorecard"]:
+        if len(k["trend"]) >= 2:
+            out += [Spacer(1, 3 * mm), Paragraph(f"{k['title']}: trend against target", kit.small), _line_drawing(k)]
+    return out
+
+
+def _exceptions_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    if not content["exceptions"]:
+        return [Paragraph("Nothing is red or amber.", kit.body)]
+    mm = kit.mm
+    rows = [[e["kind"], e["title"], e["rag"].capitalize(), e["reason"]] for e in content["exceptions"]]
+    return [kit.table([["Kind", "Title", "RAG", "Reason"], *rows], [22 * mm, 62 * mm, 18 * mm, 78 * mm], rag_col=2)]
+
+
+def _categorisation_section(cat: dict[str, Any] | None, kit: _Kit) -> list[Any]:
+    from reportlab.platypus import Paragraph, Spacer
+
+    if not cat:
+        return [Paragraph("No categorisation round yet.", kit.body)]
+    mm = kit.mm
+    concern = _cell(cat["academies_of_concern"])
+    out: list[Any] = [
+        Paragraph(
+            f"{cat['round']} ({cat['state']}): {cat['total']} schools. Academies of concern: {concern}.", kit.body
+        ),
+        *[Paragraph(note, kit.small) for note in cat["notes"]],
+        kit.table(
+            [["Category", "Schools"]] + [[f"Category {c}", _cell(n)] for c, n in cat["by_category"]], [40 * mm, 30 * mm]
+        ),
+        Spacer(1, 3 * mm),
+        _bar_drawing(cat),
+    ]
+    for label, key in (("District", "by_district"), ("Phase", "by_phase")):
+        head = [label, *[f"Cat {c}" for c in cat["categories"]], "Total"]
+        out += [kit.table([head] + [[n, *[_cell(x) for x in v], _cell(t)] for n, v, t in cat[key]]), Spacer(1, 3 * mm)]
+    if cat["movement"]:
+        moves = [[f"Category {a}", f"Category {b}", _cell(n)] for a, b, n in cat["movement"]]
+        out += [
+            Paragraph(f"Movement since {cat['previous']}", kit.body),
+            kit.table([["From", "To", "Schools"], *moves]),
+        ]
+    return out
+
+
+def _declarations_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
+    from reportlab.platypus import Paragraph
+
+    if not content["declarations"]:
+        return [Paragraph("No interests declared.", kit.body)]
+    mm = kit.mm
+    rows = [[d["member"], d["kind"], d["interest"], d["in"], d["declared"]] for d in content["declarations"]]
+    head = ["Member", "Kind", "Interest", "In", "Declared"]
+    return [kit.table([head, *rows], [32 * mm, 30 * mm, 60 * mm, 38 * mm, 20 * mm])]
+
+
+def _rows_or_none(rows: list[list[Any]] | None, kit: _Kit, empty: str):
     from reportlab.platypus import Paragraph
 
     if not rows:
-        return Paragraph(empty, body)
-    return table([[str(c) for c in r] for r in rows])
+        return Paragraph(empty, kit.body)
+    return kit.table([[str(c) for c in r] for r in rows])
 
 
 def _line_drawing(k: dict[str, Any]):
@@ -325,6 +398,13 @@ def _bar_drawing(cat: dict[str, Any]):
 # ------------------------------------------------------------------------------------------------------------ XLSX
 
 
+SCORECARD_COLUMNS = [
+    ("KPI", "title"), ("Priority", "priority"), ("Unit", "unit"), ("Latest", "value"), ("Year", "period"),
+    ("Target", "target"), ("Comparator", "comparator"), ("RAG", "rag"), ("Overridden", "overridden"),
+    ("Reason", "override_reason"), ("Direction", "direction"), ("Source", "source"),
+]  # fmt: skip
+
+
 def pack_xlsx(content: dict[str, Any]) -> bytes:
     """The pack's tables as a workbook: one sheet each."""
     from openpyxl import Workbook
@@ -332,47 +412,57 @@ def pack_xlsx(content: dict[str, Any]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Plan"
-    ws.append(["Meeting", content["meeting"]["title"], content["meeting"]["date"]])
-    ws.append(["Built", content["built_at"]])
-    if content["strategy"]:
-        ws.append(["Strategy", content["strategy"]["title"], content["strategy"]["period"]])
-        ws.append(["Vision", content["strategy"]["vision"]])
-    ws.append([])
-    ws.append(["Priority", "Deliverable", "Owner", "Due", "Status", "Reason"])
-    for p in content["priorities"]:
-        for d in p["deliverables"] or [{"title": "", "owner": "", "due": "", "status": "", "reason": ""}]:
-            ws.append([p["title"], d["title"], d["owner"], d["due"], d["status"], d["reason"]])
-    sc = wb.create_sheet("Scorecard")
-    sc.append(["KPI", "Priority", "Unit", "Latest", "Year", "Target", "Comparator", "RAG", "Overridden", "Reason", "Direction", "Source"])
-    for k in content["scorecard"]:
-        sc.append([k["title"], k["priority"], k["unit"], k["value"], k["period"], k["target"], k["comparator"], k["rag"], k["overridden"], k["override_reason"], k["direction"], k["source"]])
-    ex = wb.create_sheet("Exceptions")
-    ex.append(["Kind", "Title", "RAG", "Reason"])
-    for e in content["exceptions"]:
-        ex.append([e["kind"], e["title"], e["rag"], e["reason"]])
-    ca = wb.create_sheet("Categorisation")
-    cat = content["categorisation"]
-    if cat:
-        ca.append(["Round", cat["round"], cat["state"], "Schools", cat["total"], "Academies of concern", _cell(cat["academies_of_concern"])])
-        ca.append(["District", *[f"Category {c}" for c in cat["categories"]], "Total"])
-        for n, v, t in cat["by_district"]:
-            ca.append([n, *[_cell(x) for x in v], _cell(t)])
-        ca.append([])
-        ca.append(["Phase", *[f"Category {c}" for c in cat["categories"]], "Total"])
-        for n, v, t in cat["by_phase"]:
-            ca.append([n, *[_cell(x) for x in v], _cell(t)])
-        ca.append([])
-        ca.append(["From category", "To category", "Schools"])
-        for a, b, n in cat["movement"]:
-            ca.append([a, b, _cell(n)])
-    for title, rows in (("Cluster health", content["cluster_health"]), ("Brokerage", content["brokerage"])):
+    for row in _plan_rows(content):
+        ws.append(row)
+    sheets: dict[str, list[list[Any]]] = {
+        "Scorecard": [[h for h, _ in SCORECARD_COLUMNS]]
+        + [[k[f] for _, f in SCORECARD_COLUMNS] for k in content["scorecard"]],
+        "Exceptions": [["Kind", "Title", "RAG", "Reason"]]
+        + [[e["kind"], e["title"], e["rag"], e["reason"]] for e in content["exceptions"]],
+        "Categorisation": _categorisation_rows(content["categorisation"]),
+        "Cluster health": [[str(c) for c in r] for r in content["cluster_health"] or [["No data yet"]]],
+        "Brokerage": [[str(c) for c in r] for r in content["brokerage"] or [["No data yet"]]],
+        "Declarations": [["Member", "Kind", "Interest", "In", "Declared"]]
+        + [[d["member"], d["kind"], d["interest"], d["in"], d["declared"]] for d in content["declarations"]],
+    }
+    for title, rows in sheets.items():
         sheet = wb.create_sheet(title)
-        for r in rows or [["No data yet"]]:
-            sheet.append([str(c) for c in r])
-    de = wb.create_sheet("Declarations")
-    de.append(["Member", "Kind", "Interest", "In", "Declared"])
-    for d in content["declarations"]:
-        de.append([d["member"], d["kind"], d["interest"], d["in"], d["declared"]])
+        for row in rows:
+            sheet.append(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _plan_rows(content: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["Meeting", content["meeting"]["title"], content["meeting"]["date"]],
+        ["Built", content["built_at"]],
+    ]
+    if content["strategy"]:
+        rows += [
+            ["Strategy", content["strategy"]["title"], content["strategy"]["period"]],
+            ["Vision", content["strategy"]["vision"]],
+        ]
+    rows += [[], ["Priority", "Deliverable", "Owner", "Due", "Status", "Reason"]]
+    blank = {"title": "", "owner": "", "due": "", "status": "", "reason": ""}
+    for p in content["priorities"]:
+        for d in p["deliverables"] or [blank]:
+            rows.append([p["title"], d["title"], d["owner"], d["due"], d["status"], d["reason"]])
+    return rows
+
+
+def _categorisation_rows(cat: dict[str, Any] | None) -> list[list[Any]]:
+    if not cat:
+        return [["No categorisation round yet"]]
+    concern = _cell(cat["academies_of_concern"])
+    rows: list[list[Any]] = [
+        ["Round", cat["round"], cat["state"], "Schools", cat["total"], "Academies of concern", concern]
+    ]
+    for label, key in (("District", "by_district"), ("Phase", "by_phase")):
+        rows.append([label, *[f"Category {c}" for c in cat["categories"]], "Total"])
+        rows += [[n, *[_cell(x) for x in v], _cell(t)] for n, v, t in cat[key]]
+        rows.append([])
+    rows.append(["From category", "To category", "Schools"])
+    rows += [[a, b, _cell(n)] for a, b, n in cat["movement"]]
+    return rows

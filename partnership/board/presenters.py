@@ -10,13 +10,13 @@ from partnership.board.models import Kpi, KpiValue, Rag
 from partnership.board.selectors import KpiRow
 from partnership.charts import Chart
 
-RAG_TAGS = {
+RAG_TAGS: dict[str, str] = {
     Rag.RED: "govuk-tag--red",
     Rag.AMBER: "govuk-tag--orange",
     Rag.GREEN: "govuk-tag--green",
     Rag.WHITE: "govuk-tag--grey",
 }
-RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", Rag.WHITE: "White"}
+RAG_WORDS: dict[str, str] = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", Rag.WHITE: "White"}
 DIRECTION_WORDS = {"improved": "Improved", "same": "No change", "worse": "Worse", "none": "First value"}
 UNIT_LABELS = {"percent": "%", "points": " points", "score": "", "count": "", "days": " days"}
 
@@ -30,7 +30,13 @@ def kpi_value_text(kpi: Kpi, value: float | None) -> str:
     """A value in the KPI's unit ("64.2%", "-1.3 points", "12")."""
     if value is None:
         return "No data yet"
-    shown = f"{value:,.0f}" if kpi.unit == Kpi.Unit.COUNT else f"{value:,.2f}" if kpi.unit == Kpi.Unit.SCORE and abs(value) < 1 else f"{value:,.1f}"
+    shown = (
+        f"{value:,.0f}"
+        if kpi.unit == Kpi.Unit.COUNT
+        else f"{value:,.2f}"
+        if kpi.unit == Kpi.Unit.SCORE and abs(value) < 1
+        else f"{value:,.1f}"
+    )
     return f"{shown}{UNIT_LABELS.get(kpi.unit, '')}"
 
 
@@ -65,7 +71,9 @@ def scorecard_lines(rows: list[KpiRow]) -> list[ScorecardLine]:
                 value=kpi_value_text(kpi, latest.value if latest else None),
                 period=latest.period_label if latest else "",
                 target=f"{kpi_value_text(kpi, kpi.target)} by {kpi.target_on:%B %Y}",
-                comparator=kpi_value_text(kpi, latest.comparator_value) if latest and latest.comparator_value is not None else "",
+                comparator=kpi_value_text(kpi, latest.comparator_value)
+                if latest and latest.comparator_value is not None
+                else "",
                 rag=rag,
                 rag_text=RAG_WORDS.get(rag, rag),
                 rag_tag=rag_tag(rag),
@@ -114,19 +122,28 @@ def dashboard_charts(
         name = aggregate.round.name
         charts = [
             figures.categories_by_group(
-                key="categories-district", title=f"{name}: schools by district and category",
-                group_label="District", groups=aggregate.by_district, categories=aggregate.categories,
+                key="categories-district",
+                title=f"{name}: schools by district and category",
+                group_label="District",
+                groups=aggregate.by_district,
+                categories=aggregate.categories,
             ),
             figures.categories_by_group(
-                key="categories-phase", title=f"{name}: schools by phase and category",
-                group_label="Phase", groups=aggregate.by_phase, categories=aggregate.categories,
+                key="categories-phase",
+                title=f"{name}: schools by phase and category",
+                group_label="Phase",
+                groups=aggregate.by_phase,
+                categories=aggregate.categories,
             ),
         ]
         if aggregate.previous is not None:
             charts.append(
                 figures.movement_sankey(
-                    key="movement", title=f"Movement between categories since {aggregate.previous.name}",
-                    movement=aggregate.movement, before=aggregate.previous.name, after=name,
+                    key="movement",
+                    title=f"Movement between categories since {aggregate.previous.name}",
+                    movement=aggregate.movement,
+                    before=aggregate.previous.name,
+                    after=name,
                 )
             )
         sections.append(("Categorisation", charts))
@@ -138,5 +155,10 @@ def dashboard_charts(
     if support is not None:
         sections.append(("Support needed and delivered", [support]))
     if points:
-        sections.append(("Map of schools by category", [figures.school_map(key="school-map", title="Open schools by agreed category", points=points)]))
+        sections.append(
+            (
+                "Map of schools by category",
+                [figures.school_map(key="school-map", title="Open schools by agreed category", points=points)],
+            )
+        )
     return sections

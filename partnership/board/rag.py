@@ -27,16 +27,15 @@ def rag_for(*, value: float, target: float, polarity: str, green_within: float, 
     return RED
 
 
-def direction_for(*, value: float, previous: float | None, target: float, polarity: str, tolerance: float = 1e-9) -> str:
+def direction_for(
+    *, value: float, previous: float | None, target: float, polarity: str, tolerance: float = 1e-9
+) -> str:
     """Improved, same or worse than ``previous`` given the polarity (for "target": nearer to it is better)."""
     if previous is None:
         return NONE
     before = shortfall(value=previous, target=target, polarity=polarity)
     now = shortfall(value=value, target=target, polarity=polarity)
-    if polarity == TARGET:
-        delta = before - now
-    else:
-        delta = (value - previous) * (1 if polarity == HIGHER else -1)
+    delta = before - now if polarity == TARGET else (value - previous) * (1 if polarity == HIGHER else -1)
     if abs(delta) <= tolerance:
         return SAME
     return IMPROVED if delta > 0 else WORSE

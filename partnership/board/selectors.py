@@ -31,8 +31,8 @@ from partnership.board.models import (
     Strategy,
 )
 from partnership.models import BoardMember, Membership
-from partnership.selectors import WorkItem
 from partnership.permissions import Permission, membership_can
+from partnership.selectors import WorkItem
 
 
 def sees_board(membership: Membership) -> bool:
@@ -81,14 +81,18 @@ def board_overview(*, membership: Membership) -> BoardOverview:
         open_actions=Action.objects.filter(meeting__partnership_id=pid, status=Action.Status.OPEN).count(),
         current_declarations=Declaration.objects.filter(member__partnership_id=pid, ended_on__isnull=True).count(),
         rounds_waiting=list(
-            CategorisationRound.objects.filter(partnership_id=pid, state=CategorisationRound.State.DRAFT).order_by("-created_at")
+            CategorisationRound.objects.filter(partnership_id=pid, state=CategorisationRound.State.DRAFT).order_by(
+                "-created_at"
+            )
         ),
     )
 
 
 def access_board_member(*, membership: Membership, pk: int) -> BoardMember:
     """A board seat of the membership's partnership; else 404."""
-    return get_object_or_404(BoardMember.objects.select_related("standing"), pk=pk, partnership_id=membership.partnership_id)
+    return get_object_or_404(
+        BoardMember.objects.select_related("standing"), pk=pk, partnership_id=membership.partnership_id
+    )
 
 
 def board_member_choices(*, partnership_id: int) -> QuerySet[BoardMember]:
@@ -114,7 +118,14 @@ def declared_interests(*, partnership_id: int, on=None) -> list[dict[str, Any]]:
         Q(ended_on__isnull=True) | Q(ended_on__gte=on)
     )
     return [
-        {"member": name, "user_id": user_id, "school_id": school_id, "organisation": org, "interest": interest, "kind": kind}
+        {
+            "member": name,
+            "user_id": user_id,
+            "school_id": school_id,
+            "organisation": org,
+            "interest": interest,
+            "kind": kind,
+        }
         for name, user_id, school_id, org, interest, kind in rows.values_list(
             "member__name", "member__user_id", "school_id", "organisation", "interest", "kind"
         )
@@ -126,7 +137,8 @@ def school_conflicts(*, partnership_id: int, school_id: int, trust_name: str = "
     return [
         d
         for d in declared_interests(partnership_id=partnership_id)
-        if d["school_id"] == school_id or (trust_name and d["organisation"].strip().lower() == trust_name.strip().lower())
+        if d["school_id"] == school_id
+        or (trust_name and d["organisation"].strip().lower() == trust_name.strip().lower())
     ]
 
 
@@ -180,7 +192,9 @@ def meeting_view(*, membership: Membership, meeting: Meeting) -> MeetingView:
 
 def access_paper(*, membership: Membership, pk: int) -> Paper:
     """A paper of the partnership's meetings; a confidential one only for the board and officers; else 404."""
-    paper = get_object_or_404(Paper.objects.select_related("meeting"), pk=pk, meeting__partnership_id=membership.partnership_id)
+    paper = get_object_or_404(
+        Paper.objects.select_related("meeting"), pk=pk, meeting__partnership_id=membership.partnership_id
+    )
     if paper.confidential and not sees_board(membership):
         raise Http404
     return paper
@@ -188,7 +202,9 @@ def access_paper(*, membership: Membership, pk: int) -> Paper:
 
 def access_action(*, membership: Membership, pk: int) -> Action:
     """An action of the partnership's meetings; else 404."""
-    return get_object_or_404(Action.objects.select_related("meeting"), pk=pk, meeting__partnership_id=membership.partnership_id)
+    return get_object_or_404(
+        Action.objects.select_related("meeting"), pk=pk, meeting__partnership_id=membership.partnership_id
+    )
 
 
 def rounds_for_agreement(*, partnership_id: int) -> QuerySet[Any]:
@@ -203,7 +219,9 @@ def access_round(*, membership: Membership, pk: int) -> Any:
     from schools.risk.models import CategorisationRound
 
     return get_object_or_404(
-        CategorisationRound.objects.select_related("run__ruleset_version"), pk=pk, partnership_id=membership.partnership_id
+        CategorisationRound.objects.select_related("run__ruleset_version"),
+        pk=pk,
+        partnership_id=membership.partnership_id,
     )
 
 
@@ -215,7 +233,9 @@ def round_aggregate(*, membership: Membership, round_: Any) -> sources.RoundAggr
 
 def held_meetings(*, partnership_id: int) -> list[Meeting]:
     """The latest meetings held (where a decision agreeing a round can be recorded)."""
-    return list(Meeting.objects.filter(partnership_id=partnership_id, state=Meeting.State.HELD).order_by("-meets_on")[:5])
+    return list(
+        Meeting.objects.filter(partnership_id=partnership_id, state=Meeting.State.HELD).order_by("-meets_on")[:5]
+    )
 
 
 def round_decision(*, round_: Any) -> Decision | None:
@@ -300,24 +320,32 @@ def scorecard(*, partnership_id: int) -> list[KpiRow]:
 
 def priority_choices(*, partnership_id: int) -> QuerySet[Priority]:
     """Active priorities of the current strategy."""
-    return Priority.objects.filter(strategy__partnership_id=partnership_id, strategy__current=True, retired_at__isnull=True)
+    return Priority.objects.filter(
+        strategy__partnership_id=partnership_id, strategy__current=True, retired_at__isnull=True
+    )
 
 
 def access_priority(*, membership: Membership, pk: int) -> Priority:
     """A priority of the partnership's strategies; else 404."""
-    return get_object_or_404(Priority.objects.select_related("strategy"), pk=pk, strategy__partnership_id=membership.partnership_id)
+    return get_object_or_404(
+        Priority.objects.select_related("strategy"), pk=pk, strategy__partnership_id=membership.partnership_id
+    )
 
 
 def access_deliverable(*, membership: Membership, pk: int) -> Deliverable:
     """A deliverable of the partnership's priorities; else 404."""
     return get_object_or_404(
-        Deliverable.objects.select_related("priority__strategy"), pk=pk, priority__strategy__partnership_id=membership.partnership_id
+        Deliverable.objects.select_related("priority__strategy"),
+        pk=pk,
+        priority__strategy__partnership_id=membership.partnership_id,
     )
 
 
 def access_kpi(*, membership: Membership, pk: int) -> Kpi:
     """A KPI of the membership's partnership; else 404."""
-    return get_object_or_404(Kpi.objects.select_related("priority", "partnership"), pk=pk, partnership_id=membership.partnership_id)
+    return get_object_or_404(
+        Kpi.objects.select_related("priority", "partnership"), pk=pk, partnership_id=membership.partnership_id
+    )
 
 
 def kpi_values(*, kpi: Kpi) -> list[KpiValue]:
@@ -327,13 +355,17 @@ def kpi_values(*, kpi: Kpi) -> list[KpiValue]:
 
 def access_kpi_value(*, membership: Membership, pk: int) -> KpiValue:
     """A KPI value of the membership's partnership; else 404."""
-    return get_object_or_404(KpiValue.objects.select_related("kpi"), pk=pk, kpi__partnership_id=membership.partnership_id)
+    return get_object_or_404(
+        KpiValue.objects.select_related("kpi"), pk=pk, kpi__partnership_id=membership.partnership_id
+    )
 
 
 def tracked_library_codes(*, partnership_id: int) -> set[str]:
     """Library KPIs the partnership already tracks."""
     return set(
-        Kpi.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).exclude(library_code="").values_list("library_code", flat=True)
+        Kpi.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
+        .exclude(library_code="")
+        .values_list("library_code", flat=True)
     )
 
 
@@ -348,7 +380,9 @@ def latest_refresh(*, partnership_id: int) -> KpiRefresh | None:
 def access_pack(*, membership: Membership, pk: int) -> MeetingPack:
     """A meeting pack of the membership's partnership (without its files); else 404."""
     return get_object_or_404(
-        MeetingPack.objects.select_related("meeting").defer("pdf", "xlsx"), pk=pk, partnership_id=membership.partnership_id
+        MeetingPack.objects.select_related("meeting").defer("pdf", "xlsx"),
+        pk=pk,
+        partnership_id=membership.partnership_id,
     )
 
 
@@ -429,21 +463,27 @@ def work_queue(*, membership: Membership) -> list[WorkItem]:
     items = [
         item(
             CategoryReply.objects.filter(school_category__round__partnership_id=pid, answered_at__isnull=True).count(),
-            "Schools' replies waiting for the panel's answer", "risk:round_list",
+            "Schools' replies waiting for the panel's answer",
+            "risk:round_list",
         ),
         item(rounds["draft"], "Categorisation rounds in draft", "risk:round_list"),
         item(rounds["agreed"], "Agreed rounds not yet published", "risk:round_list"),
         item(
             ImportJob.objects.filter(partnership_id=pid, state=ImportJob.State.FAILED, created_at__gte=since).count(),
-            "Imports that failed in the last 14 days", "schools:import_list",
+            "Imports that failed in the last 14 days",
+            "schools:import_list",
         ),
         item(
             RiskRun.objects.filter(partnership_id=pid, state=RiskRun.State.FAILED, created_at__gte=since).count(),
-            "Risk runs that failed in the last 14 days", "risk:run_list",
+            "Risk runs that failed in the last 14 days",
+            "risk:run_list",
         ),
         item(
-            Action.objects.filter(meeting__partnership_id=pid, status=Action.Status.OPEN, due_on__lt=timezone.localdate()).count(),
-            "Board actions overdue", "board:meeting_list",
+            Action.objects.filter(
+                meeting__partnership_id=pid, status=Action.Status.OPEN, due_on__lt=timezone.localdate()
+            ).count(),
+            "Board actions overdue",
+            "board:meeting_list",
         ),
     ]
     for module, function in (

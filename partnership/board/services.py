@@ -75,7 +75,12 @@ def board_save(
     board = Board.objects.select_for_update().filter(partnership=partnership).first()
     creating = board is None
     board = board or Board(partnership=partnership)
-    board.name, board.kind, board.terms_of_reference, board.quorum = name.strip(), kind, terms_of_reference.strip(), quorum
+    board.name, board.kind, board.terms_of_reference, board.quorum = (
+        name.strip(),
+        kind,
+        terms_of_reference.strip(),
+        quorum,
+    )
     return _saved(board, user=user, creating=creating)
 
 
@@ -149,7 +154,9 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User | None) -> Meeting
     """Move a meeting (scheduled → held or cancelled; cancelled → scheduled), recording who and when."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if to not in Meeting.TRANSITIONS.get(Meeting.State(locked.state), set()):
-        raise ValidationError(f"A {locked.get_state_display().lower()} meeting cannot become {Meeting.State(to).label.lower()}")
+        raise ValidationError(
+            f"A {locked.get_state_display().lower()} meeting cannot become {Meeting.State(to).label.lower()}"
+        )
     if to == Meeting.State.HELD and locked.meets_on > timezone.localdate():
         raise ValidationError("A meeting cannot be marked held before its date")
     locked.state, locked.state_changed_at, locked.state_changed_by = to, timezone.now(), by
@@ -161,7 +168,9 @@ def agenda_item_add(*, meeting: Meeting, title: str, presenter: str, confidentia
     """Add an item at the end of the meeting's agenda."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     number = (locked.agenda.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    item = AgendaItem(meeting=locked, number=number, title=title.strip(), presenter=presenter.strip(), confidential=confidential)
+    item = AgendaItem(
+        meeting=locked, number=number, title=title.strip(), presenter=presenter.strip(), confidential=confidential
+    )
     item.full_clean()
     item.save()
     return item
@@ -170,7 +179,9 @@ def agenda_item_add(*, meeting: Meeting, title: str, presenter: str, confidentia
 def _paper_type(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in PAPER_TYPES:
-        raise ValidationError({"file": "The selected file must be a PDF, Word, Excel, PowerPoint, ODT, CSV or text file"})
+        raise ValidationError(
+            {"file": "The selected file must be a PDF, Word, Excel, PowerPoint, ODT, CSV or text file"}
+        )
     return PAPER_TYPES[suffix]
 
 
@@ -179,9 +190,7 @@ def paper_max_bytes() -> int:
     return int(getattr(settings, "BOARD_PAPER_MAX_BYTES", PAPER_MAX_BYTES))
 
 
-def paper_upload(
-    *, meeting: Meeting, title: str, confidential: bool, upload: UploadedFile, user: User | None
-) -> Paper:
+def paper_upload(*, meeting: Meeting, title: str, confidential: bool, upload: UploadedFile, user: User | None) -> Paper:
     """Store an uploaded paper for the meeting (size capped while it is written; an empty file is refused)."""
     cap = paper_max_bytes()
     content_type = _paper_type(upload.name or "")
@@ -279,7 +288,9 @@ def action_transition(*, action: Action, to: str, by: User | None) -> Action:
     """Mark an action done or dropped (or open again), recording who and when."""
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if to not in Action.TRANSITIONS.get(Action.Status(locked.status), set()):
-        raise ValidationError(f"An action that is {locked.get_status_display().lower()} cannot become {Action.Status(to).label.lower()}")
+        raise ValidationError(
+            f"An action that is {locked.get_status_display().lower()} cannot become {Action.Status(to).label.lower()}"
+        )
     locked.status, locked.status_changed_at, locked.status_changed_by = to, timezone.now(), by
     return _saved(locked, user=by, creating=False)
 
@@ -306,7 +317,12 @@ def strategy_save(
         Strategy.objects.filter(partnership=partnership, current=True).update(current=False)
         strategy = Strategy(partnership=partnership)
     assert strategy is not None
-    strategy.title, strategy.starts_on, strategy.ends_on, strategy.vision = title.strip(), starts_on, ends_on, vision.strip()
+    strategy.title, strategy.starts_on, strategy.ends_on, strategy.vision = (
+        title.strip(),
+        starts_on,
+        ends_on,
+        vision.strip(),
+    )
     return _saved(strategy, user=user, creating=creating)
 
 
@@ -321,7 +337,9 @@ def priority_create(*, strategy: Strategy, title: str, rationale: str, lead: str
             "before adding another"
         )
     number = (locked.priorities.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    priority = Priority(strategy=locked, number=number, title=title.strip(), rationale=rationale.strip(), lead=lead.strip())
+    priority = Priority(
+        strategy=locked, number=number, title=title.strip(), rationale=rationale.strip(), lead=lead.strip()
+    )
     return _saved(priority, user=user, creating=True)
 
 
@@ -434,10 +452,15 @@ def _rerate(kpi: Kpi) -> None:
     previous: float | None = None
     for value in kpi.values.order_by("period"):
         value.rag_auto = ragcalc.rag_for(
-            value=value.value, target=kpi.target, polarity=kpi.polarity,
-            green_within=kpi.green_within, amber_within=kpi.amber_within,
+            value=value.value,
+            target=kpi.target,
+            polarity=kpi.polarity,
+            green_within=kpi.green_within,
+            amber_within=kpi.amber_within,
         )
-        value.direction = ragcalc.direction_for(value=value.value, previous=previous, target=kpi.target, polarity=kpi.polarity)
+        value.direction = ragcalc.direction_for(
+            value=value.value, previous=previous, target=kpi.target, polarity=kpi.polarity
+        )
         value.save(update_fields=["rag_auto", "direction", "modified_at"])
         previous = value.value
 
@@ -543,7 +566,9 @@ def kpi_refresh_fail(*, job: KpiRefresh, message: str) -> None:
 def meeting_pack_request(*, meeting: Meeting, user: User | None) -> MeetingPack:
     """Queue a new frozen pack for the meeting and send it to a worker after commit."""
     with transaction.atomic():
-        pack = MeetingPack.objects.create(partnership_id=meeting.partnership_id, meeting=meeting, created_by=user, message="Queued")
+        pack = MeetingPack.objects.create(
+            partnership_id=meeting.partnership_id, meeting=meeting, created_by=user, message="Queued"
+        )
         transaction.on_commit(lambda: meeting_pack_enqueue(pack=pack))
     return pack
 
@@ -582,9 +607,14 @@ def meeting_pack_build(*, pack: MeetingPack) -> MeetingPack:
         job_transition(job=pack, state=MeetingPack.State.FAILED, message=f"The pack could not be built: {error}"[:500])
         raise
     seconds = round(time.monotonic() - started, 2)
-    MeetingPack.objects.filter(pk=pack.pk).update(content=content, pdf=pdf, xlsx=xlsx, page_count=pages, build_seconds=seconds)
+    MeetingPack.objects.filter(pk=pack.pk).update(
+        content=content, pdf=pdf, xlsx=xlsx, page_count=pages, build_seconds=seconds
+    )
     job_transition(
-        job=pack, state=MeetingPack.State.SUCCEEDED, progress=100, message=f"Built: {pages} pages in {seconds} s",
+        job=pack,
+        state=MeetingPack.State.SUCCEEDED,
+        progress=100,
+        message=f"Built: {pages} pages in {seconds} s",
         counts={"pages": pages},
     )
     return pack

@@ -58,10 +58,8 @@ def latest_inspections_by_school(*, partnership_id: int, legacy: bool) -> dict[i
 
 def school_pupil_counts(*, partnership_id: int, school_ids: list[int]) -> dict[int, int]:
     """School id → number of pupils on roll (GIAS)."""
-    return dict(
-        School.objects.filter(partnership_id=partnership_id, pk__in=school_ids, number_of_pupils__isnull=False)
-        .values_list("pk", "number_of_pupils")
-    )
+    rows = School.objects.filter(partnership_id=partnership_id, pk__in=school_ids, number_of_pupils__isnull=False)
+    return {pk: pupils or 0 for pk, pupils in rows.values_list("pk", "number_of_pupils")}
 
 
 def isolated_school_count(*, partnership_id: int) -> int:
@@ -172,7 +170,9 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
 
     notes = []
     if suppressed:
-        notes.append(f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”) so no school can be identified.")
+        notes.append(
+            f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”) so no school can be identified."
+        )
     if previous is None:
         notes.append("No round was agreed before this one, so there is no movement to show.")
     return RoundAggregate(
@@ -190,7 +190,9 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
     )
 
 
-def school_points(*, round_: CategorisationRound | None, partnership_id: int) -> list[tuple[int, str, int, int, int | None]]:
+def school_points(
+    *, round_: CategorisationRound | None, partnership_id: int
+) -> list[tuple[int, str, int, int, int | None]]:
     """Officers' map: (urn, name, easting, northing, agreed category or None) of open schools with a location."""
     schools = School.objects.filter(partnership_id=partnership_id, easting__isnull=False, northing__isnull=False).open()
     cats = dict(SchoolCategory.objects.filter(round=round_).values_list("school_id", "category")) if round_ else {}

@@ -34,7 +34,9 @@ def _policy(noun: str, execute, fail) -> JobTaskPolicy:
     )
 
 
-REFRESH = _policy("KPI refresh", lambda job: kpi_refresh_run(job=job), lambda job, m: kpi_refresh_fail(job=job, message=m))
+REFRESH = _policy(
+    "KPI refresh", lambda job: kpi_refresh_run(job=job), lambda job, m: kpi_refresh_fail(job=job, message=m)
+)
 PACK = _policy("meeting pack", lambda p: meeting_pack_build(pack=p), lambda p, m: meeting_pack_fail(pack=p, message=m))
 
 

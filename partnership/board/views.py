@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from partnership.access import PartnershipViewMixin
 from partnership.board import forms, presenters, selectors, services
 from partnership.board.kpi_library import LIBRARY
-from partnership.access import PartnershipViewMixin
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 
@@ -83,7 +83,12 @@ class BoardEditView(ServiceFormView):
         board = selectors.board_overview(membership=self.membership).board
         if board is None:
             return {"name": f"{self.partnership.name} board", "kind": "strategic", "quorum": 3}
-        return {"name": board.name, "kind": board.kind, "terms_of_reference": board.terms_of_reference, "quorum": board.quorum}
+        return {
+            "name": board.name,
+            "kind": board.kind,
+            "terms_of_reference": board.terms_of_reference,
+            "quorum": board.quorum,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Terms of reference", back=reverse("board:home"), **kwargs)
@@ -107,14 +112,22 @@ class StandingView(ServiceFormView):
 
     def get_initial(self):
         standing = getattr(self.get_member(), "standing", None)
-        return {"is_chair": bool(standing and standing.is_chair), "voting": "coopted" if standing and not standing.voting else "voting"}
+        return {
+            "is_chair": bool(standing and standing.is_chair),
+            "voting": "coopted" if standing and not standing.voting else "voting",
+        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f"Standing of {self.get_member().name}", back=reverse("board:home"), **kwargs)
+        return super().get_context_data(
+            title=f"Standing of {self.get_member().name}", back=reverse("board:home"), **kwargs
+        )
 
     def save(self, form):
         return services.member_standing_set(
-            member=self.get_member(), is_chair=form.cleaned_data["is_chair"], voting=form.cleaned_data["voting"] == "voting", user=self.user
+            member=self.get_member(),
+            is_chair=form.cleaned_data["is_chair"],
+            voting=form.cleaned_data["voting"] == "voting",
+            user=self.user,
         )
 
     def success_url_for(self, result):
@@ -129,7 +142,9 @@ class DeclarationListView(BoardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         current, ended = selectors.declaration_register(membership=self.membership)
-        return super().get_context_data(current=current, ended=ended, can_manage=self.can(Permission.MANAGE_BOARD), **kwargs)
+        return super().get_context_data(
+            current=current, ended=ended, can_manage=self.can(Permission.MANAGE_BOARD), **kwargs
+        )
 
 
 class DeclarationAddView(ServiceFormView):
@@ -151,7 +166,9 @@ class DeclarationAddView(ServiceFormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Record a declaration of interest", back=reverse("board:declarations"), **kwargs)
+        return super().get_context_data(
+            title="Record a declaration of interest", back=reverse("board:declarations"), **kwargs
+        )
 
     def save(self, form):
         return services.declaration_create(user=self.user, **form.cleaned_data)
@@ -171,7 +188,9 @@ class MeetingListView(BoardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            meetings=list(selectors.meeting_list(membership=self.membership)), can_manage=self.can(Permission.MANAGE_BOARD), **kwargs
+            meetings=list(selectors.meeting_list(membership=self.membership)),
+            can_manage=self.can(Permission.MANAGE_BOARD),
+            **kwargs,
         )
 
 
@@ -222,7 +241,9 @@ class MeetingFormBase(MeetingMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         meeting = self.get_meeting()
-        return super().get_context_data(title=self.heading, caption=str(meeting), back=reverse("board:meeting", args=[meeting.pk]), **kwargs)
+        return super().get_context_data(
+            title=self.heading, caption=str(meeting), back=reverse("board:meeting", args=[meeting.pk]), **kwargs
+        )
 
     def success_url_for(self, result):
         return reverse("board:meeting", args=[self.get_meeting().pk])
@@ -263,7 +284,11 @@ class PaperAddView(MeetingFormBase):
     def save(self, form):
         data = form.cleaned_data
         return services.paper_upload(
-            meeting=self.get_meeting(), title=data["title"], confidential=data["confidential"], upload=data["file"], user=self.user
+            meeting=self.get_meeting(),
+            title=data["title"],
+            confidential=data["confidential"],
+            upload=data["file"],
+            user=self.user,
         )
 
 
@@ -297,7 +322,9 @@ class DecisionAddView(MeetingFormBase):
 
     def save(self, form):
         return services.decision_record(
-            meeting=self.get_meeting(), text=form.cleaned_data["text"], user=self.user,
+            meeting=self.get_meeting(),
+            text=form.cleaned_data["text"],
+            user=self.user,
             categorisation_round=form.cleaned_data.get("categorisation_round"),
         )
 
@@ -337,12 +364,14 @@ class PaperDownloadView(BoardMixin, View):
 
     permission = Permission.VIEW_DASHBOARD
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         paper = selectors.access_paper(membership=self.membership, pk=pk)
         path = Path(paper.stored_path)
         if not path.is_file():
             raise Http404
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=paper.original_filename, content_type=paper.content_type)
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=paper.original_filename, content_type=paper.content_type
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -358,9 +387,12 @@ class RoundSummaryView(BoardMixin, TemplateView):
         aggregate = selectors.round_aggregate(membership=self.membership, round_=round_)
         charts = presenters.dashboard_charts(aggregate=aggregate, kpi_rows=[], points=None, health=None, support=None)
         return super().get_context_data(
-            round=round_, aggregate=aggregate, charts=charts, decision=selectors.round_decision(round_=round_),
+            round=round_,
+            aggregate=aggregate,
+            charts=charts,
+            decision=selectors.round_decision(round_=round_),
             held=selectors.held_meetings(partnership_id=self.partnership.pk) if self.can(Permission.MODERATE) else [],
-            **kwargs
+            **kwargs,
         )
 
 
@@ -375,7 +407,10 @@ class StrategyView(BoardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = selectors.plan_on_a_page(partnership_id=self.partnership.pk)
-        lines = {line.kpi.pk: line for line in presenters.scorecard_lines([*[r for p in plan.priorities for r in p.kpis], *plan.other_kpis])}
+        lines = {
+            line.kpi.pk: line
+            for line in presenters.scorecard_lines([*[r for p in plan.priorities for r in p.kpis], *plan.other_kpis])
+        }
         return super().get_context_data(plan=plan, lines=lines, can_manage=self.can(Permission.MANAGE_BOARD), **kwargs)
 
 
@@ -397,7 +432,9 @@ class StrategyEditView(ServiceFormView):
         return super().get_context_data(title="The strategy and vision", back=reverse("board:strategy"), **kwargs)
 
     def save(self, form):
-        return services.strategy_save(partnership=self.partnership, user=self.user, strategy=self.current(), **form.cleaned_data)
+        return services.strategy_save(
+            partnership=self.partnership, user=self.user, strategy=self.current(), **form.cleaned_data
+        )
 
     def success_url_for(self, result):
         return reverse("board:strategy")
@@ -482,13 +519,23 @@ class DeliverableFormView(ServiceFormView):
         d = self.get_deliverable()
         if d is None:
             return {"status": "white"}
-        return {"title": d.title, "owner": d.owner, "due_on": d.due_on, "status": d.status, "status_reason": d.status_reason}
+        return {
+            "title": d.title,
+            "owner": d.owner,
+            "due_on": d.due_on,
+            "status": d.status,
+            "status_reason": d.status_reason,
+        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Deliverable", caption=self.get_priority().title, back=reverse("board:strategy"), **kwargs)
+        return super().get_context_data(
+            title="Deliverable", caption=self.get_priority().title, back=reverse("board:strategy"), **kwargs
+        )
 
     def save(self, form):
-        return services.deliverable_save(priority=self.get_priority(), deliverable=self.get_deliverable(), user=self.user, **form.cleaned_data)
+        return services.deliverable_save(
+            priority=self.get_priority(), deliverable=self.get_deliverable(), user=self.user, **form.cleaned_data
+        )
 
     def success_url_for(self, result):
         return reverse("board:strategy")
@@ -535,8 +582,12 @@ class LibraryKpiAddView(ServiceFormView):
     def save(self, form):
         data = form.cleaned_data
         return services.kpi_create_from_library(
-            partnership=self.partnership, code=data["library_code"], target=data["target"], target_on=data["target_on"],
-            priority=data["priority"], user=self.user,
+            partnership=self.partnership,
+            code=data["library_code"],
+            target=data["target"],
+            target_on=data["target_on"],
+            priority=data["priority"],
+            user=self.user,
         )
 
     def success_url_for(self, result):
@@ -565,8 +616,21 @@ class KpiFormView(ServiceFormView):
         kpi = self.get_kpi()
         if kpi is None:
             return {"comparator": "target", "green_within": 0, "amber_within": 2}
-        names = ["title", "definition", "polarity", "unit", "source", "comparator", "priority", "baseline", "baseline_period",
-                 "target", "target_on", "green_within", "amber_within"]
+        names = [
+            "title",
+            "definition",
+            "polarity",
+            "unit",
+            "source",
+            "comparator",
+            "priority",
+            "baseline",
+            "baseline_period",
+            "target",
+            "target_on",
+            "green_within",
+            "amber_within",
+        ]
         return {n: getattr(kpi, n) for n in names}
 
     def get_context_data(self, **kwargs):
@@ -594,8 +658,16 @@ class KpiView(BoardMixin, TemplateView):
         row = selectors.KpiRow(kpi=kpi, values=values)
         return super().get_context_data(
             kpi=kpi,
-            values=[(v, presenters.kpi_value_text(kpi, v.value), presenters.rag_tag(v.rag), presenters.RAG_WORDS.get(v.rag, v.rag),
-                     presenters.kpi_value_text(kpi, v.comparator_value) if v.comparator_value is not None else "") for v in values],
+            values=[
+                (
+                    v,
+                    presenters.kpi_value_text(kpi, v.value),
+                    presenters.rag_tag(v.rag),
+                    presenters.RAG_WORDS.get(v.rag, v.rag),
+                    presenters.kpi_value_text(kpi, v.comparator_value) if v.comparator_value is not None else "",
+                )
+                for v in values
+            ],
             chart=presenters.kpi_chart(row, "kpi-trend") if values else None,
             line=presenters.scorecard_lines([row])[0],
             can_manage=self.can(Permission.MANAGE_BOARD),
@@ -615,11 +687,20 @@ class KpiValueAddView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         kpi = self.get_kpi()
-        return super().get_context_data(title="Enter a value", caption=kpi.title, back=reverse("board:kpi", args=[kpi.pk]), **kwargs)
+        return super().get_context_data(
+            title="Enter a value", caption=kpi.title, back=reverse("board:kpi", args=[kpi.pk]), **kwargs
+        )
 
     def save(self, form):
         d = form.cleaned_data
-        return services.kpi_value_record(kpi=self.get_kpi(), period=d["period"], value=d["value"], comparator=d["comparator"], note=d["note"], user=self.user)
+        return services.kpi_value_record(
+            kpi=self.get_kpi(),
+            period=d["period"],
+            value=d["value"],
+            comparator=d["comparator"],
+            note=d["note"],
+            user=self.user,
+        )
 
     def success_url_for(self, result):
         return reverse("board:kpi", args=[self.kwargs["pk"]])
@@ -642,12 +723,17 @@ class OverrideView(ServiceFormView):
     def get_context_data(self, **kwargs):
         v = self.get_value()
         return super().get_context_data(
-            title=f"RAG for {v.period_label}", caption=v.kpi.title, back=reverse("board:kpi", args=[v.kpi_id]),
-            intro=f"Automatic rating: {presenters.RAG_WORDS.get(v.rag_auto, v.rag_auto)}.", **kwargs,
+            title=f"RAG for {v.period_label}",
+            caption=v.kpi.title,
+            back=reverse("board:kpi", args=[v.kpi_id]),
+            intro=f"Automatic rating: {presenters.RAG_WORDS.get(v.rag_auto, v.rag_auto)}.",
+            **kwargs,
         )
 
     def save(self, form):
-        return services.kpi_value_override(value=self.get_value(), rag=form.cleaned_data["rag"], reason=form.cleaned_data["reason"], user=self.user)
+        return services.kpi_value_override(
+            value=self.get_value(), rag=form.cleaned_data["rag"], reason=form.cleaned_data["reason"], user=self.user
+        )
 
     def success_url_for(self, result):
         return reverse("board:kpi", args=[result.kpi_id])
@@ -677,9 +763,15 @@ class DashboardView(BoardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         data = selectors.dashboard(membership=self.membership)
         charts = presenters.dashboard_charts(
-            aggregate=data.aggregate, kpi_rows=data.kpi_rows, points=data.points, health=data.health, support=data.support
+            aggregate=data.aggregate,
+            kpi_rows=data.kpi_rows,
+            points=data.points,
+            health=data.health,
+            support=data.support,
         )
-        return super().get_context_data(data=data, charts=charts, lines=presenters.scorecard_lines(data.kpi_rows), **kwargs)
+        return super().get_context_data(
+            data=data, charts=charts, lines=presenters.scorecard_lines(data.kpi_rows), **kwargs
+        )
 
 
 # ----------------------------------------------------------------------------------------------------------- packs
@@ -702,7 +794,9 @@ class PackView(BoardMixin, TemplateView):
     template_name = "board/pack.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(pack=selectors.access_pack(membership=self.membership, pk=self.kwargs["pk"]), **kwargs)
+        return super().get_context_data(
+            pack=selectors.access_pack(membership=self.membership, pk=self.kwargs["pk"]), **kwargs
+        )
 
 
 class PackFileView(BoardMixin, View):
@@ -718,5 +812,7 @@ class PackFileView(BoardMixin, View):
         if not data:
             raise Http404
         response = HttpResponse(data, content_type=self.types[self.kind])
-        response["Content-Disposition"] = f'attachment; filename="board-pack-{pack.meeting.meets_on:%Y-%m-%d}.{self.kind}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="board-pack-{pack.meeting.meets_on:%Y-%m-%d}.{self.kind}"'
+        )
         return response

@@ -27,34 +27,114 @@ def board_world(w: SimpleNamespace) -> SimpleNamespace:
     b = SimpleNamespace()
 
     def build(partnership: Partnership, member, school) -> dict:
-        services.board_save(partnership=partnership, name="Test board", kind="strategic", terms_of_reference="Purpose.", quorum=3, user=officer)
-        meeting = services.meeting_create(partnership=partnership, title="Spring board", meets_on=today, location="County Hall", user=officer)
+        services.board_save(
+            partnership=partnership,
+            name="Test board",
+            kind="strategic",
+            terms_of_reference="Purpose.",
+            quorum=3,
+            user=officer,
+        )
+        meeting = services.meeting_create(
+            partnership=partnership, title="Spring board", meets_on=today, location="County Hall", user=officer
+        )
         services.meeting_transition(meeting=meeting, to="held", by=officer)
         services.agenda_item_add(meeting=meeting, title="Welcome", presenter="Chair", confidential=False)
-        services.agenda_item_add(meeting=meeting, title="Schools causing concern", presenter="Officer", confidential=True)
-        public = services.paper_upload(meeting=meeting, title="Public paper", confidential=False,
-                                       upload=SimpleUploadedFile("public.txt", b"public"), user=officer)
-        secret = services.paper_upload(meeting=meeting, title="Confidential paper", confidential=True,
-                                       upload=SimpleUploadedFile("secret.txt", b"secret"), user=officer)
+        services.agenda_item_add(
+            meeting=meeting, title="Schools causing concern", presenter="Officer", confidential=True
+        )
+        public = services.paper_upload(
+            meeting=meeting,
+            title="Public paper",
+            confidential=False,
+            upload=SimpleUploadedFile("public.txt", b"public"),
+            user=officer,
+        )
+        secret = services.paper_upload(
+            meeting=meeting,
+            title="Confidential paper",
+            confidential=True,
+            upload=SimpleUploadedFile("secret.txt", b"secret"),
+            user=officer,
+        )
         decision = services.decision_record(meeting=meeting, text="The board approved the strategy.", user=officer)
-        action = services.action_create(meeting=meeting, description="Circulate the plan", owner="Officer", due_on=today, user=officer)
-        declaration = services.declaration_create(member=member, kind="governance", interest="Governor", declared_on=today,
-                                                  school=school, user=officer)
-        strategy = services.strategy_save(partnership=partnership, title="Strategy 2025 to 2028", starts_on=dt.date(2025, 9, 1),
-                                          ends_on=dt.date(2028, 8, 31), vision="Every child in a good school.", user=officer)
-        priority = services.priority_create(strategy=strategy, title="Reading", rationale="KS2 reading is below England.", lead="Primary heads", user=officer)
-        deliverable = services.deliverable_save(priority=priority, title="Reading network", owner="Lead", due_on=today,
-                                                status="amber", status_reason="Started late", user=officer)
-        kpi = services.kpi_save(partnership=partnership, user=officer, title="Attendance at network meetings", definition="Share attending.",
-                                polarity="higher", unit="percent", source="Registers", comparator="target", priority=priority,
-                                baseline=None, baseline_period="", target=80.0, target_on=dt.date(2028, 7, 31),
-                                green_within=0.0, amber_within=5.0)
+        action = services.action_create(
+            meeting=meeting, description="Circulate the plan", owner="Officer", due_on=today, user=officer
+        )
+        declaration = services.declaration_create(
+            member=member, kind="governance", interest="Governor", declared_on=today, school=school, user=officer
+        )
+        strategy = services.strategy_save(
+            partnership=partnership,
+            title="Strategy 2025 to 2028",
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2028, 8, 31),
+            vision="Every child in a good school.",
+            user=officer,
+        )
+        priority = services.priority_create(
+            strategy=strategy,
+            title="Reading",
+            rationale="KS2 reading is below England.",
+            lead="Primary heads",
+            user=officer,
+        )
+        deliverable = services.deliverable_save(
+            priority=priority,
+            title="Reading network",
+            owner="Lead",
+            due_on=today,
+            status="amber",
+            status_reason="Started late",
+            user=officer,
+        )
+        kpi = services.kpi_save(
+            partnership=partnership,
+            user=officer,
+            title="Attendance at network meetings",
+            definition="Share attending.",
+            polarity="higher",
+            unit="percent",
+            source="Registers",
+            comparator="target",
+            priority=priority,
+            baseline=None,
+            baseline_period="",
+            target=80.0,
+            target_on=dt.date(2028, 7, 31),
+            green_within=0.0,
+            amber_within=5.0,
+        )
         value = services.kpi_value_record(kpi=kpi, period=2025, value=70.0, note="Registers", user=officer)
-        pack = MeetingPack.objects.create(partnership=partnership, meeting=meeting, created_by=officer, state="succeeded",
-                                          progress=100, pdf=b"%PDF-1.4 test", xlsx=b"PK test", page_count=1, build_seconds=0.1)
-        draft = rounds.categorisation_round_create(partnership=partnership, run=succeeded_run(partnership), name="Board test round", user=officer)
-        return dict(meeting=meeting, public_paper=public, paper=secret, decision=decision, action=action, declaration=declaration,
-                    strategy=strategy, priority=priority, deliverable=deliverable, kpi=kpi, value=value, pack=pack, round=draft)
+        pack = MeetingPack.objects.create(
+            partnership=partnership,
+            meeting=meeting,
+            created_by=officer,
+            state="succeeded",
+            progress=100,
+            pdf=b"%PDF-1.4 test",
+            xlsx=b"PK test",
+            page_count=1,
+            build_seconds=0.1,
+        )
+        draft = rounds.categorisation_round_create(
+            partnership=partnership, run=succeeded_run(partnership), name="Board test round", user=officer
+        )
+        return dict(
+            meeting=meeting,
+            public_paper=public,
+            paper=secret,
+            decision=decision,
+            action=action,
+            declaration=declaration,
+            strategy=strategy,
+            priority=priority,
+            deliverable=deliverable,
+            kpi=kpi,
+            value=value,
+            pack=pack,
+            round=draft,
+        )
 
     for key, obj in build(w.home, w.board_member, w.own_school).items():
         setattr(b, key, obj)

@@ -19,7 +19,9 @@ def _pair(name: str):
 BOARD_MATRIX: dict[str, Case] = {
     "board:home": Case(roles=BOARD),
     "board:terms": Case(roles=STAFF),
-    "board:standing": Case(args=lambda w: [w.board_member.pk], other_args=lambda w: [w.other_board_member.pk], roles=STAFF),
+    "board:standing": Case(
+        args=lambda w: [w.board_member.pk], other_args=lambda w: [w.other_board_member.pk], roles=STAFF
+    ),
     "board:declarations": Case(args=lambda w: B(w) and [], roles=BOARD),
     "board:declaration_add": Case(roles=STAFF),
     "board:meeting_list": Case(args=lambda w: B(w) and [], roles=dict(EVERYONE)),
@@ -55,5 +57,3 @@ BOARD_MATRIX: dict[str, Case] = {
     "board:pack_pdf": Case(**_pair("pack"), roles=BOARD),
     "board:pack_xlsx": Case(**_pair("pack"), roles=BOARD),
 }
-
-

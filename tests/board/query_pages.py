@@ -21,9 +21,15 @@ def _declarations(w) -> list:
 
     board_world(w)
     have = Declaration.objects.filter(member=w.board_member).count()
-    schools = School.objects.filter(partnership=w.home).order_by("pk")[have : 40]
+    schools = School.objects.filter(partnership=w.home).order_by("pk")[have:40]
     Declaration.objects.bulk_create(
-        Declaration(member=w.board_member, kind="governance", interest=f"Governor {s.pk}", school=s, declared_on=dt.date(2025, 1, 1))
+        Declaration(
+            member=w.board_member,
+            kind="governance",
+            interest=f"Governor {s.pk}",
+            school=s,
+            declared_on=dt.date(2025, 1, 1),
+        )
         for s in schools
     )
     return []

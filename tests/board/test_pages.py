@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def _agreed_round(world, name="Agreed round"):
     officer = UserFactory(email=f"pages-{name.replace(' ', '-').lower()}@example.test")
-    r = rounds.categorisation_round_create(partnership=world.home, run=succeeded_run(world.home), name=name, user=officer)
+    r = rounds.categorisation_round_create(
+        partnership=world.home, run=succeeded_run(world.home), name=name, user=officer
+    )
     return rounds.categorisation_round_agree(round_=r, agreed_on=dt.date.today(), minute="SB/9", user=officer)
 
 
@@ -52,8 +54,16 @@ def test_a_head_sees_the_own_school_against_the_partnership(world):
 def test_the_round_in_aggregate_counts_by_district_with_small_cells_suppressed(world):
     SchoolFactory.create_batch(6, partnership=world.home, district="Elmbridge", phase="Primary")
     b = board_world(world)
-    board_page = client_for(make_member(world, Role.BOARD_MEMBER).user).get(reverse("board:round", args=[b.round.pk])).content.decode()
-    officer_page = client_for(make_member(world, Role.OFFICER).user).get(reverse("board:round", args=[b.round.pk])).content.decode()
+    board_page = (
+        client_for(make_member(world, Role.BOARD_MEMBER).user)
+        .get(reverse("board:round", args=[b.round.pk]))
+        .content.decode()
+    )
+    officer_page = (
+        client_for(make_member(world, Role.OFFICER).user)
+        .get(reverse("board:round", args=[b.round.pk]))
+        .content.decode()
+    )
     assert "fewer than 3" in board_page
     assert "Counts of 1 or 2 schools are not shown" in board_page
     assert "fewer than 3" not in officer_page
@@ -93,7 +103,8 @@ def test_agreeing_a_round_from_a_meeting_page(world):
     b = board_world(world)
     client = client_for(make_member(world, Role.OFFICER).user)
     response = client.post(
-        reverse("board:decision_add", args=[b.meeting.pk]), {"text": "The board agreed the round.", "categorisation_round": b.round.pk}
+        reverse("board:decision_add", args=[b.meeting.pk]),
+        {"text": "The board agreed the round.", "categorisation_round": b.round.pk},
     )
     assert response.status_code == 302
     b.round.refresh_from_db()
@@ -125,8 +136,12 @@ def test_the_officers_home_is_a_work_queue(world):
     from schools.models import ImportJob
 
     b = board_world(world)  # a draft round, an action due today (not yet overdue)
-    ImportJob.objects.create(partnership=world.home, kind="gias", original_filename="bad.csv", stored_path="x", state="failed")
-    services.action_create(meeting=b.meeting, description="Late", owner="O", due_on=dt.date.today() - dt.timedelta(days=1), user=None)
+    ImportJob.objects.create(
+        partnership=world.home, kind="gias", original_filename="bad.csv", stored_path="x", state="failed"
+    )
+    services.action_create(
+        meeting=b.meeting, description="Late", owner="O", due_on=dt.date.today() - dt.timedelta(days=1), user=None
+    )
     page = client_for(make_member(world, Role.OFFICER).user).get(reverse("partnership:home")).content.decode()
     assert "Waiting for you" in page
     assert "Categorisation rounds in draft: 1" in page
