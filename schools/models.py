@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -108,6 +109,14 @@ class SchoolChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.field}: {self.old_value!r} → {self.new_value!r}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's name as people read it ("head_last_name" → "Head last name")."""
+        try:
+            return str(getattr(School._meta.get_field(self.field), "verbose_name", self.field)).capitalize()
+        except FieldDoesNotExist:
+            return self.field.replace("_", " ").capitalize()
 
 
 class SchoolLink(models.Model):

@@ -37,19 +37,6 @@ def get_item(mapping: dict, key):
 
 
 @register.filter
-def field_label(name: str) -> str:
-    """A School field's verbose name ("head_last_name" → "Head last name")."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from schools.models import School
-
-    try:
-        return str(getattr(School._meta.get_field(name), "verbose_name", name)).capitalize()
-    except FieldDoesNotExist:
-        return name.replace("_", " ").capitalize()
-
-
-@register.filter
 def humanise(key: str) -> str:
     """``"skipped_other_la"`` → ``"Skipped other la"``."""
     return str(key).replace("_", " ").capitalize()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,8 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from partnership.access import PartnershipViewMixin
-from partnership.models import User
+from partnership.access import PartnershipViewMixin, request_user
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
@@ -88,7 +85,7 @@ class IntelligenceArchiveView(PartnershipViewMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         entry = selectors.access_intelligence_entry(membership=self.membership, pk=pk)
-        services.intelligence_entry_archive(entry=entry, user=cast(User, request.user))
+        services.intelligence_entry_archive(entry=entry, user=request_user(request))
         messages.success(request, "Entry archived: categories will be recomputed")
         return redirect("risk:intelligence_list", urn=entry.school.urn)
 
@@ -118,7 +115,7 @@ class RiskRunCreateView(PartnershipViewMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         run = services.risk_run_create(
-            partnership=self.partnership, trigger=RiskRun.Trigger.BUTTON, requested_by=cast(User, request.user)
+            partnership=self.partnership, trigger=RiskRun.Trigger.BUTTON, requested_by=request_user(request)
         )
         if not run.is_new:
             messages.info(request, "A recomputation was already under way: this is its progress")

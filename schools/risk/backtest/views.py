@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
-from partnership.access import PartnershipViewMixin
-from partnership.models import User
+from partnership.access import PartnershipViewMixin, request_user
 from partnership.permissions import Permission
 from schools.risk.backtest import selectors
 from schools.risk.backtest.forms import BacktestForm
@@ -68,7 +65,7 @@ class RiskBacktestCreateView(PartnershipViewMixin, FormView):
                 partnership=self.partnership,
                 years=form.cleaned_data["years"],
                 trigger=RiskBacktest.Trigger.PAGE,
-                created_by=cast(User, self.request.user),
+                created_by=request_user(self.request),
             )
         except BacktestError as error:
             for message in error.errors:

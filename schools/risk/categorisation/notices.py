@@ -31,6 +31,7 @@ from django.core import mail
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,11 +181,7 @@ def _send_one(notice: PublicationNotice, connection) -> None:
         notice.save(update_fields=["state", "last_error"])
         return
     round_ = notice.round
-    body = (
-        f"The {round_.name} has been agreed by the board and published.\n\n"
-        f"See {notice.school.name}'s category, the reasons for it and the decisions made: {notice.link}\n\n"
-        f"As {notice.roles} you may reply until {round_.reply_deadline:%-d %B %Y}."
-    )
+    body = render_to_string("risk/email/category_published.txt", {"round": round_, "notice": notice}).rstrip("\n")
     message = mail.EmailMessage(
         f"Your school's category is published: {round_.name}",
         body,

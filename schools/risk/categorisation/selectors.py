@@ -57,9 +57,14 @@ def finished_runs(*, membership: Membership) -> QuerySet[RiskRun]:
     )
 
 
-def categorisation_round_open(*, partnership_id: int) -> CategorisationRound | None:
-    """The partnership's round that is not yet published, if any."""
-    return CategorisationRound.objects.filter(partnership_id=partnership_id).exclude(state=State.PUBLISHED).first()
+def categorisation_round_open(*, membership: Membership) -> CategorisationRound | None:
+    """The membership's partnership's round that is not yet published, if any (officers only)."""
+    _officer(membership)
+    return (
+        CategorisationRound.objects.filter(partnership_id=membership.partnership_id)
+        .exclude(state=State.PUBLISHED)
+        .first()
+    )
 
 
 def access_categorisation_round(*, membership: Membership, pk: int) -> CategorisationRound:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from partnership import calendar
-from partnership.access import PartnershipViewMixin
-from partnership.models import User
+from partnership.access import PartnershipViewMixin, request_user
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk.categorisation import notices, selectors, services
@@ -71,7 +70,7 @@ class RoundCreateView(PartnershipViewMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            open_round=selectors.categorisation_round_open(partnership_id=self.partnership.pk), **kwargs
+            open_round=selectors.categorisation_round_open(membership=self.membership), **kwargs
         )
 
     def form_valid(self, form):
@@ -80,7 +79,7 @@ class RoundCreateView(PartnershipViewMixin, FormView):
                 partnership=self.partnership,
                 run=form.cleaned_data["run"],
                 name=form.cleaned_data["name"],
-                user=cast(User, self.request.user),
+                user=request_user(self.request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -160,7 +159,7 @@ class RoundAgreeView(RoundMixin, FormView):
                 round_=self.get_round(),
                 agreed_on=form.cleaned_data["agreed_on"],
                 minute=form.cleaned_data["minute"],
-                user=cast(User, self.request.user),
+                user=request_user(self.request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -187,7 +186,7 @@ class RoundPublishView(RoundMixin, TemplateView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
             round_ = services.categorisation_round_publish(
-                round_=self.get_round(), user=cast(User, request.user), base_url=request.build_absolute_uri("/")
+                round_=self.get_round(), user=request_user(request), base_url=request.build_absolute_uri("/")
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -242,7 +241,7 @@ class RoundSchoolFormView(RoundSchoolMixin, FormView):
 
     def save(self, form, call) -> HttpResponse:
         try:
-            call(school_category=self.get_school_category(), user=cast(User, self.request.user), **form.cleaned_data)
+            call(school_category=self.get_school_category(), user=request_user(self.request), **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -304,7 +303,7 @@ class ReplyAnswerView(PartnershipViewMixin, FormView):
     def form_valid(self, form):
         reply = self.get_reply()
         try:
-            services.category_reply_answer(reply=reply, user=cast(User, self.request.user), **form.cleaned_data)
+            services.category_reply_answer(reply=reply, user=request_user(self.request), **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -381,7 +380,7 @@ class HolidayListView(PartnershipViewMixin, FormView):
     def form_valid(self, form):
         try:
             holiday = calendar.school_holiday_create(
-                partnership=self.partnership, user=cast(User, self.request.user), **form.cleaned_data
+                partnership=self.partnership, user=request_user(self.request), **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
