@@ -136,6 +136,7 @@ class Permission(enum.Enum):
     """See the portfolio of clusters' health checks: by cluster (officers; alliance leads for their alliances),
     or only as aggregates across clusters (board members)."""
 
+
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
 
