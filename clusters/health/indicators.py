@@ -246,7 +246,7 @@ def support_days(*, school_ids: list[int], as_at: dt.date) -> dict[str, Any]:
             {
                 "label": "Support days given by members",
                 "value": f"{float(given):g}",
-                "comparison": f"Received: {float(received):g} days",
+                "comparison": f"Received: {float(received):g} day{'' if received == 1 else 's'}",
                 "note": f"The brokerage ledger for {label} (days between members count on both sides).",
             },
             {

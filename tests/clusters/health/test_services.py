@@ -297,3 +297,42 @@ def test_moves_email_the_people_they_concern_after_commit(world, mailoutbox, dja
     with django_capture_on_commit_callbacks(execute=True):
         services.health_check_transition(check=check, to=State.CONSENSUS, by=lead)
     assert mailoutbox[1].to == [alliance_lead.user.email] and "moderate" in mailoutbox[1].subject
+
+
+def test_support_days_come_from_the_ledger_and_a_member_with_support_is_not_isolated(world):
+    from decimal import Decimal
+
+    from brokerage.models import LedgerEntry
+    from clusters.health.models import ClusterMeeting
+
+    as_at = dt.date(2026, 3, 31)  # academic year 2025/26 (2026)
+    source = LedgerEntry.Source.values[0]
+    LedgerEntry.objects.create(
+        partnership=world.home,
+        year=2026,
+        giver=world.own_school,
+        receiver=world.outside_school,
+        days=Decimal("2.5"),
+        source=source,
+        source_key="a",
+        on=as_at,
+    )
+    LedgerEntry.objects.create(
+        partnership=world.home,
+        year=2026,
+        giver=world.outside_school,
+        receiver=world.own_school,
+        days=Decimal("1"),
+        source=source,
+        source_key="b",
+        on=as_at,
+    )
+    ClusterMeeting.objects.create(cluster=world.cluster, held_on=dt.date(2026, 1, 10), title="Spring")  # nobody came
+    result = cluster_indicators(cluster=world.cluster, as_at=as_at)
+    rows = {r["label"]: r for r in result["support"]["rows"]}
+    assert rows["Support days given by members"]["value"] == "2.5"
+    assert rows["Support days given by members"]["comparison"] == "Received: 1 day"
+    assert rows["Members giving or receiving support"]["value"] == "1 of 2"
+    # Both missed the meeting, but the own school gives and gets support: only the peer is isolated.
+    assert result["isolated"] == {"count": 1, "schools": [world.cluster_school.name]}
+    assert result["peer_review"]["rows"][0]["value"] == "0 of 2"
