@@ -23,8 +23,8 @@ from clusters.models import ClusterMembership
 from demo.context import DemoContext, DemoStep
 from partnership.models import Membership, Partnership, Role, User
 from peerreview import selectors, services
-from peerreview.frameworks_default import DEFAULT_CLAUSES
-from peerreview.models import Framework, Programme, Protocol, Review, TeamMember
+from peerreview.frameworks_default import DEFAULT_CLAUSES, load_shipped
+from peerreview.models import Framework, FrameworkQuestion, FrameworkTheme, Programme, Protocol, Review, TeamMember
 from schools.models import School
 
 DEMO = "Invented for the demo."
@@ -287,6 +287,7 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
         .exclude(pk=head.school_id)
         .order_by("name")[:3]
     )
+    load_shipped(Framework, FrameworkTheme, FrameworkQuestion)  # in case a flushed test database lost them
     general = Framework.objects.get(partnership=None, slug="school-improvement", version=1)
     enquiry = Framework.objects.get(partnership=None, slug="collaborative-enquiry", version=1)
     heads = [_invented_head(ctx, school) for school in others]

@@ -138,3 +138,30 @@ DEFAULT_CLAUSES = [
         "authority designated officer if it concerns the head, and is never written into the report.",
     ),
 ]
+
+
+def load_shipped(framework_model, theme_model, question_model) -> int:
+    """Create the shipped frameworks that are missing (version 1, no partnership); returns how many were made.
+    Takes the models so the data migration can pass its historical ones."""
+    made = 0
+    for spec in SHIPPED:
+        framework, created = framework_model.objects.get_or_create(
+            partnership=None,
+            slug=spec["slug"],
+            version=1,
+            defaults={
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "description": spec["description"],
+                "estimate_scale": spec["estimate_scale"],
+            },
+        )
+        if not created:
+            continue
+        made += 1
+        for order, (title, questions) in enumerate(spec["themes"], 1):
+            theme = theme_model.objects.create(framework=framework, order=order, title=title)
+            question_model.objects.bulk_create(
+                question_model(theme=theme, order=i, text=text) for i, text in enumerate(questions, 1)
+            )
+    return made

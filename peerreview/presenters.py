@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from peerreview.models import ProtocolClause, Review, ShareGrant, TeamMember
+from peerreview.models import Finding, ProtocolClause, Review, ShareGrant, TeamMember
 from peerreview.transitions import ACTIVE
 
 S = Review.State
@@ -231,3 +231,11 @@ def workspace_abilities(review: Review, standing) -> WorkspaceAbilities:
         raise_concern=standing.cleared and state not in (S.CLOSED, S.CANCELLED),
         share=host,
     )
+
+
+PERSON_AUDIENCE = ShareGrant.Audience.PERSON
+
+
+def findings_columns(by_kind: dict) -> list[tuple[str, list]]:
+    """The findings board's columns, in the framework's order: what went well, even better if, excellence."""
+    return [(label, by_kind.get(kind, [])) for kind, label in Finding.Kind.choices]

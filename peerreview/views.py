@@ -3,7 +3,7 @@ services; a service's ``ValidationError`` is shown on the form, its ``Permission
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +20,11 @@ from partnership.views import apply_validation_error
 from peerreview import forms as f
 from peerreview import presenters, selectors, services
 from peerreview.access import ReviewAccess
-from peerreview.models import Finding, Review, ShareGrant
 from peerreview.transitions import moves_from
 from schools.selectors import school_list
+
+if TYPE_CHECKING:
+    from peerreview.models import Review
 
 # ------------------------------------------------------------------------------------------------- home
 
@@ -359,7 +361,7 @@ class ReviewDetailView(PartnershipViewMixin, TemplateView):
             estimate_scale=review.framework.estimate_scale,
             state_tag=presenters.state_tag(review.state),
             able=presenters.workspace_abilities(review, standing),
-            findings_columns=[(label, ws.findings_by_kind[kind]) for kind, label in Finding.Kind.choices],
+            findings_columns=presenters.findings_columns(ws.findings_by_kind),
             action_forms=[
                 (
                     a,
@@ -698,7 +700,7 @@ class SharingView(PartnershipViewMixin, FormView):
         review = self.review()
         data = form.cleaned_data
         person = None
-        if data["audience"] == ShareGrant.Audience.PERSON:
+        if data["audience"] == presenters.PERSON_AUDIENCE:
             found = (
                 selectors.partnership_members_for_team(membership=self.membership)
                 .filter(user__email__iexact=data["person_email"])

@@ -4,30 +4,13 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from peerreview.frameworks_default import SHIPPED
+    from peerreview.frameworks_default import load_shipped
 
-    Framework = apps.get_model("peerreview", "Framework")
-    Theme = apps.get_model("peerreview", "FrameworkTheme")
-    Question = apps.get_model("peerreview", "FrameworkQuestion")
-    for spec in SHIPPED:
-        framework, created = Framework.objects.get_or_create(
-            partnership=None,
-            slug=spec["slug"],
-            version=1,
-            defaults={
-                "name": spec["name"],
-                "kind": spec["kind"],
-                "description": spec["description"],
-                "estimate_scale": spec["estimate_scale"],
-            },
-        )
-        if not created:
-            continue
-        for order, (title, questions) in enumerate(spec["themes"], 1):
-            theme = Theme.objects.create(framework=framework, order=order, title=title)
-            Question.objects.bulk_create(
-                Question(theme=theme, order=i, text=text) for i, text in enumerate(questions, 1)
-            )
+    load_shipped(
+        apps.get_model("peerreview", "Framework"),
+        apps.get_model("peerreview", "FrameworkTheme"),
+        apps.get_model("peerreview", "FrameworkQuestion"),
+    )
 
 
 def unload(apps, schema_editor):

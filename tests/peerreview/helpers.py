@@ -32,12 +32,21 @@ from tests.factories import UserFactory
 S = Review.State
 
 
+def _shipped(slug: str) -> Framework:
+    """A shipped framework (loaded again if a transactional test's flush removed the migration's rows)."""
+    from peerreview.frameworks_default import load_shipped
+    from peerreview.models import FrameworkQuestion, FrameworkTheme
+
+    load_shipped(Framework, FrameworkTheme, FrameworkQuestion)
+    return Framework.objects.get(partnership=None, slug=slug, version=1)
+
+
 def general() -> Framework:
-    return Framework.objects.get(partnership=None, slug="school-improvement", version=1)
+    return _shipped("school-improvement")
 
 
 def enquiry() -> Framework:
-    return Framework.objects.get(partnership=None, slug="collaborative-enquiry", version=1)
+    return _shipped("collaborative-enquiry")
 
 
 def make_protocol(partnership, cluster=None) -> Protocol:
@@ -149,6 +158,12 @@ def pr_world(w):
     w.pr_concern = SafeguardingConcern.objects.create(
         review=w.pr_visit, raised_by=w.lead.user, concerns_head=False, summary="SECRET-CONCERN"
     )
+
+    # just planned, and with a draft report waiting for the host
+    w.pr_planned = make_review(w.programme, w.own_school, S.PLANNED, visit=today + dt.timedelta(days=40))
+    w.pr_theme = theme
+    w.pr_draft = make_review(w.programme, w.own_school, S.REPORT_DRAFT)
+    ReportVersion.objects.create(review=w.pr_draft, number=1, summary="Draft summary", body="Draft body")
 
     # the other partnership
     w.other_protocol = make_protocol(w.other)

@@ -65,7 +65,11 @@ PEERREVIEW_MATRIX: dict[str, Case] = {
         roles=expect(HIDDEN, headteacher=OK, admin=OK, officer=OK, cluster_lead=OK),
     ),
     "peerreview:focus_add": Case(
-        method="post", args=_visit, other_args=_other, data=lambda w: {"focus-title": ""}, roles=HOST_ONLY
+        method="post",
+        args=lambda w: [pr_world(w).pr_planned.pk],
+        other_args=_other,
+        data=lambda w: {"focus-theme": w.pr_theme.pk, "focus-title": "Writing in Year 4"},
+        roles=HOST_ONLY,
     ),
     "peerreview:pre_review": Case(
         method="post",
@@ -88,8 +92,30 @@ PEERREVIEW_MATRIX: dict[str, Case] = {
         data=lambda w: {"finding-kind": "www", "finding-text": "Calm corridors"},
         roles=HOST_ONLY,
     ),
-    "peerreview:workshop": Case(method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY),
-    "peerreview:action_add": Case(method="post", args=_review, other_args=_other, data=lambda w: {}, roles=HOST_ONLY),
+    "peerreview:workshop": Case(
+        method="post",
+        args=_review,
+        other_args=_other,
+        data=lambda w: {
+            "workshop-held_on": "2026-01-10",
+            "workshop-facilitator": "Improvement champion",
+            "workshop-attendees": "SLT",
+            "workshop-outputs": "Three actions",
+        },
+        roles=HOST_ONLY,
+    ),
+    "peerreview:action_add": Case(
+        method="post",
+        args=_review,
+        other_args=_other,
+        data=lambda w: {
+            "action-description": "Daily reading",
+            "action-owner": "English lead",
+            "action-success_criteria": "All read daily",
+            "action-due_on": "2027-03-01",
+        },
+        roles=HOST_ONLY,
+    ),
     "peerreview:concern_add": Case(
         method="post",
         args=_visit,
@@ -99,7 +125,13 @@ PEERREVIEW_MATRIX: dict[str, Case] = {
     ),
     "peerreview:report": Case(args=_review, other_args=_other, roles=HOST_ONLY),
     "peerreview:report_edit": Case(args=_review, other_args=_other, roles=expect(HIDDEN, headteacher=DENY)),
-    "peerreview:report_agree": Case(method="post", args=_review, other_args=_other, roles=HOST_ONLY),
+    "peerreview:report_agree": Case(
+        method="post",
+        args=lambda w: [pr_world(w).pr_draft.pk],
+        other_args=_other,
+        data=lambda w: {"confirm": "on"},
+        roles=HOST_ONLY,
+    ),
     "peerreview:sharing": Case(args=_review, other_args=_other, roles=HOST_ONLY),
     "peerreview:team_declare": Case(
         args=lambda w: [pr_world(w).pr_pending.pk],

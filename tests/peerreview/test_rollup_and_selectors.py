@@ -89,6 +89,8 @@ def test_facts_for_brokerage_health_checks_and_risk(world):
     assert set(selectors.reviews_of_school_within(school=w.own_school, since=today - dt.timedelta(days=365))) == {
         w.pr_review,
         w.pr_visit,
+        w.pr_planned,
+        w.pr_draft,
     }
     days = list(selectors.review_team_days(partnership=w.home, academic_year=selectors.academic_year_of(today)))
     assert {(d["user_id"], d["host_id"], d["days"]) for d in days} >= {(w.lead.user_id, w.own_school.pk, 1)}
