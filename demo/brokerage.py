@@ -1,12 +1,13 @@
 """Brokerage in the demo: a directory of invented system leaders on real Surrey schools (the demo system-leader
 account among them), the LA's traded services, Leading schools invited (one joined), two funds, requests in every
 state (drafts come from the demo round's agreement), two active deployments with visits (one to the demo head's
-school, given by the demo system leader), one completed and evaluated with a reflection and a QA note, a draft
-half signed, and the reciprocity ledger from visits and the peer-review demo's team days.
+school; one given by the demo system leader, whose late records the queue flags), one completed and evaluated with
+a reflection and a QA note, a draft half signed, and the reciprocity ledger from visits and the peer-review demo's
+team days.
 
 Every person is invented and marked "(demo)"; the other schools' heads are invented accounts without a password
-(as in the peer-review demo) so that their signatures are theirs. Idempotent: once the demo's directory exists
-nothing is written again.
+(as in the peer-review demo) so that their signatures are theirs. Visits of providers without a sign-in are
+recorded by the demo officer. Idempotent: once the demo's directory exists nothing is written again.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ LEADERS = [  # name, designation, specialisms, phase, cross-phase, days offered,
     ("Tom Hughes (demo)", "lle", ["Mathematics", "Leadership and governance"], "Secondary", False, "10", True),
     ("Grace Okafor (demo)", "sle", ["SEND and inclusion", "Behaviour"], "Primary", True, "12", False),
     ("Daniel Reid (demo)", "nlg", ["Leadership and governance"], "Primary", True, "8", True),
-    ("Helen Carter (demo)", "sle", ["Mathematics"], "Primary", False, "6", True),
+    ("Helen Carter (demo)", "sle", ["Early reading and phonics", "Mathematics"], "Primary", False, "8", True),
 ]
 
 
@@ -298,7 +299,8 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
             next_steps="Invented for the demo. Agree the next focus with the head.",
         )
 
-    # 1. active: the demo system leader with the demo head's school (the head responds to a visit)
+    # 1. active: an SLE with the demo head's school (the head responds to a visit). Not the demo system leader:
+    # they reviewed the head's school in the peer-review demo, so matching excludes them there (shown on the list)
     if head_school is not None:
         req = ask(
             head_school,
@@ -309,7 +311,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
         )
         active = agree(
             req,
-            sle,
+            providers[5],
             today - dt.timedelta(days=40),
             "6",
             la_fund,
@@ -326,14 +328,14 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
                 ),
             ],
         )
-        first = visit(active, today - dt.timedelta(days=30), leader_account)
-        visit(active, today - dt.timedelta(days=9), leader_account, hours="3", text="Reviewed assessment data.")
+        first = visit(active, today - dt.timedelta(days=30), officer)
+        visit(active, today - dt.timedelta(days=9), officer, hours="3", text="Reviewed assessment data.")
         services.visit_respond(
             visit=first,
             by=head,
             response="Invented for the demo. Very helpful: staff felt supported and the plan is clear.",
         )
-    # 2. active elsewhere: the NLE, a record that came in late (the broker's queue flags it)
+    # 2. active elsewhere: the demo system leader, whose records came in late (the broker's queue flags it)
     req = ask(
         others[5],
         "Invented for the demo. Leadership capacity after two senior leaders left.",
@@ -343,7 +345,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
     )
     active2 = agree(
         req,
-        nle,
+        sle,
         today - dt.timedelta(days=60),
         "8",
         la_fund,
@@ -355,8 +357,8 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
             ),
         ],
     )
-    visit(active2, today - dt.timedelta(days=50), officer)
-    visit(active2, today - dt.timedelta(days=21), officer, text="Joint learning walk with the deputy head.")
+    visit(active2, today - dt.timedelta(days=50), leader_account)
+    visit(active2, today - dt.timedelta(days=21), leader_account, text="Joint learning walk with the deputy head.")
     # 3. completed and evaluated: the LLE with a secondary school
     secondary = _schools(ctx, "Secondary", 1, taken | {lle.school_id})[0]
     taken.add(secondary.pk)
