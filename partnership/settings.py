@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": IMPORT_REQUEUE_SECONDS,
         "options": {"expires": IMPORT_REQUEUE_SECONDS},
     },
+    "brokerage-notifications-requeue": {  # hand-over emails left waiting (broker down, retries spent)
+        "task": "brokerage.tasks.notifications_requeue_task",
+        "schedule": IMPORT_REQUEUE_SECONDS,
+        "options": {"expires": IMPORT_REQUEUE_SECONDS},
+    },
 }
 if RISK_SCHEDULE_CRON.strip().lower() != "off":
     from celery.schedules import crontab
