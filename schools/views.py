@@ -20,6 +20,7 @@ from partnership.views import DatedMembershipEndView, apply_validation_error
 from schools import selectors, services
 from schools.filters import SchoolFilter
 from schools.forms import AddSchoolForm, ImportUploadForm, NetworkForm
+from schools.importers import import_job_create
 from schools.models import Network, NetworkMembership
 from schools.presenters import school_facts, schools_csv_rows, with_cluster_names
 
@@ -215,8 +216,6 @@ class ImportUploadView(PartnershipViewMixin, FormView):
     # before the body is read (this view's own check came after CsrfViewMiddleware had parsed it, and crashed).
 
     def form_valid(self, form):
-        from schools.importers import import_job_create
-
         kind = form.cleaned_data["kind"]
         try:
             job = import_job_create(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from partnership.models import Partnership, TrackedModel
+from partnership.models import Partnership, Role, TrackedModel
 from schools.models import School
 from schools.risk.models.runs import RiskAssessment, RiskRun
 
@@ -160,8 +160,6 @@ class CategoryReply(models.Model):
 
     @property
     def author_role_label(self) -> str:
-        from partnership.models import Role
-
         return Role(self.author_role).label if self.author_role in Role.values else ""
 
 
