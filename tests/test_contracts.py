@@ -30,3 +30,25 @@ def test_the_engine_reads_inspection_columns_the_register_keeps():
     assert set(INSPECTION_GRADES) | set(INSPECTION_TEXT) <= set(INSPECTION_FIELDS)
     columns = {f.name for f in Inspection._meta.get_fields()}
     assert set(INSPECTION_FIELDS) <= columns
+
+
+def test_a_web_process_finds_the_tasks_it_queues_by_name():
+    """In a process where no worker started (web, commands), autodiscovery has not imported the tasks modules:
+    task_named imports them on first use, so a service never fails to queue (it did before this test)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django; django.setup()\n"
+        "from partnership.celery import app, task_named\n"
+        f"names = {[GIAS_IMPORT_TASK, PERFORMANCE_IMPORT_TASK, RISK_RUN_TASK, PUBLICATION_NOTICES_TASK]!r}\n"
+        "assert not set(names) & set(app.tasks), 'already registered: the test would prove nothing'\n"
+        "print(sorted(task_named(name).name for name in names))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnership.settings"}
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert RISK_RUN_TASK in done.stdout

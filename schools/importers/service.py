@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.celery import task_named
 from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import Partnership, User
 from schools.importers import checking, links, networks, register
@@ -266,7 +266,7 @@ def _performance_upload_kind(header: list[str], kind: str) -> str:
 
 def import_job_enqueue(*, job: ImportJob) -> bool:
     """Send the job's task to the broker; if the broker is unreachable, say so on the job and return False."""
-    task = current_app.tasks[GIAS_IMPORT_TASK if job.kind in GIAS_KINDS else PERFORMANCE_IMPORT_TASK]
+    task = task_named(GIAS_IMPORT_TASK if job.kind in GIAS_KINDS else PERFORMANCE_IMPORT_TASK)
     try:
         task.apply_async(args=[job.pk], task_id=job.task_id or None, retry=False)
     except Exception:  # the broker (Redis) is down or unreachable: the page must still work

@@ -22,13 +22,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
+from partnership.celery import task_named
 from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import Partnership, User
 from partnership.services import tracked_save
@@ -225,7 +225,7 @@ def performance_imported(*, partnership: Partnership, school_ids: Iterable[int])
 def risk_run_enqueue(*, run: RiskRun) -> bool:
     """Send the run's task to the broker; if the broker is unreachable, say so on the run and return False."""
     try:
-        current_app.tasks[RISK_RUN_TASK].apply_async(args=[run.pk], task_id=run.task_id or None, retry=False)
+        task_named(RISK_RUN_TASK).apply_async(args=[run.pk], task_id=run.task_id or None, retry=False)
     except Exception:  # the broker (Redis) is down or unreachable: the page must still work
         logger.warning("Could not queue risk run %s: broker unreachable", run.pk, exc_info=True)
         RiskRun.objects.filter(pk=run.pk, state=RiskRun.State.QUEUED).update(message=WAITING_MESSAGE)

@@ -24,7 +24,6 @@ import logging
 import smtplib
 from typing import cast
 
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
@@ -35,6 +34,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.celery import task_named
 from partnership.models import SCHOOL_ROLES, Membership, Role
 from schools.risk.models import CategorisationRound, PublicationNotice
 
@@ -77,7 +77,7 @@ def publication_notices_enqueue(*, round_id: int) -> bool:
     """Queue the job that sends ``round_id``'s waiting notices; False (and logged) when the broker is down,
     in which case beat's requeue sends them once it is back."""
     try:
-        current_app.tasks[PUBLICATION_NOTICES_TASK].apply_async(args=[round_id], retry=False)
+        task_named(PUBLICATION_NOTICES_TASK).apply_async(args=[round_id], retry=False)
     except Exception:  # the broker is unreachable: the notices wait in the database
         logger.warning("Could not queue the emails of round %s: broker unreachable", round_id, exc_info=True)
         return False
