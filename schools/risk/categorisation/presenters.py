@@ -4,9 +4,10 @@ academies, category numbers left out)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
-from schools.risk.engine.confidential import school_facing
+from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY, school_facing
 from schools.risk.models import CategoryDecision, RiskAssessment, SchoolCategory
 from schools.risk.presenters import IndicatorRow, indicator_rows
 
@@ -66,14 +67,56 @@ def officer_trace(assessment: RiskAssessment) -> SchoolTrace:
     )
 
 
+_CATEGORY = re.compile(r"\b(?:at least )?category (\d)\b")
+_RAISED_TO = re.compile(r"\b(raises?|lowers?) it to (\d)\b")
+_CONFIDENTIAL_RATING = re.compile(
+    r"recorded \d{1,2} [A-Z][a-z]+ \d{4} \((red|amber|green)\): " + re.escape(CONFIDENTIAL_SUMMARY)
+)
+_SEVERITY = {"G": 1, "A": 2, "R": 3, "green": 1, "amber": 2, "red": 3}
+NOT_SHOWN = "Not shown"
+
+
+def for_academy(sentence: str, threshold: int) -> str:
+    """An academy reads "concern" or "no concern" wherever the engine wrote a category number."""
+
+    def word(number: str) -> str:
+        return "concern" if int(number) >= threshold else "no concern"
+
+    sentence = _CATEGORY.sub(lambda m: word(m.group(1)), sentence)
+    return _RAISED_TO.sub(lambda m: f"{m.group(1)} it to {word(m.group(2))}", sentence)
+
+
+def rated_by_confidential(rating: str | None, sentence: str) -> bool:
+    """True when a confidential entry in ``sentence`` is as bad as the indicator's ``rating`` (so it may be what
+    set it): showing that rating would tell the school what the confidential entry says."""
+    found = [_SEVERITY[r] for r in _CONFIDENTIAL_RATING.findall(sentence)]
+    return bool(found) and rating in _SEVERITY and max(found) >= _SEVERITY[rating]
+
+
 def school_trace(sc: SchoolCategory) -> SchoolTrace:
-    """The trace as the school's head and chair read it: confidential entries without their details."""
+    """The trace as the school's head and chair read it: confidential entries without their details, dates or
+    the ratings they set; for an academy, "concern" or "no concern" in every sentence instead of a number."""
     assessment = sc.assessment
+    threshold = academy_threshold(sc)
+
+    def written(sentence: str) -> str:
+        sentence = school_facing(sentence)
+        return for_academy(sentence, threshold) if threshold is not None else sentence
+
+    indicators = []
+    for row in indicator_rows(assessment.indicators):
+        raw = (assessment.indicators.get(row.code) or {}).get("rating")
+        hidden = rated_by_confidential(raw, row.sentence)
+        indicators.append(
+            dataclasses.replace(
+                row,
+                sentence=written(row.sentence),
+                rating=NOT_SHOWN if hidden else row.rating,
+                tag="" if hidden else row.tag,
+            )
+        )
     return SchoolTrace(
-        reasons=[school_facing(r) for r in assessment.reasons],
-        indicators=[
-            dataclasses.replace(row, sentence=school_facing(row.sentence))
-            for row in indicator_rows(assessment.indicators)
-        ],
-        missing_inputs=list(assessment.missing_inputs),
+        reasons=[written(r) for r in assessment.reasons],
+        indicators=indicators,
+        missing_inputs=[written(m) for m in assessment.missing_inputs],
     )
