@@ -10,16 +10,17 @@ were taken in.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
 from partnership.models import Partnership
 
 IMPORT, RUN, REGISTER, RECORDS = "import", "run", "register", "records"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -187,20 +188,18 @@ def _isolated(partnership: Partnership) -> list[Point]:
     ]
 
 
-def _from_app(module: str, function: str, what: str) -> Callable[[Partnership], list[Point]]:
-    """A KPI another app computes from its own records, once it offers the selector; none until then."""
+def _other(name: str) -> Callable[[Partnership], list[Point]]:
+    """A KPI computed from another app's records (``partnership.board.others``); an app that fails to answer
+    leaves the KPI with no new value (logged), never the whole refresh failed."""
 
     def compute(partnership: Partnership) -> list[Point]:
-        import importlib
+        from partnership.board import others
 
         try:
-            selector: Any = getattr(importlib.import_module(module), function)
-        except Exception:  # not there yet, or broken: the board shows "no data yet" rather than failing
+            return getattr(others, name)(partnership)
+        except Exception:
+            logger.warning("KPI %s could not be computed for partnership %s", name, partnership.pk, exc_info=True)
             return []
-        return [
-            Point(int(year), float(value), None, RECORDS, f"{what} {_label(int(year))}")
-            for year, value in sorted(selector(partnership_id=partnership.pk).items())
-        ]
 
     return compute
 
@@ -364,7 +363,7 @@ LIBRARY: dict[str, LibraryKpi] = {
             30.0,
             0.0,
             10.0,
-            _from_app("peerreview.selectors", "kpi_peer_reviewed_share", "Peer reviews"),
+            _other("kpi_peer_reviewed"),
         ),
         LibraryKpi(
             "support_days_delivered",
@@ -377,7 +376,7 @@ LIBRARY: dict[str, LibraryKpi] = {
             90.0,
             0.0,
             10.0,
-            _from_app("brokerage.selectors", "kpi_support_days_delivered_share", "Brokerage"),
+            _other("kpi_support_days"),
         ),
         LibraryKpi(
             "support_good_share",
@@ -390,7 +389,7 @@ LIBRARY: dict[str, LibraryKpi] = {
             85.0,
             0.0,
             10.0,
-            _from_app("brokerage.selectors", "kpi_support_good_share", "Brokerage evaluations"),
+            _other("kpi_support_good"),
         ),
     ]
 }

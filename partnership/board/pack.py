@@ -82,8 +82,10 @@ def pack_content(*, meeting: Meeting) -> dict[str, Any]:
                 "kpis": [k["title"] for k in scorecard if k["priority"] == p.priority.title],
             }
         )
-    health = sources.optional_selector("clusters.selectors", "health_pack_rows")
-    brokerage = sources.optional_selector("brokerage.selectors", "brokerage_pack_rows")
+    from partnership.board import others
+    from partnership.models import Membership, Role
+
+    board_view = Membership(partnership=meeting.partnership, roles=[Role.BOARD_MEMBER])  # what members see; unsaved
     return {
         "meeting": {"title": meeting.title, "date": f"{meeting.meets_on:%-d %B %Y}", "location": meeting.location},
         "built_at": timezone.localtime().strftime("%-d %B %Y %H:%M"),
@@ -100,8 +102,8 @@ def pack_content(*, meeting: Meeting) -> dict[str, Any]:
         "scorecard": scorecard,
         "exceptions": exceptions,
         "categorisation": _aggregate_json(aggregate),
-        "cluster_health": health(partnership_id=pid) if health else None,
-        "brokerage": brokerage(partnership_id=pid) if brokerage else None,
+        "cluster_health": others.health_pack_rows(membership=board_view),
+        "brokerage": others.brokerage_pack_rows(partnership_id=pid),
         "declarations": current,
     }
 

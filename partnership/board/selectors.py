@@ -420,14 +420,14 @@ def dashboard(*, membership: Membership) -> DashboardData:
     missing = []
     if latest is None:
         missing.append("Categories: no categorisation round has been agreed yet.")
-    health_selector = sources.optional_selector("clusters.selectors", "health_portfolio_chart")
-    support_selector = sources.optional_selector("brokerage.selectors", "support_needed_delivered_chart")
-    health = health_selector(membership=membership) if health_selector else None
-    support = support_selector(membership=membership) if support_selector else None
+    from partnership.board import others
+
+    health = others.health_chart(membership=membership)
+    support = others.support_chart(membership=membership)
     if health is None:
-        missing.append("Cluster health: no health checks yet.")
+        missing.append("Cluster health: no agreed health checks yet (or not yours to see).")
     if support is None:
-        missing.append("Support needed and delivered: no brokerage records yet.")
+        missing.append("Support needed and delivered: no brokerage agreements yet (or not yours to see).")
     own = membership.school if membership_can(membership, Permission.VIEW_OWN_SCHOOL) else None
     return DashboardData(
         aggregate=aggregate,
@@ -486,12 +486,7 @@ def work_queue(*, membership: Membership) -> list[WorkItem]:
             "board:meeting_list",
         ),
     ]
-    for module, function in (
-        ("brokerage.selectors", "work_queue_items"),
-        ("peerreview.selectors", "work_queue_items"),
-        ("clusters.health.selectors", "work_queue_items"),
-    ):
-        selector = sources.optional_selector(module, function)
-        if selector is not None:
-            items.extend(WorkItem(count=c, text=t, href=h) for c, t, h in selector(membership=membership))
+    from partnership.board import others
+
+    items += [WorkItem(count=c, text=t, href=h) for c, t, h in others.work_queue_items(membership=membership)]
     return [i for i in items if i.count]
