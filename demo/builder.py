@@ -917,7 +917,7 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
     used = set(picks.values())
 
     finance = rows.get(picks["finance"])
-    if finance is not None and finance.proposed_category < top:
+    if finance is not None and 0 < finance.proposed_category < top:
         rounds.school_category_adjust(
             school_category=finance,
             category=finance.proposed_category + 1,
@@ -946,7 +946,7 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
             user=officer,
         )
     new_head = rows.get(picks["new_head"])
-    if new_head is None or new_head.proposed_category > top - 2:
+    if new_head is None or not 0 < new_head.proposed_category <= top - 2:
         new_head = _first(rows, used | {improving.school_id if improving else 0}, lambda sc: sc.proposed_category == 1)
     if new_head is not None:
         referred = rounds.school_category_adjust(
@@ -963,6 +963,15 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
             rationale="The panel agreed leadership is changing but the published results are strong: one step up "
             "from the proposal rather than two, reviewed at the next termly review.",
             meeting_on=today,
+            user=officer,
+        )
+    for sc in SchoolCategory.objects.filter(round=round_, category=0).order_by("pk"):
+        rounds.school_category_adjust(  # insufficient evidence (#14): the officer categorises, never a silent green
+            school_category=sc,
+            category=2,
+            reason=_Reason.OTHER,
+            rationale="No published results in the window (a new, special or alternative provision school): the "
+            "officer categorises it as monitor until the link adviser's visit and the first published data.",
             user=officer,
         )
     rounds.categorisation_round_agree(

@@ -10,7 +10,7 @@ from partnership.forms import GovFilterForm
 from partnership.models import Partnership
 from schools.models import School
 from schools.risk.models import RiskAssessment
-from schools.risk.presenters import CategoryLabel
+from schools.risk.presenters import CategoryLabel, category_text
 from schools.risk.selectors import Movement
 
 
@@ -46,9 +46,7 @@ class RiskRegisterFilter(django_filters.FilterSet):
         for name, field in (("district", "district"), ("phase", "phase"), ("trust", "trust_name")):
             self.filters[name].extra["choices"] = _distinct(schools, field)
         numbers = sorted(categories) or [1, 2, 3, 4]
-        self.filters["category"].extra["choices"] = [
-            (str(n), f"{n} {categories[n].name}".strip() if n in categories else str(n)) for n in numbers
-        ]
+        self.filters["category"].extra["choices"] = [(str(n), category_text(n, categories.get(n))) for n in numbers]
         self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
 
     def filter_cluster(self, queryset: QuerySet[RiskAssessment], name: str, value: Cluster) -> QuerySet:

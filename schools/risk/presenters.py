@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from schools.presenters import csv_safe
+from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME
 from schools.risk.engine.indicators import INDICATORS
 from schools.risk.models import RiskRun, RuleSetVersion
 
@@ -24,6 +25,7 @@ COUNT_LABELS = {
     "leading": "Leading schools",
     "academies_of_concern": "Academies of concern",
     "missing_inputs": "Schools with missing inputs",
+    "insufficient_evidence": "Insufficient evidence: officer to categorise",
 }
 
 
@@ -39,13 +41,20 @@ class CategoryLabel:
 def category_labels(version: RuleSetVersion | None) -> dict[int, CategoryLabel]:
     """Category number → label, from the rule-set version's own names and colours."""
     categories = (version.config or {}).get("categories", []) if version else []
-    labels = {}
+    labels = {INSUFFICIENT: CategoryLabel(INSUFFICIENT, INSUFFICIENT_NAME, "govuk-tag--grey")}
     for category in categories:
         number = int(category.get("number", 0))
         labels[number] = CategoryLabel(
             number, str(category.get("name", f"Category {number}")), COLOUR_TAGS.get(category.get("colour"), "")
         )
     return labels
+
+
+def category_text(number: int, label: CategoryLabel | None) -> str:
+    """A category in words: "3 Targeted"; "Insufficient evidence: officer to categorise" has no number."""
+    if number == INSUFFICIENT:
+        return INSUFFICIENT_NAME
+    return f"{number} {label.name}".strip() if label and label.name else f"Category {number}"
 
 
 def run_count_rows(run: RiskRun) -> list[tuple[str, int, str]]:
@@ -56,7 +65,7 @@ def run_count_rows(run: RiskRun) -> list[tuple[str, int, str]]:
         if key.startswith("category_"):
             number = int(key.removeprefix("category_"))
             label = labels.get(number, CategoryLabel(number, "", ""))
-            rows.append((f"{number} {label.name}".strip() if label.name else f"Category {number}", value, label.tag))
+            rows.append((category_text(number, label), value, label.tag))
         else:
             rows.append((COUNT_LABELS.get(key, key.replace("_", " ").capitalize()), value, ""))
     return rows
@@ -95,7 +104,7 @@ def count_table(
     counts: dict[tuple[str, int], int], *, caption: str, row_label: str, labels: dict[int, CategoryLabel]
 ) -> CountTable:
     """A category × field table from ``risk_register_counts`` output: every category with a name or a count."""
-    numbers = sorted({*labels, *(category for _, category in counts)})
+    numbers = sorted({*(n for n in labels if n != INSUFFICIENT), *(category for _, category in counts)})
     categories = [labels.get(n, CategoryLabel(n, "", "")) for n in numbers]
     values = sorted({value for value, _ in counts}, key=lambda v: (v == "", v))
     rows = []

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.db import models
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
 from schools.models import School
+from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.engine.indicators import CODES
 from schools.risk.models import (
     CategorisationRound,
@@ -149,6 +150,7 @@ class Movement(models.TextChoices):
     DOWN = "down", "Down (less concern)"
     SAME = "same", "No change"
     NEW = "new", "New (no earlier category)"
+    UNCATEGORISED = "uncategorised", "Insufficient evidence now or before"
 
 
 def risk_runs_latest(*, partnership_id: int) -> tuple[RiskRun | None, RiskRun | None]:
@@ -201,6 +203,10 @@ def risk_register_list(
         assessments.annotate(
             movement=Case(
                 When(previous_category__isnull=True, then=Value(Movement.NEW)),
+                When(
+                    Q(proposed_category=INSUFFICIENT) | Q(previous_category=INSUFFICIENT),
+                    then=Value(Movement.UNCATEGORISED),
+                ),
                 When(proposed_category__gt=F("previous_category"), then=Value(Movement.UP)),
                 When(proposed_category__lt=F("previous_category"), then=Value(Movement.DOWN)),
                 default=Value(Movement.SAME),

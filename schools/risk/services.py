@@ -301,7 +301,9 @@ def risk_run_counts(*, schools: pd.DataFrame, written: int) -> dict[str, int]:
     categories = schools["proposed_category"].value_counts() if len(schools) else pd.Series(dtype="int64")
     counts = {"schools": written}
     for number in sorted(categories.index):
-        counts[f"category_{int(number)}"] = int(categories[number])
+        if int(number) != 0:  # 0: insufficient evidence, counted on its own, never as a category (#14)
+            counts[f"category_{int(number)}"] = int(categories[number])
+    counts["insufficient_evidence"] = int(categories.get(0, 0))
     counts["leading"] = int(schools["leading"].sum()) if len(schools) else 0
     counts["academies_of_concern"] = int((schools["academy_view"] == "concern").sum()) if len(schools) else 0
     counts["missing_inputs"] = int(schools["missing_inputs"].str.len().gt(0).sum()) if len(schools) else 0
@@ -316,7 +318,9 @@ def risk_run_summary(*, counts: dict[str, int]) -> str:
         if key.startswith("category_")
     ]
     detail = f" ({', '.join(per_category)})" if per_category else ""
-    return f"{counts.get('schools', 0):,} schools categorised{detail}"
+    unknown = counts.get("insufficient_evidence", 0)
+    officer = f"; {unknown:,} with insufficient evidence: officer to categorise" if unknown else ""
+    return f"{counts.get('schools', 0):,} schools categorised{detail}{officer}"
 
 
 def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:

@@ -387,6 +387,8 @@ def test_confidential_intelligence_reaches_the_school_without_its_date_or_detail
         reverse("risk:round_school", args=[opened.pk, world.own_school.urn])
     )
     assert "details are confidential to the local authority" in officer_page.content.decode()
+    for sc in SchoolCategory.objects.filter(round=opened, category=0):  # no evidence: the officer categorises
+        rounds.school_category_adjust(school_category=sc, category=1, reason="other", rationale=RATIONALE, user=officer)
     _published(opened, officer, dt.date.today())
     page = client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("risk:own_category")).content.decode()
     assert "recorded in confidence by the local authority" in page
@@ -433,3 +435,37 @@ def test_after_the_window_closes_the_head_is_told_and_nothing_is_saved(world, op
     response = head.post(reverse("risk:own_category"), {"text": RATIONALE})
     assert response.status_code == 200 and "Replies closed on" in response.content.decode()
     assert not CategoryReply.objects.exists()
+
+
+# ------------------------------------------------------------------------------ insufficient evidence (#14.1)
+
+
+def test_insufficient_evidence_is_listed_apart_and_must_be_categorised_by_an_officer_before_agreement(
+    world, opened, officer
+):
+    from schools.risk.categorisation import selectors as round_selectors
+
+    sc = at(opened, world.own_school, 0)
+    counts = round_selectors.round_counts(round_=opened)
+    assert counts["status"]["insufficient"] == 1
+    listed = round_selectors.round_school_list(round_=opened, status="insufficient")
+    assert [row.school_id for row in listed] == [world.own_school.pk]
+    with pytest.raises(ValidationError, match="insufficient evidence and wait for an officer"):
+        agree(opened, officer)
+    # nothing was proposed, so the officer's category (even two steps "from 0") is made at once
+    sc = rounds.school_category_adjust(
+        school_category=sc, category=3, reason="other", rationale=RATIONALE, user=officer
+    )
+    assert (sc.status, sc.category) == (Status.ADJUSTED, 3)
+    assert round_selectors.round_counts(round_=opened)["status"]["insufficient"] == 0
+    assert agree(opened, officer).state == CategorisationRound.State.AGREED
+
+
+def test_the_round_page_lists_insufficient_evidence_separately(world, opened, officer):
+    at(opened, world.own_school, 0)
+    client = client_for(make_member(world, Role.OFFICER).user)
+    page = client.get(reverse("risk:round_detail", args=[opened.pk]) + "?status=insufficient")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Insufficient evidence: officer to categorise" in text
+    assert world.own_school.name in text

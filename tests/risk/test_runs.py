@@ -138,7 +138,10 @@ def test_a_run_categorises_every_open_school_and_records_its_counts(world):
     assessments = {a.school_id: a for a in RiskAssessment.objects.filter(run=run)}
     assert set(assessments) == open_schools
     assert run.counts["schools"] == 4
-    assert sum(v for k, v in run.counts.items() if k.startswith("category_")) == 4
+    # no results, no inspection, no intelligence: not green but "insufficient evidence", counted apart (#14.1)
+    assert sum(v for k, v in run.counts.items() if k.startswith("category_")) == 1
+    assert run.counts["insufficient_evidence"] == 3 and "category_0" not in run.counts
+    assert "3 with insufficient evidence: officer to categorise" in run.message
     flagged = assessments[world.own_school.pk]
     assert flagged.proposed_category == 4
     assert any("Warning notice" in reason for reason in flagged.reasons)
@@ -146,7 +149,7 @@ def test_a_run_categorises_every_open_school_and_records_its_counts(world):
     assert set(flagged.indicators) == set(CODES)
     assert set(flagged.indicators["C1"]) == {"rating", "value", "sentence"}
     assert flagged.missing_inputs, "a school without performance data lists what was missing"
-    assert all(a.proposed_category in (1, 2, 3, 4) for a in assessments.values())
+    assert all(a.proposed_category in (0, 4) for a in assessments.values())
     assert run.counts["category_4"] >= 1 and "4 schools categorised" in run.message
 
 

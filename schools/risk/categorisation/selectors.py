@@ -14,6 +14,7 @@ from django.http import Http404
 from partnership.models import Membership, SchoolHoliday
 from partnership.permissions import Permission, membership_can
 from schools.models import School
+from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
     CategorisationRound,
     CategoryDecision,
@@ -79,6 +80,10 @@ def access_categorisation_round(*, membership: Membership, pk: int) -> Categoris
     return round_
 
 
+# Not a status: the schools still at "insufficient evidence", waiting for an officer to categorise them (#14).
+INSUFFICIENT_STATUS = "insufficient"
+
+
 def round_school_list(*, round_: CategorisationRound, status: str = "") -> QuerySet[SchoolCategory]:
     """The round's schools, highest category first, with what the page's table shows; only those in ``status``
     when it is one of the statuses."""
@@ -101,6 +106,8 @@ def round_school_list(*, round_: CategorisationRound, status: str = "") -> Query
         )
         .order_by(*ROUND_SCHOOL_ORDER)
     )
+    if status == INSUFFICIENT_STATUS:
+        return rows.filter(category=INSUFFICIENT)
     return rows.filter(status=status) if status in SchoolCategory.Status.values else rows
 
 
@@ -115,6 +122,7 @@ def round_counts(*, round_: CategorisationRound) -> dict[str, dict]:
         .annotate(n=Count("pk"))
         .values_list("proposed_category", "category", "n")
     }
+    by_status[INSUFFICIENT_STATUS] = sum(n for (_, category), n in moves.items() if category == INSUFFICIENT)
     return {"status": by_status, "moves": moves}
 
 

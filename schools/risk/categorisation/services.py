@@ -16,6 +16,7 @@ from django.utils import timezone
 from partnership.calendar import school_closures, school_days_after
 from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
 from schools.risk.categorisation.notices import publication_notices_create, publication_notices_enqueue
+from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
     CategorisationRound,
     CategoryDecision,
@@ -159,7 +160,8 @@ def school_category_adjust(
         raise ValidationError({"reason": "Select a reason"})
     rationale = _check_text(rationale, "rationale", "a rationale")
     before = sc.category
-    steps = abs(category - sc.proposed_category)
+    # Insufficient evidence (proposed 0): nothing was proposed, so the officer's category is the first one, at once.
+    steps = 1 if sc.proposed_category == INSUFFICIENT else abs(category - sc.proposed_category)
     if steps > 1:
         sc.status, sc.requested_category, step = Status.REFERRED, category, Step.REFERRED
     else:
@@ -223,6 +225,16 @@ def categorisation_round_agree(
     if waiting:
         names = ", ".join(waiting[:5]) + (f" and {len(waiting) - 5} more" if len(waiting) > 5 else "")
         raise ValidationError(f"{len(waiting)} referral(s) still wait for the moderation panel: {names}")
+    uncategorised = list(
+        locked.schools.filter(category=INSUFFICIENT).order_by("school__name").values_list("school__name", flat=True)
+    )
+    if uncategorised:
+        names = ", ".join(uncategorised[:5])
+        names += f" and {len(uncategorised) - 5} more" if len(uncategorised) > 5 else ""
+        raise ValidationError(
+            f"{len(uncategorised)} school(s) have insufficient evidence and wait for an officer to categorise them:"
+            f" {names}"
+        )
     locked.state, locked.agreed_on, locked.agreed_minute, locked.agreed_by = State.AGREED, agreed_on, minute, user
     locked.modified_by = user
     locked.save(update_fields=["state", "agreed_on", "agreed_minute", "agreed_by", "modified_by", "modified_at"])

@@ -109,7 +109,7 @@ class RoundDetailView(RoundMixin, TemplateView):
     def get_context_data(self, **kwargs):
         round_ = self.get_round()
         status = self.request.GET.get("status", "")
-        status = status if status in SchoolCategory.Status.values else ""
+        status = status if status in (*SchoolCategory.Status.values, selectors.INSUFFICIENT_STATUS) else ""
         rows = selectors.round_school_list(round_=round_, status=status)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         counts = selectors.round_counts(round_=round_)
@@ -117,7 +117,14 @@ class RoundDetailView(RoundMixin, TemplateView):
             round=round_,
             page_obj=page,
             status=status,
-            statuses=[(value, label, counts["status"].get(value, 0)) for value, label in SchoolCategory.Status.choices],
+            statuses=[(value, label, counts["status"].get(value, 0)) for value, label in SchoolCategory.Status.choices]
+            + [
+                (
+                    selectors.INSUFFICIENT_STATUS,
+                    "Insufficient evidence: officer to categorise",
+                    counts["status"][selectors.INSUFFICIENT_STATUS],
+                )
+            ],
             moves=sorted(counts["moves"].items()),
             categories=self.labels(),
             can_moderate=self.can(Permission.MODERATE),

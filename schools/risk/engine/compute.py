@@ -26,6 +26,8 @@ from .ruleset import BANDS, DEFAULT_RULESET, REPORT_CARD_AREAS, BandRule, Rulese
 STANDARDS_SCORED = tuple(i.code for i in INDICATORS if i.dimension == "standards" and i.scored)
 CAPACITY_SCORED = tuple(i.code for i in INDICATORS if i.dimension == "capacity" and i.scored)
 RATING_WORDS = {"A": "amber", "R": "red"}
+INSUFFICIENT = 0  # the proposed "category" of a school with too little evidence: no category is proposed
+INSUFFICIENT_NAME = "Insufficient evidence: officer to categorise"
 LONG_COLUMNS = ("school_id", "code", "dimension", "label", "rating", "points", "value", "sentence", "missing")
 
 
@@ -57,6 +59,10 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     escalation = pd.DataFrame({"rule": "concern_register", "floor": 0, "sentence": concern_sentence})
     overrides = pd.concat([overrides, escalation[concern_sentence != ""].rename_axis("school_id")])
 
+    insufficient = _insufficient(ratings, floor, concern_sentence, ruleset)
+    matrix_alone = proposed.copy()
+    proposed = np.where(insufficient, INSUFFICIENT, proposed)
+
     points = _points(ratings, ruleset)
     score = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
 
@@ -66,9 +72,12 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
         {
             **{col: ctx.schools[col] for col in ("urn", "name", "phase", "district", "is_academy")},
             "proposed_category": proposed,
-            "category_name": category.map({n: c.name for n, c in categories.items()}),
-            "category_colour": category.map({n: c.colour for n, c in categories.items()}),
+            "category_name": category.map(
+                {n: c.name for n, c in categories.items()} | {INSUFFICIENT: INSUFFICIENT_NAME}
+            ),
+            "category_colour": category.map({n: c.colour for n, c in categories.items()} | {INSUFFICIENT: "grey"}),
             "rise_tier": category.map({n: c.rise_tier for n, c in categories.items()}),
+            "insufficient_evidence": insufficient,
             "matrix_category": matrix_cat,
             "override_floor": floor,
             "concerns": concerns["concerns"],
@@ -88,7 +97,9 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
         "leading": leading,
         "academy_view": _academy_view(out, ruleset),
         "overrides": _lists(idx.get_indexer(overrides.index), overrides["sentence"].to_numpy(dtype=object), idx),
-        "reasons": _reasons(overrides, long, _band_sentence(out, ratings), leading_sentence, idx),
+        "reasons": _reasons(
+            overrides, long, _band_sentence(out, ratings, matrix_alone, ruleset), leading_sentence, idx
+        ),
         "missing_inputs": _lists(
             np.repeat(np.arange(len(idx)), len(CODES))[missing],
             long["code"].to_numpy(dtype=object)[missing] + ": " + long["missing"].to_numpy(dtype=object)[missing],
@@ -102,6 +113,13 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     rest["ruleset_version"] = ruleset.version
     out = pd.concat([out, pd.DataFrame(rest, index=idx)], axis=1)
     return RiskResult(schools=out, indicators=long, ruleset_version=ruleset.version, as_at=ctx.as_at)
+
+
+def _insufficient(ratings: pd.DataFrame, floor: np.ndarray, concern: pd.Series, ruleset: Ruleset) -> np.ndarray:
+    """Schools whose standards dimension has too little evidence (fewer rated S1-S8 than the rule set asks) and
+    that no override or concern escalation categorises: the officer categorises them (DOMAIN)."""
+    rated = ratings[list(STANDARDS_SCORED)].notna().sum(axis=1).to_numpy()
+    return (rated < ruleset.data.min_scored_standards) & (floor == 0) & (concern.to_numpy() == "")
 
 
 def band_compute(ratings: pd.DataFrame, rule: BandRule) -> np.ndarray:
@@ -133,6 +151,7 @@ def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
 
 def _academy_view(out: pd.DataFrame, ruleset: Ruleset) -> pd.Series:
     concern = np.where(out["proposed_category"] >= ruleset.academy_concern_min_category, "concern", "no concern")
+    concern = np.where(out["proposed_category"] == INSUFFICIENT, "insufficient", concern)
     return pd.Series(np.where(out["is_academy"], concern, nones(len(out))), index=out.index, dtype=object)
 
 
@@ -146,6 +165,7 @@ def _leading(ctx: RiskContext, out: pd.DataFrame, ratings: pd.DataFrame) -> tupl
     no_reds = ~(ratings[list(STANDARDS_SCORED + CAPACITY_SCORED)] == "R").any(axis=1) | rule.allow_reds
     leading = (
         (out["proposed_category"] <= rule.max_category)
+        & (out["proposed_category"] != INSUFFICIENT)
         & out["standards_band"].isin(rule.standards_bands)
         & out["capacity_band"].isin(rule.capacity_bands)
         & no_reds
@@ -171,7 +191,7 @@ def _leading(ctx: RiskContext, out: pd.DataFrame, ratings: pd.DataFrame) -> tupl
     return leading.astype(bool), sentence
 
 
-def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
+def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame, matrix_alone: np.ndarray, ruleset: Ruleset) -> pd.Series:
     """How the bands and the matrix gave the category, written once per distinct combination of its inputs."""
     parts = {
         name: out[name]
@@ -183,8 +203,10 @@ def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
             "matrix_category",
             "override_floor",
             "proposed_category",
+            "insufficient_evidence",
         )
     }
+    parts["matrix_alone"] = pd.Series(matrix_alone, index=out.index)
     for dimension, codes in (("standards", STANDARDS_SCORED), ("capacity", CAPACITY_SCORED)):
         r = ratings[list(codes)].to_numpy(dtype=object)
         parts[f"{dimension}_reds"] = pd.Series((r == "R").sum(axis=1), index=out.index)
@@ -217,7 +239,17 @@ def _band_sentence(out: pd.DataFrame, ratings: pd.DataFrame) -> pd.Series:
         u["proposed_category"] > floored,
         "; the register of concern raises it to " + num(u["proposed_category"].astype("float64"), 0),
     )
-    written = join(sentence + floor_text + concern_text).to_numpy(dtype=object)
+    needed = ruleset.data.min_scored_standards
+    insufficient_text = (
+        INSUFFICIENT_NAME
+        + f" (fewer than {needed} standards indicator{'s' if needed != 1 else ''} could be rated, and no override"
+        + " applies; with what there is, the bands would give category "
+        + num(u["matrix_alone"].astype("float64"), 0)
+        + ")"
+    )
+    written = choose(
+        [u["insufficient_evidence"].astype(bool)], [insufficient_text], join(sentence + floor_text + concern_text)
+    ).to_numpy(dtype=object)
     return pd.Series(written[inverse], index=out.index, dtype=object)
 
 

@@ -55,6 +55,10 @@ class DataRules:
     # Coasting exclusions (DOMAIN, reference B2): KS2 indicators suppressed under 11 pupils, KS4 under 6.
     ks2_min_pupils: int = 11
     ks4_min_pupils: int = 6
+    # DOMAIN: too little evidence is its own outcome ("insufficient evidence: officer to categorise"), never a
+    # silent green. A school with fewer rated standards indicators (S1-S8) than this, and no override or
+    # escalation, gets category 0 (no category proposed) and the officer categorises it. 0 switches it off.
+    min_scored_standards: int = 1
     national_area: str = "england"
     # GIAS "PhaseOfEducation (name)" values. Other phases (e.g. "Not applicable" for special schools) get a key
     # stage when they have results for it.
@@ -206,7 +210,13 @@ class IntelligenceRule:
     c6_kinds: tuple[str, ...] = ("staffing",)
     c7_kinds: tuple[str, ...] = ("complaints",)
     c8_kinds: tuple[str, ...] = ("send",)
-    c9_kinds: tuple[str, ...] = ("self_evaluation", "peer_review")
+    c9_kinds: tuple[str, ...] = ("self_evaluation", "peer_review", "peer_review_facts")
+    # C9 from peer-review facts, never findings (issue #10), where the partnership runs peer review: amber when the
+    # school's last review agreed by its head is older than this many months or it has none, or when this many of
+    # its review actions are overdue (0 switches that part off). They reach C9 as "peer_review_facts" entries dated
+    # the day of the run, so they win over older officer entries; the register of concern never counts them.
+    c9_no_review_months: int = 24
+    c9_overdue_actions: int = 3
     # C5 falling roll (context only): amber when the census roll fell in each of the last three years.
     roll_decline_amber: bool = True
 
@@ -486,6 +496,7 @@ def _validate_data(d: DataRules) -> list[str]:
     errors += _at_least("data.history_years", d.history_years, 2)
     errors += _at_least("data.ks2_min_pupils", d.ks2_min_pupils, 1)
     errors += _at_least("data.ks4_min_pupils", d.ks4_min_pupils, 1)
+    errors += _at_least("data.min_scored_standards", d.min_scored_standards, 0)
     if d.history_span_years < d.history_years - 1:
         errors.append(
             f"data.history_span_years: must be at least data.history_years - 1 ({d.history_years - 1}) "

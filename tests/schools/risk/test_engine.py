@@ -26,6 +26,9 @@ from tests.schools.risk.builders import (
     series,
 )
 
+# A green KS2 record: enough standards evidence that the school is categorised (not "insufficient evidence").
+GREEN_KS2 = ks2(1, {2023: 70.0, 2024: 70.0, 2025: 70.0})
+
 # ---------------------------------------------------------------------------------------------- overrides
 
 
@@ -76,7 +79,7 @@ def test_warning_notice_and_ieb_give_category_4(kind: str, what: str) -> None:
 
 def test_a_lifted_warning_notice_no_longer_applies() -> None:
     entries = [intel(1, "warning_notice", "red", "2023-05-01"), intel(1, "warning_notice", "green", "2024-01-10")]
-    result = run(intelligence=entries)
+    result = run(measures_frame=measures(GREEN_KS2), intelligence=entries)
     assert result.schools.loc[1, "proposed_category"] == 1
     assert result.schools.loc[1, "overrides"] == []
 
@@ -140,7 +143,9 @@ def test_overrides_are_floors_never_lowering_the_matrix() -> None:
 
 def test_an_override_switched_off_does_not_fire() -> None:
     rules = replace(DEFAULT_RULESET, overrides=replace(DEFAULT_RULESET.overrides, legacy_ri=0, stuck=0))
-    result = run(inspections=[inspection(1, "2023-02-01", overall=3)], ruleset=rules)
+    result = run(
+        measures_frame=measures(GREEN_KS2), inspections=[inspection(1, "2023-02-01", overall=3)], ruleset=rules
+    )
     assert result.schools.loc[1, "proposed_category"] == 1
 
 
@@ -177,7 +182,7 @@ def test_band_cut_offs_are_configurable() -> None:
 
 
 STANDARDS_DATA = {
-    "A": {},
+    "A": {"abs_persistent": 15.0},  # green: evidence, no flag
     "B": {"abs_persistent": 25.0, "exc_suspension_rate": 16.0},  # two ambers
     "C": {"exc_suspension_rate": 25.0},  # one red
     "D": {"abs_persistent": 31.0, "exc_suspension_rate": 25.0},  # two reds
@@ -297,7 +302,7 @@ def test_score_sums_points_over_scored_indicators() -> None:
 
 
 def test_leading_for_a_strong_school() -> None:
-    result = run(inspections=[inspection(1, "2022-05-10", overall=1)])
+    result = run(measures_frame=measures(GREEN_KS2), inspections=[inspection(1, "2022-05-10", overall=1)])
     row = result.schools.loc[1]
     assert row["leading"]
     assert row["reasons"][-1] == (
@@ -328,7 +333,8 @@ def test_leading_for_a_strong_school() -> None:
     ],
 )
 def test_leading_criteria(ins: list, entries: list, leading: bool) -> None:
-    assert bool(run(inspections=ins, intelligence=entries).schools.loc[1, "leading"]) is leading
+    result = run(measures_frame=measures(GREEN_KS2), inspections=ins, intelligence=entries)
+    assert bool(result.schools.loc[1, "leading"]) is leading
 
 
 # ---------------------------------------------------------------------------------------------- academies
@@ -432,3 +438,31 @@ def test_rows_for_unknown_schools_are_ignored() -> None:
     result = run(measures_frame=frame, inspections=[inspection(99, overall=4)], intelligence=[intel(99, "ieb", "red")])
     assert list(result.schools.index) == [1]
     assert set(result.indicators["school_id"]) == {1}
+
+
+# ------------------------------------------------------------------------------ insufficient evidence (#14.1)
+
+
+def test_no_evidence_is_not_green_but_insufficient_evidence_for_the_officer() -> None:
+    result = run()  # no results, no inspection, no intelligence
+    row = result.schools.loc[1]
+    assert row["proposed_category"] == 0
+    assert bool(row["insufficient_evidence"]) is True
+    assert row["category_name"] == "Insufficient evidence: officer to categorise"
+    assert not row["leading"]
+    assert any(r.startswith("Insufficient evidence: officer to categorise") for r in row["reasons"])
+
+
+def test_one_rated_standards_indicator_is_enough_by_default_and_the_minimum_is_configurable() -> None:
+    rows = ks2(1, {2023: 70.0, 2024: 70.0, 2025: 70.0})
+    result = run(measures_frame=measures(rows))
+    assert result.schools.loc[1, "proposed_category"] == 1
+    assert not result.schools.loc[1, "insufficient_evidence"]
+    strict = replace(DEFAULT_RULESET, data=replace(DEFAULT_RULESET.data, min_scored_standards=3))
+    assert run(measures_frame=measures(rows), ruleset=strict).schools.loc[1, "proposed_category"] == 0
+
+
+def test_an_override_categorises_a_school_without_standards_evidence() -> None:
+    result = run(inspections=[inspection(1, "2023-02-01", overall=4)])
+    assert result.schools.loc[1, "proposed_category"] == 4
+    assert not result.schools.loc[1, "insufficient_evidence"]

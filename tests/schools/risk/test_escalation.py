@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from schools.risk import DEFAULT_RULESET, ruleset_validate
 from schools.risk.engine.ruleset import ConcernRule
-from tests.schools.risk.builders import intel, run, school, schools
+from tests.schools.risk.builders import intel, ks2, measures, run, school, schools
 
 # TODAY is 15 January 2026: the 12-month window starts after 15 January 2025.
 THREE_IN_WINDOW = [
@@ -22,8 +22,12 @@ ONE_IN_WINDOW = [  # the same latest entry (C7 is red for both schools); the oth
 
 
 def _pair(ruleset=None, extra=()):
+    green = measures(*(ks2(sid, {2023: 70.0, 2024: 70.0, 2025: 70.0}) for sid in (1, 2)))  # enough evidence
     result = run(
-        schools(school(1), school(2)), intelligence=THREE_IN_WINDOW + ONE_IN_WINDOW + list(extra), ruleset=ruleset
+        schools(school(1), school(2)),
+        green,
+        intelligence=THREE_IN_WINDOW + ONE_IN_WINDOW + list(extra),
+        ruleset=ruleset,
     )
     return result.schools.loc[1], result.schools.loc[2]
 

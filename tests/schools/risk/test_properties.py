@@ -323,7 +323,13 @@ def test_missing_inputs_never_raise_and_are_always_listed(cases: list, as_at: in
     not_applicable = long[~long["applicable"]]
     assert not_applicable["rating"].isna().all()
     assert (not_applicable["missing"] == "").all()
-    assert result.schools["proposed_category"].between(1, 4).all()
+    categorised = result.schools["proposed_category"]
+    assert (categorised.between(1, 4) | (categorised == 0)).all()
+    # "insufficient evidence" (category 0) exactly when no standards indicator is rated and nothing overrides
+    no_standards = long[(long["dimension"] == "standards") & long["scored"]].groupby("school_id")["rating"].count() == 0
+    expected = no_standards.reindex(result.schools.index) & (result.schools["override_floor"] == 0)
+    expected &= ~result.schools["concern_escalated"]
+    assert ((categorised == 0) == expected).all()
     assert result.schools["standards_band"].isin(list("ABCD")).all()
 
 
