@@ -46,4 +46,4 @@ class ProviderFilter(django_filters.FilterSet):
         return queryset.filter(Q(phases__contains=[value]) | Q(cross_phase=True))
 
     def filter_available(self, queryset: QuerySet[Provider], name: str, value: bool) -> QuerySet[Provider]:
-        return queryset.filter(days_left__gt=0) if value else queryset
+        return queryset.filter(days_left__gt=0) if value else queryset  # type: ignore[misc]

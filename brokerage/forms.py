@@ -6,7 +6,17 @@ from decimal import Decimal
 
 from django import forms
 
-from brokerage.models import DEFAULT_WEIGHTS, PHASES, FundKind, Provider, Rating, SupportRequest, TradedServiceItem
+from brokerage.models import (
+    DEFAULT_WEIGHTS,
+    PHASES,
+    Fund,
+    FundKind,
+    Provider,
+    Rating,
+    Specialism,
+    SupportRequest,
+    TradedServiceItem,
+)
 from partnership.forms import DateInput, GovForm
 
 DAYS_FIELD = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal("0.5"), "max_value": Decimal("200")}
@@ -76,7 +86,7 @@ class ProviderForm(GovForm):
     designated_on = _date("Designated on (optional)", "the designation date", required=False)
     review_on = _date("Designation review due (optional)", "the review date", required=False)
     specialisms = forms.ModelMultipleChoiceField(
-        label="Specialisms", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="Specialisms", queryset=Specialism.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     phases = forms.MultipleChoiceField(
         label="Phases", choices=PHASES, required=False, widget=forms.CheckboxSelectMultiple
@@ -105,7 +115,7 @@ class ProviderForm(GovForm):
 
     def __init__(self, *args, specialisms, own_only: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialisms"].queryset = specialisms
+        self.fields["specialisms"].queryset = specialisms  # type: ignore[attr-defined]
         if own_only:
             for name in list(self.fields):
                 if name not in self.OWN_FIELDS:
@@ -123,20 +133,25 @@ class RequestForm(GovForm):
         choices=[(SupportRequest.Origin.OFFICER, "An LA officer"), (SupportRequest.Origin.BOARD, "The board")],
     )
     need = _text("What does the school need?", "what the school needs", help_text="The need, in a few sentences.")
-    focus = forms.ModelChoiceField(label="Focus area", queryset=None, required=False, empty_label="No single focus")
+    focus = forms.ModelChoiceField(
+        label="Focus area", queryset=Specialism.objects.none(), required=False, empty_label="No single focus"
+    )
     urgency = forms.ChoiceField(label="Urgency", choices=SupportRequest.Urgency.choices, initial="medium")
     days_wanted = _days("Days of support wanted", "the days wanted")
     preferred_funding = forms.ChoiceField(
         label="Preferred funding (optional)", choices=[("", "No preference"), *FundKind.choices], required=False
     )
     preferred_provider = forms.ModelChoiceField(
-        label="Preferred provider (optional)", queryset=None, required=False, empty_label="No preference"
+        label="Preferred provider (optional)",
+        queryset=Provider.objects.none(),
+        required=False,
+        empty_label="No preference",
     )
 
     def __init__(self, *args, specialisms, providers, for_own_school: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["focus"].queryset = specialisms
-        self.fields["preferred_provider"].queryset = providers
+        self.fields["focus"].queryset = specialisms  # type: ignore[attr-defined]
+        self.fields["preferred_provider"].queryset = providers  # type: ignore[attr-defined]
         if for_own_school:
             del self.fields["school_urn"]
             del self.fields["origin"]
@@ -149,7 +164,7 @@ class ReasonForm(GovForm):
 class ChooseForm(GovForm):
     provider = forms.ModelChoiceField(
         label="Provider",
-        queryset=None,
+        queryset=Provider.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Select a provider from the shortlist"},
@@ -157,7 +172,7 @@ class ChooseForm(GovForm):
 
     def __init__(self, *args, providers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
 
 
 class DeploymentForm(GovForm):
@@ -196,7 +211,9 @@ class DeploymentForm(GovForm):
         decimal_places=1,
         error_messages={"required": "Enter the brokerage fee", "invalid": "Fee must be a percentage, like 15"},
     )
-    fund = forms.ModelChoiceField(label="Fund line", queryset=None, required=False, empty_label="Not yet chosen")
+    fund = forms.ModelChoiceField(
+        label="Fund line", queryset=Fund.objects.none(), required=False, empty_label="Not yet chosen"
+    )
     objective_1 = forms.CharField(
         label="Objective 1", max_length=300, error_messages={"required": "Enter at least one objective"}
     )
@@ -225,7 +242,7 @@ class DeploymentForm(GovForm):
 
     def __init__(self, *args, funds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ reads aggregates only (``support_summary``), with small cells suppressed here, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -341,12 +342,12 @@ def overdue_visit_deployments(*, partnership_id: int, today: dt.date | None = No
             last_submitted=Subquery(last_visit.values("submitted_at")[:1]),
             last_late=Subquery(
                 last_visit.annotate(
-                    late=Case(
+                    was_late=Case(
                         When(submitted_at__date__gt=F("due_on"), then=Value(1)),
                         default=Value(0),
                         output_field=IntegerField(),
                     )
-                ).values("late")[:1]
+                ).values("was_late")[:1]
             ),
         )
         .filter(
@@ -596,7 +597,7 @@ def fund_dashboard(*, membership: Membership) -> list[Fund]:
             Subquery(deployments.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
         ),
     )
-    result = list(funds.order_by("-year", "name"))
+    result: list[Fund] = list(funds.order_by("-year", "name"))
     for fund in result:
         fund.remaining = fund.allocation - fund.committed  # type: ignore[attr-defined]
     return result
@@ -646,6 +647,7 @@ def value_for_money(*, partnership_id: int, year: int | None = None) -> ValueFor
         for created, first in SupportRequest.objects.filter(
             partnership_id=partnership_id, first_contact_on__isnull=False, deployments__in=deployments
         ).values_list("created_at", "first_contact_on")
+        if first is not None
     )
     cost = Decimal(totals["cost"] or 0).quantize(Decimal("0.01"))
     schools = totals["schools"] or 0
@@ -716,6 +718,7 @@ def _ledger_by_group(partnership_id: int, year: int, through: str) -> list[Ledge
 
     entries = LedgerEntry.objects.filter(partnership_id=partnership_id, year=year)
     school_groups: dict[int, list[tuple[int, str]]] = {}
+    pairs: Iterable[tuple[int, int, str]]
     if through == "cluster":
         pairs = ClusterMembership.objects.filter(
             cluster__partnership_id=partnership_id, left_on__isnull=True, cluster__archived_at__isnull=True
@@ -821,7 +824,7 @@ def school_baseline(*, school) -> str:
     for code, year, value in PerformanceValue.objects.filter(
         school=school, code__in=BASELINE_CODES, value__isnull=False
     ).values_list("code", "year", "value"):
-        if code not in latest or year > latest[code][0]:
+        if value is not None and (code not in latest or year > latest[code][0]):
             latest[code] = (year, value)
     for code in BASELINE_CODES:
         if code in latest:

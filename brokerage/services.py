@@ -222,7 +222,7 @@ def _check_provider(provider: Provider) -> None:
         raise ValidationError({"designation": "Select the designation"})
     if provider.kind == Provider.Kind.SUPPORT_SCHOOL and not provider.school_id:
         raise ValidationError({"school": "Enter the support school's URN"})
-    if provider.school_id and provider.school.partnership_id != provider.partnership_id:
+    if provider.school is not None and provider.school.partnership_id != provider.partnership_id:
         raise ValidationError({"school": "Enter the URN of a school in this partnership"})
     if provider.designated_on and provider.review_on and provider.review_on < provider.designated_on:
         raise ValidationError({"review_on": "Review date must be on or after the designation date"})
@@ -754,7 +754,7 @@ def deployment_transition(
     locked.save(update_fields=["state", "state_changed_at", "modified_by", "modified_at"])
     what = f"{DS(before).label} → {DS(to).label}" + (f": {reason.strip()}" if reason.strip() else "")
     DeploymentEvent.objects.create(deployment=locked, from_state=before, to_state=to, what=what, by=user)
-    if to == DS.SIGNED and locked.request_id:
+    if to == DS.SIGNED and locked.request is not None:
         support_request_transition(request=locked.request, to=RS.AGREED, by=None, note="Agreement signed")
     _deployment_emails(locked, to)
     return locked
@@ -792,7 +792,7 @@ def _deployment_emails(deployment: Deployment, to: str) -> None:
         *_head_emails(deployment.school_id),
         *_officer_emails(deployment.partnership_id),
     ]
-    subject = {
+    subjects: dict[str, str] = {
         DS.SIGNED: "Agreement signed",
         DS.ACTIVE: "Support has started",
         DS.PAUSED: "Support paused",
@@ -800,7 +800,8 @@ def _deployment_emails(deployment: Deployment, to: str) -> None:
         DS.EVALUATED: "Support evaluated",
         DS.CLOSED: "Support closed",
         DS.TERMINATED: "Agreement ended early",
-    }.get(to)
+    }
+    subject = subjects.get(to)
     if subject:
         notify(
             partnership_id=deployment.partnership_id,

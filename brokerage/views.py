@@ -645,6 +645,8 @@ def _deployment_page(deployment: Deployment, title: str, submit: str) -> dict[st
 class DeploymentFormMixin(BrokerageMixin):
     """A form page about one deployment the user may see."""
 
+    kwargs: dict[str, Any]
+
     def get_deployment(self) -> Deployment:
         if not hasattr(self, "_deployment"):
             self._deployment = selectors.access_deployment(membership=self.membership, pk=self.kwargs["pk"])

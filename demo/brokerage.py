@@ -47,7 +47,9 @@ CATALOGUE = [
     ("Governance review (demo)", "review", "675"),
     ("Online safety review (demo)", "review", "475"),
 ]
-LEADERS = [  # name, designation, specialisms, phase, cross-phase, days offered, release agreed
+LEADERS: list[
+    tuple[str | None, str, list[str], str, bool, str, bool]
+] = [  # name, designation, specialisms, phase, cross-phase, days offered, release agreed
     (None, "sle", ["Early reading and phonics", "Writing"], "Primary", False, "15", True),
     ("Priya Shah (demo)", "nle", ["Leadership and governance", "Curriculum design"], "Primary", True, "20", True),
     ("Tom Hughes (demo)", "lle", ["Mathematics", "Leadership and governance"], "Secondary", False, "10", True),
@@ -73,6 +75,12 @@ def _invented_head(ctx: DemoContext, school: School) -> Membership:
         defaults={"roles": [Role.HEADTEACHER], "school": school, "job_title": "Headteacher (demo)"},
     )
     return membership
+
+
+def _home(provider: Provider) -> School:
+    """A system leader's home school (every demo leader but the LA adviser has one)."""
+    assert provider.school is not None
+    return provider.school
 
 
 def _schools(ctx: DemoContext, phase: str, count: int, exclude: set[int]) -> list[School]:
@@ -152,14 +160,14 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
     homes = [homes[0], homes[1], homes[5], homes[2], homes[3], homes[4]]
     taken |= {s.pk for s in homes}
     providers = []
-    for (name, designation, specs, phase, cross, days, release), home in zip(LEADERS, homes, strict=True):
+    for (leader, designation, specs, phase, cross, days, release), home in zip(LEADERS, homes, strict=True):
         providers.append(
             services.provider_create(
                 partnership=p,
                 by=officer.user,
                 kind=Provider.Kind.SYSTEM_LEADER,
-                name=name or f"{leader_account.user.full_name} (demo)",
-                user=leader_account.user if name is None else None,
+                name=leader or f"{leader_account.user.full_name} (demo)",
+                user=leader_account.user if leader is None else None,
                 school=home,
                 designation=designation,
                 designated_on=today - dt.timedelta(days=700),
@@ -202,7 +210,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
     )
     first_invited = Provider.objects.filter(partnership=p, kind="support_school", status="invited").first()
     if first_invited is not None:  # one Leading school opted in (its head answered)
-        services.support_school_answer(provider=first_invited, by=_invented_head(ctx, first_invited.school), join=True)
+        services.support_school_answer(provider=first_invited, by=_invented_head(ctx, _home(first_invited)), join=True)
 
     # requests in every state (drafts already came from the demo round's agreement)
     others = _schools(ctx, "Primary", 12, taken)
@@ -263,7 +271,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
         services.support_request_shortlist(request=request, by=officer)
         receiving = _invented_head(ctx, request.school)
         services.support_request_choose(request=request, provider=provider, by=receiving)
-        services.support_request_confirm_release(request=request, by=_invented_head(ctx, provider.school))
+        services.support_request_confirm_release(request=request, by=_invented_head(ctx, _home(provider)))
         request.refresh_from_db()
         deployment = services.deployment_create(
             partnership=p,
@@ -284,7 +292,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
         )
         provider_signer = leader_account if provider.user_id == leader_account.user_id else officer
         services.deployment_sign(deployment=deployment, party="provider", by=provider_signer)
-        services.deployment_sign(deployment=deployment, party="home_head", by=_invented_head(ctx, provider.school))
+        services.deployment_sign(deployment=deployment, party="home_head", by=_invented_head(ctx, _home(provider)))
         services.deployment_sign(deployment=deployment, party="receiving_head", by=receiving)
         return services.deployment_sign(deployment=deployment, party="officer", by=officer)
 
@@ -360,7 +368,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
     visit(active2, today - dt.timedelta(days=50), leader_account)
     visit(active2, today - dt.timedelta(days=21), leader_account, text="Joint learning walk with the deputy head.")
     # 3. completed and evaluated: the LLE with a secondary school
-    secondary = _schools(ctx, "Secondary", 1, taken | {lle.school_id})[0]
+    secondary = _schools(ctx, "Secondary", 1, taken | {_home(lle).pk})[0]
     taken.add(secondary.pk)
     req = ask(secondary, "Invented for the demo. Maths progress at KS4 below national.", "Mathematics", days="5")
     done = agree(
@@ -406,7 +414,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
         text="Invented for the demo. Evidence checked against the objectives; good value.",
     )
     # 4. a draft agreement half signed: the chosen request above
-    services.support_request_confirm_release(request=chosen, by=_invented_head(ctx, nle.school))
+    services.support_request_confirm_release(request=chosen, by=_invented_head(ctx, _home(nle)))
     chosen.refresh_from_db()
     draft = services.deployment_create(
         partnership=p,
@@ -428,7 +436,7 @@ def _build(ctx: DemoContext) -> None:  # noqa: C901 - one walk through the whole
             )
         ],
     )
-    services.deployment_sign(deployment=draft, party="home_head", by=_invented_head(ctx, nle.school))
+    services.deployment_sign(deployment=draft, party="home_head", by=_invented_head(ctx, _home(nle)))
     services.deployment_sign(deployment=draft, party="receiving_head", by=_invented_head(ctx, chosen.school))
     # peer review's support-needed actions and team days (the peer-review demo ran before this step)
     services.peer_review_sync(partnership=p)
