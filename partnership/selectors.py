@@ -48,6 +48,21 @@ def home_work_register(provider) -> None:
         _WORK_PROVIDERS.append(provider)
 
 
+_INTEREST_PROVIDERS: list = []
+
+
+def declared_interests_register(provider) -> None:
+    """The board adds its register of declared interests (``provider(partnership_id=..., on=...)``) in ``ready()``."""
+    if provider not in _INTEREST_PROVIDERS:
+        _INTEREST_PROVIDERS.append(provider)
+
+
+def declared_interests(*, partnership_id: int, on=None) -> list[dict]:
+    """Board members' interests in force on ``on`` (default today), for conflict checks (brokerage) without
+    importing the board: dicts with member, user_id, school_id, organisation, interest, kind."""
+    return [row for provider in _INTEREST_PROVIDERS for row in provider(partnership_id=partnership_id, on=on)]
+
+
 def home_work_queue(*, membership: Membership) -> list[WorkItem]:
     """What waits for this member, from every registered app, in registration order (items with a count only)."""
     items: list[WorkItem] = []

@@ -13,7 +13,8 @@ class BoardConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.board import signals  # noqa: F401 - connects the receivers
-        from partnership.board.selectors import work_queue
-        from partnership.selectors import home_work_register
+        from partnership.board.selectors import declared_interests, work_queue
+        from partnership.selectors import declared_interests_register, home_work_register
 
         home_work_register(work_queue)
+        declared_interests_register(declared_interests)

@@ -269,6 +269,9 @@ def test_declared_interests_feed_conflicts(world, officer):
         == []
     )
     assert selectors.school_conflicts(partnership_id=world.other.pk, school_id=world.own_school.pk) == []
+    from partnership.selectors import declared_interests  # what brokerage reads, without importing the board
+
+    assert [d["school_id"] for d in declared_interests(partnership_id=world.home.pk)] == [world.own_school.pk]
 
 
 def test_kpi_values_keep_manual_entries_out_of_computed_kpis(world, officer):
