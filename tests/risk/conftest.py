@@ -14,23 +14,24 @@ from django.db import connection
 
 
 class Queue:
-    """The Celery queue of this test run, read straight from Redis (the broker)."""
+    """The Celery queues of this test run (one per kind of work: partnership/queues.py), read straight from Redis."""
 
     def __init__(self) -> None:
-        self.name = settings.CELERY_TASK_DEFAULT_QUEUE
+        self.names = list(settings.CELERY_QUEUE_NAMES.values())
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
 
     def messages(self) -> list[dict]:
-        """The task messages waiting in the queue, oldest first: ``{"id", "task", "args"}``."""
+        """The task messages waiting in any of the run's queues, oldest first per queue: ``{"id", "task", "args"}``."""
         found = []
-        for raw in reversed(self.redis.lrange(self.name, 0, -1)):  # kombu pushes on the left
-            message = json.loads(raw)
-            headers = message.get("headers", {})
-            found.append({"id": headers.get("id"), "task": headers.get("task"), "args": headers.get("argsrepr")})
+        for name in self.names:
+            for raw in reversed(self.redis.lrange(name, 0, -1)):  # kombu pushes on the left
+                message = json.loads(raw)
+                headers = message.get("headers", {})
+                found.append({"id": headers.get("id"), "task": headers.get("task"), "args": headers.get("argsrepr")})
         return found
 
     def purge(self) -> None:
-        self.redis.delete(self.name)
+        self.redis.delete(*self.names)
 
 
 @pytest.fixture
