@@ -107,8 +107,10 @@ def database_backup(*, output: Path, target: Target | None = None) -> Path:
 def database_is_empty(target: Target) -> bool:
     """True when the database has no tables in its public schema (a restore never overwrites live data)."""
     import psycopg
+    import psycopg.conninfo
 
-    with psycopg.connect(dbname=target.name, **_psycopg_params(target)) as conn:
+    conninfo = psycopg.conninfo.make_conninfo(dbname=target.name, **_psycopg_params(target))
+    with psycopg.connect(conninfo) as conn:
         row = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone()
     return row is not None and row[0] == 0
 
