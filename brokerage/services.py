@@ -22,6 +22,8 @@ from django.utils import timezone
 from brokerage import selectors
 from brokerage.calendar import VISIT_RECORD_WORKING_DAYS, working_days_after
 from brokerage.matching import shortlist
+from brokerage.models import DEFAULT_DAY_RATES as DEFAULT_DAY_RATES  # re-exported: views import no models
+from brokerage.models import DEFAULT_WEIGHTS as DEFAULT_WEIGHTS
 from brokerage.models import (
     AcademyReferral,
     BrokerageSettings,

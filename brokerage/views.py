@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,14 +32,18 @@ from brokerage.forms import (
     VariationForm,
     VisitForm,
 )
-from brokerage.models import DEFAULT_DAY_RATES, DEFAULT_WEIGHTS, Deployment, Provider, SupportRequest
 from partnership.access import PartnershipViewMixin
-from partnership.models import User
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 
-DS = Deployment.State
-RS = SupportRequest.State
+if TYPE_CHECKING:
+    from brokerage.models import Deployment, Provider, SupportRequest
+    from partnership.models import User
+
+DS = services.DS
+RS = services.RS
+DEFAULT_WEIGHTS = services.DEFAULT_WEIGHTS
+DEFAULT_DAY_RATES = services.DEFAULT_DAY_RATES
 TAGS = {
     "request_tags": presenters.REQUEST_TAGS,
     "deployment_tags": presenters.DEPLOYMENT_TAGS,
@@ -52,7 +56,7 @@ class BrokerageMixin(PartnershipViewMixin):
 
     @property
     def user(self) -> User:
-        return cast(User, self.request.user)
+        return cast("User", self.request.user)
 
     @property
     def broker(self) -> bool:
@@ -353,7 +357,7 @@ class RequestCreateView(BrokerageMixin, FormView):
                     raise ValidationError({"school_urn": "Enter the URN of a school in this partnership"})
                 origin = data.pop("origin")
             else:
-                school, origin = self.membership.school, SupportRequest.Origin.SCHOOL
+                school, origin = self.membership.school, "school"
             request = services.support_request_create(
                 partnership=self.partnership, school=school, origin=origin, by=self.user, **data
             )
