@@ -180,19 +180,29 @@ def risk_run_create(
     """
     _queue_lock(partnership.pk)
     school_ids = sorted({int(pk) for pk in school_ids})
-    waiting = RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.QUEUED).first()
+    version = ruleset_version_active(partnership=partnership)
+    # A run for another year is a different run (#14): only a run waiting for the same ``as_at`` is reused. Its
+    # rule-set version is brought to the one in force (it would compute with it anyway), so a reused run never
+    # names a version that differs from the one it will use.
+    waiting = RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.QUEUED, as_at=as_at).first()
     if waiting is not None:
+        changes: dict[str, object] = {}
         if school_ids and not set(school_ids) <= set(waiting.school_ids):
-            waiting.school_ids = sorted(set(waiting.school_ids) | set(school_ids))
-            RiskRun.objects.filter(pk=waiting.pk).update(school_ids=waiting.school_ids)
+            waiting.school_ids = changes["school_ids"] = sorted(set(waiting.school_ids) | set(school_ids))
+        if waiting.ruleset_version_id != version.pk:
+            waiting.ruleset_version, changes["ruleset_version"] = version, version
+        if changes:
+            RiskRun.objects.filter(pk=waiting.pk).update(**changes)
         return waiting
     if trigger not in FOLLOW_UP_TRIGGERS:
-        running = RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.RUNNING).first()
+        running = RiskRun.objects.filter(
+            partnership=partnership, state=RiskRun.State.RUNNING, as_at=as_at, ruleset_version=version
+        ).first()
         if running is not None:
             return running
     run = RiskRun.objects.create(
         partnership=partnership,
-        ruleset_version=ruleset_version_active(partnership=partnership),
+        ruleset_version=version,
         trigger=trigger,
         created_by=requested_by,
         school_ids=school_ids,

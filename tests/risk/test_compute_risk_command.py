@@ -33,7 +33,9 @@ def test_wait_computes_here_and_prints_counts_by_category(world):
     assert "4 Intensive (causing concern): 1" in out
     assert "Schools categorised: 4" in out
     lines = [line.strip() for line in out.splitlines() if line.strip()[:1].isdigit()]
-    assert sum(int(line.rsplit(": ", 1)[1]) for line in lines) == 4  # every school in exactly one category
+    unknown = next(line for line in out.splitlines() if "Insufficient evidence: officer to categorise" in line)
+    # every school in exactly one category, or counted apart as insufficient evidence (#14.1)
+    assert sum(int(line.rsplit(": ", 1)[1]) for line in lines) + int(unknown.rsplit(": ", 1)[1]) == 4
     assert RiskAssessment.objects.filter(run=run).count() == 4
     assert not RiskRun.objects.filter(partnership=world.other).exists()
 
@@ -67,3 +69,21 @@ def test_a_failed_run_is_reported_and_the_command_fails(world):
 def test_an_unknown_partnership_is_refused(world):
     with pytest.raises(CommandError, match="There is no partnership 'nowhere'"):
         _call("--partnership", "nowhere")
+
+
+def test_as_at_is_honoured_a_waiting_run_for_another_year_is_never_reused(world):
+    """#14.2: an import queued a run as at today; ``--wait --as-at 2019`` must categorise 2019, not reuse it."""
+    from schools.risk.services import performance_imported
+
+    queued = performance_imported(partnership=world.home, school_ids=[world.own_school.pk])
+    out, _ = _call("--partnership", "home", "--wait", "--as-at", "2019")
+    ran = RiskRun.objects.get(partnership=world.home, as_at=2019)
+    assert ran.pk != queued.pk and ran.state == RiskRun.State.SUCCEEDED
+    assert f"Risk run {ran.pk} for home" in out
+    queued.refresh_from_db()
+    assert (queued.state, queued.as_at) == (RiskRun.State.QUEUED, None)  # still waiting for its worker
+    # the same year again reuses its own waiting run, and another year waits beside it
+    _call("--partnership", "home", "--as-at", "2020")
+    _call("--partnership", "home", "--as-at", "2020")
+    assert RiskRun.objects.filter(partnership=world.home, as_at=2020, state=RiskRun.State.QUEUED).count() == 1
+    assert RiskRun.objects.filter(partnership=world.home, state=RiskRun.State.QUEUED).count() == 2

@@ -46,9 +46,10 @@ class RuleSetVersion(models.Model):
 class RiskRun(Job):
     """One computation of every school's proposed category, run by a worker (or in-process by the command).
 
-    At most one run per partnership waits in the queue (a constraint, and ``risk_run_create`` returns it to a
-    second request); runs execute one at a time per partnership under an advisory lock. ``created_by`` is who
-    requested it (empty for the schedule and imports); ``school_ids`` the schools whose change asked for it.
+    At most one run per partnership and ``as_at`` year waits in the queue (a constraint, and ``risk_run_create``
+    returns it to a second request for the same year; a run for another year is another run); runs execute one
+    at a time per partnership under an advisory lock. ``created_by`` is who requested it (empty for the schedule
+    and imports); ``school_ids`` the schools whose change asked for it.
     """
 
     class Trigger(models.TextChoices):
@@ -69,8 +70,11 @@ class RiskRun(Job):
 
     class Meta(Job.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership"], condition=models.Q(state="queued"), name="one_queued_risk_run"
+            models.UniqueConstraint(  # one waiting run per partnership and year (empty: the current year)
+                fields=["partnership", "as_at"],
+                condition=models.Q(state="queued"),
+                nulls_distinct=False,
+                name="one_queued_risk_run_per_year",
             )
         ]
         indexes = [models.Index(fields=["partnership", "state", "-created_at"])]
