@@ -308,6 +308,7 @@ def build(ctx: DemoContext) -> list[str]:
     _board_and_people(ctx)
     ctx.step("Board: strategy, priorities and KPIs from the Surrey data")
     strategy = _strategy(ctx)
+    services.kpis_recompute(partnership=ctx.partnership, user=ctx.user(Role.OFFICER))  # after the other features
     ctx.step("Board: meetings, decisions and actions")
     _autumn, spring = _meetings(ctx)
     pack = MeetingPack.objects.filter(meeting=spring, state=MeetingPack.State.SUCCEEDED).first()

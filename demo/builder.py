@@ -126,9 +126,10 @@ LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
 
 # The features' demo steps, in the order they run after the risk part (see the module docstring). Add yours as
 # ``from demo.<feature> import <FEATURE>_STEP`` above and one line here.
-DEMO_STEPS: tuple[DemoStep, ...] = (BOARD_STEP, PEER_REVIEW_STEP)
+DEMO_STEPS: tuple[DemoStep, ...] = (PEER_REVIEW_STEP,)
 DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
+DEMO_STEPS += (BOARD_STEP,)  # the strategic board (issue #13): last, its KPIs and pack read every other feature
 
 
 @dataclass(frozen=True)
