@@ -93,11 +93,12 @@ def _layout(title: str, *, height: int, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "font": FONT,
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.2},
+        # Above the plot, so it never sits on the x-axis title.
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
         "meta": {"title": title},
     }
     layout.update(extra)

@@ -328,6 +328,7 @@ class PortfolioRow:
     previous: HealthCheck | None = None
     under_way: HealthCheck | None = None
     alliance: str = ""
+    last_agreed: HealthCheck | None = None  # of any framework: "has it checked this year?"
 
 
 @dataclass
@@ -374,6 +375,8 @@ def health_portfolio(
     latest_version_id = None
     for c in checks:
         row = rows[c.cluster_id]
+        if c.state in states:
+            row.last_agreed = c
         if c.state in states and framework and c.version.framework_id == framework.pk:
             row.previous, row.latest = row.latest, c
             latest_version_id = c.version_id

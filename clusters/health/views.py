@@ -343,6 +343,7 @@ class CheckDetailView(CheckMixin, PartnershipViewMixin, TemplateView):
             rates=rates and check.state == State.RATING,
             show_spread=show_spread,
             show_consensus=agreed or runs or moderates,
+            recording=(runs and check.state == State.RATING) or (moderates and check.state == State.CONSENSUS),
             members=[(s, s.pk in rated) for s in members] if runs else [],
             moves=services.allowed_moves(check=check, membership=self.membership),
             events=selectors.check_events(check=check),
@@ -738,7 +739,9 @@ class PortfolioView(PartnershipViewMixin, TemplateView):
             up = sum(1 for a, b in pairs if a is not None and b is not None and a > b)
             down = sum(1 for a, b in pairs if a is not None and b is not None and a < b)
             moved.append((r, up, down))
-        not_this_year = [r for r in portfolio.rows if r.latest is None or r.latest.held_on < portfolio.year_start]
+        not_this_year = [
+            r for r in portfolio.rows if r.last_agreed is None or r.last_agreed.held_on < portfolio.year_start
+        ]
         return super().get_context_data(
             portfolio=portfolio,
             named=named,
