@@ -808,3 +808,63 @@ def work_queue_items(*, membership: Membership) -> list[tuple[int, str, str]]:
             )
         )
     return items
+
+
+NO_REVIEW_MONTHS = 24
+
+
+def home_work_items(*, membership: Membership) -> list:
+    """The home page's work queue lines from peer review: what waits for this member (counts only)."""
+    from django.urls import reverse
+
+    from partnership.selectors import WorkItem
+    from schools.models import School
+
+    home = reverse("peerreview:home")
+    items = [
+        WorkItem(
+            count=TeamMember.objects.filter(
+                user_id=membership.user_id,
+                removed_at__isnull=True,
+                confidentiality_accepted_at__isnull=True,
+                review__partnership_id=membership.partnership_id,
+            )
+            .exclude(review__state__in=[S.CLOSED, S.CANCELLED])
+            .count(),
+            text="Peer reviews waiting for your declaration of interests",
+            href=home,
+        )
+    ]
+    if membership_can(membership, Permission.HOST_PEER_REVIEWS) and membership.school_id:
+        hosted = Review.objects.filter(partnership_id=membership.partnership_id, host_id=membership.school_id)
+        items += [
+            WorkItem(
+                count=hosted.filter(state=S.REPORT_DRAFT).count(),
+                text="Peer review reports waiting for your agreement",
+                href=home,
+            ),
+            WorkItem(
+                count=Finding.objects.filter(review__in=hosted, agreed__isnull=True)
+                .filter(review__state__in=[S.VISIT, S.FINDINGS_AGREED])
+                .count(),
+                text="Peer review findings waiting for your answer",
+                href=home,
+            ),
+            WorkItem(
+                count=overdue_action_counts(partnership=membership.partnership).get(membership.school_id, 0),
+                text="Your school's peer review actions overdue",
+                href=home,
+            ),
+        ]
+    if membership_can(membership, Permission.VIEW_ALL_SCHOOLS):
+        since = timezone.localdate() - dt.timedelta(days=round(NO_REVIEW_MONTHS * 30.44))
+        open_schools = School.objects.filter(partnership_id=membership.partnership_id).open().state_funded()
+        never = schools_without_review_since(partnership=membership.partnership, since=since)
+        items.append(
+            WorkItem(
+                count=open_schools.filter(pk__in=never).count(),
+                text=f"Open schools with no agreed peer review in {NO_REVIEW_MONTHS} months",
+                href=reverse("peerreview:programme_list"),
+            )
+        )
+    return items

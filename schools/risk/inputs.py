@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,19 @@ from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY
 from schools.risk.engine.frames import INSPECTION_GRADES, INSPECTION_TEXT, RiskInputs
 from schools.risk.engine.ruleset import DEFAULT_RULESET, Ruleset
 from schools.risk.models import IntelligenceEntry
+
+FactProvider = Callable[[Partnership, dt.date, Ruleset], pd.DataFrame]
+INTELLIGENCE_FACT_PROVIDERS: list[FactProvider] = []
+"""Apps above risk add computed facts to the engine's intelligence (peer review: C9) without risk importing them:
+``provider(partnership, today, ruleset)`` returns rows of ``school_id, kind, rating, recorded_on, summary`` known
+on ``today``. Registered in the app's ``ready()`` with ``intelligence_facts_register``."""
+
+
+def intelligence_facts_register(provider: FactProvider) -> None:
+    """Add a provider of computed intelligence facts (once)."""
+    if provider not in INTELLIGENCE_FACT_PROVIDERS:
+        INTELLIGENCE_FACT_PROVIDERS.append(provider)
+
 
 HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3
@@ -187,6 +201,9 @@ def _schools(partnership: Partnership, today: dt.date) -> pd.DataFrame:
         | type_name.str.contains("academy", regex=False)
         | type_name.str.startswith("free school")
     )
+    special = (frame["type_group"] == "Special schools") | type_name.str.contains("special", regex=False)
+    ap = type_name.str.contains("pupil referral", regex=False) | type_name.str.contains("alternative provision")
+    frame["provision"] = np.select([special.to_numpy(bool), ap.to_numpy(bool)], ["special", "ap"], "")
     heads = _head_history(partnership, today).reindex(frame["school_id"])
     frame["head_changes_3y"] = heads["changes"].fillna(0).to_numpy(dtype="int64")
     frame["head_since"] = heads["since"].to_numpy()
@@ -333,4 +350,6 @@ def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index
     frame = frame.drop_duplicates("id").drop(columns="id").rename(columns={"shown": "summary"})
     frame["school_id"] = frame["school_id"].astype("int64")
     frame["kind"] = frame["kind"].replace({str(k): v for k, v in IntelligenceEntry.ENGINE_KINDS.items()})
+    for provider in INTELLIGENCE_FACT_PROVIDERS:
+        frame = pd.concat([frame, provider(partnership, today, ruleset)], ignore_index=True)
     return frame[frame["school_id"].isin(school_ids)].reset_index(drop=True)

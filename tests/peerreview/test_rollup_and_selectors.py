@@ -188,3 +188,17 @@ def test_board_kpi_and_work_queue(world):
     assert items["Safeguarding concerns from peer reviews about a head (LADO)"] == 1
     head_items = {text for _, text, _ in selectors.work_queue_items(membership=make_member(w, Role.HEADTEACHER))}
     assert "Safeguarding concerns from peer reviews about a head (LADO)" not in head_items
+
+
+def test_home_work_queue_lines(world):
+    w = pr_world(world)
+    officer = make_member(w, Role.OFFICER)
+    page = client_for(officer.user).get(reverse("partnership:home"))
+    open_schools = w.home.schools.filter(status__startswith="Open").exclude(pk=w.own_school.pk).count()
+    assert f"Open schools with no agreed peer review in 24 months: {open_schools}".encode() in page.content
+    head = make_member(w, Role.HEADTEACHER)
+    page = client_for(head.user).get(reverse("partnership:home"))
+    assert b"Peer review reports waiting for your agreement: 1" in page.content  # the draft report
+    assert b"Peer review findings waiting for your answer: 1" in page.content
+    page = client_for(w.pending.user).get(reverse("partnership:home"))
+    assert b"Peer reviews waiting for your declaration of interests: 1" in page.content

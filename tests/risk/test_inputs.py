@@ -278,5 +278,23 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world):
             partnership=world.home, urn=school.urn, linked_urn=200000 + i, link_type="Predecessor"
         )
         _value(world.home, 200000 + i, 2022, "ks2_rwm_exp", 40.0)
-    assert _queries(world.home) == small <= 8
+    assert _queries(world.home) == small <= 9  # 8, and 1 for peer review's C9 facts (no reviews held here)
     assert len(risk_inputs_load(partnership=world.home, today=TODAY).measures) == 120
+
+
+def test_special_schools_and_alternative_provision_are_marked_for_their_own_comparators(world):
+    """#14.3: the loader tells the engine which schools have only their own national figures."""
+    special = SchoolFactory(partnership=world.home, type_group="Special schools", type_name="Community special school")
+    academy = SchoolFactory(partnership=world.home, type_group="Academies", type_name="Academy special converter")
+    pru = SchoolFactory(partnership=world.home, type_name="Pupil referral unit")
+    ap = SchoolFactory(
+        partnership=world.home, type_group="Academies", type_name="Academy alternative provision converter"
+    )
+    schools = risk_inputs_load(partnership=world.home, today=TODAY).schools
+    assert schools.loc[[special.pk, academy.pk, pru.pk, ap.pk], "provision"].tolist() == [
+        "special",
+        "special",
+        "ap",
+        "ap",
+    ]
+    assert schools.loc[world.own_school.pk, "provision"] == ""

@@ -14,6 +14,9 @@ from .confidential import CONFIDENTIAL_CONCERN, CONFIDENTIAL_SUMMARY
 from .context import RiskContext
 from .indicators.common import long_date
 
+FACT_KINDS = ("peer_review_facts",)
+"""Intelligence kinds computed from other apps' records (``schools.risk.inputs`` providers), not officers' entries."""
+
 
 def concerns_compute(ctx: RiskContext) -> pd.DataFrame:
     """Per school (``ctx.index``): ``concerns`` (entries in the window) and ``sentence`` ("" when none)."""
@@ -21,7 +24,10 @@ def concerns_compute(ctx: RiskContext) -> pd.DataFrame:
     intel = ctx.intelligence
     start = ctx.today - pd.Timedelta(days=rule.window_days)
     rows = intel.loc[
-        intel["rating"].isin(rule.ratings) & (intel["recorded_on"] > start) & (intel["recorded_on"] <= ctx.today)
+        intel["rating"].isin(rule.ratings)
+        & (intel["recorded_on"] > start)
+        & (intel["recorded_on"] <= ctx.today)
+        & ~intel["kind"].isin(FACT_KINDS)  # facts other apps compute (peer review) are not concerns raised
     ].sort_values(["school_id", "recorded_on", "kind"], kind="stable")
     counts = rows.groupby("school_id").size().reindex(ctx.index, fill_value=0).astype(int)
     named = rows["kind"].str.replace("_", " ") + " " + long_date(rows["recorded_on"])
