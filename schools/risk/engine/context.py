@@ -23,6 +23,8 @@ from .ruleset import Ruleset
 
 STAGES = ("ks2", "ks4", "abs", "exc", "ey", "census")
 GRADED_FRAMEWORKS = ("report_card", "oeif")
+PROVISIONS = ("special", "ap")  # schools with their own national comparators (#14: compare like with like)
+PROVISION_WORDS = {"special": "special schools", "ap": "alternative provision"}
 
 MISSING_CODES = {
     "SUPP": "suppressed (small numbers)",
@@ -124,13 +126,38 @@ class RiskContext:
         """
         area = self.rules.data.national_area
         overall = self._average(code, area, year)
-        if not phase_specific:
-            return overall
+        own = self.provision != ""
+        if not phase_specific:  # special schools and AP are never compared with the mainstream figure (#14)
+            return overall.where(~own)
         group = self.phase_group
         primary = self._average(code, f"{area}/primary", year)
         secondary = self._average(code, f"{area}/secondary", year)
         specific = pd.Series(np.where(group == "secondary", secondary, primary), index=self.index)
-        return specific.where(specific.notna(), overall)
+        mainstream = specific.where(specific.notna(), overall)
+        for provision in PROVISIONS:
+            mine = (self.provision == provision).to_numpy()
+            if mine.any():
+                mainstream = mainstream.mask(mine, self._average(code, f"{area}/{provision}", year))
+        return mainstream
+
+    def national_grid(self, code: str, *, phase_specific: bool = False) -> np.ndarray:
+        """Schools x years (``grid``): the national figure each school is compared with in each year."""
+        area = self.rules.data.national_area
+        rows = np.tile(self.national_by_year(code).reindex(self.years).to_numpy(dtype="float64"), (len(self.index), 1))
+        for provision in PROVISIONS:
+            mine = (self.provision == provision).to_numpy()
+            if mine.any():
+                own = self.averages
+                table = own.loc[(own["code"] == code) & (own["area"] == f"{area}/{provision}")].set_index("year")
+                values = table["value"].reindex(self.years).to_numpy(dtype="float64")
+                rows[mine] = values if phase_specific else np.nan
+        return rows
+
+    @cached_property
+    def provision(self) -> pd.Series:
+        """'special', 'ap' or '' (mainstream): which schools have only their own national comparators."""
+        value = self.schools["provision"].fillna("").astype(str).str.strip().str.lower()
+        return value.where(value.isin(PROVISIONS), "")
 
     def _average(self, code: str, area: str, year: pd.Series) -> pd.Series:
         av = self.averages

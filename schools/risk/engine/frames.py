@@ -26,6 +26,9 @@ SCHOOL_COLUMNS: dict[str, object] = {
     "head_since": "datetime64[ns]",
     # optional: lets an infant school (high age 7) be told apart from a primary with year 6
     "statutory_high_age": "float64",
+    # optional: "special" or "ap" (pupil referral units and alternative provision), compared only with their own
+    # national figures (area "england/special", "england/ap") and not scored where the DfE publishes none
+    "provision": "object",
 }
 MEASURE_COLUMNS = ("school_id", "year", "code", "value", "missing")
 AVERAGE_COLUMNS = ("year", "code", "area", "value")
@@ -131,7 +134,7 @@ def schools_normalise(schools: pd.DataFrame) -> pd.DataFrame:
         frame[col] = _numeric(frame[col])
     frame["head_since"] = _dates(frame["head_since"])
     frame["is_academy"] = frame["is_academy"].astype(object).where(frame["is_academy"].notna(), False).astype(bool)
-    for col in ("name", "phase", "type_group", "district"):
+    for col in ("name", "phase", "type_group", "district", "provision"):
         frame[col] = _text(frame[col])
     return frame
 

@@ -445,3 +445,47 @@ def test_s8_takes_the_worse_of_phonics_and_good_level_of_development() -> None:
     assert row["rating"] == "A"
     assert "phonics check 80% against 80%" in row["sentence"]
     assert "good level of development 60% against 68% (8 points below national)" in row["sentence"]
+
+
+# ---------------------------------------------------------------------------------------------- like with like (#14.3)
+
+
+def _special_world():
+    from tests.schools.risk.builders import averages, inputs, measures, school, schools, series
+
+    rows = schools(
+        school(1, phase="Not applicable", type_group="Special schools", provision="special"),
+        school(2, phase="Not applicable", type_group="Local authority maintained schools", provision="ap"),
+        school(3),  # a mainstream primary at the same figures
+    )
+    frame = measures(
+        *(series(sid, "abs_persistent", {2023: 36.0, 2024: 36.0, 2025: 36.0}) for sid in (1, 2, 3)),
+        *(series(sid, "ks2_rwm_exp", {2023: 5.0, 2024: 5.0, 2025: 5.0}) for sid in (1, 2)),
+        *(series(sid, "ks2_cohort", {2023: 12.0, 2024: 12.0, 2025: 12.0}) for sid in (1, 2)),
+    )
+    special = {"abs_persistent": {2023: 37.0, 2024: 37.0, 2025: 37.0}}
+    return inputs(rows, frame, averages_frame=averages(None, england__special=special))
+
+
+def test_a_special_school_is_compared_with_special_schools_and_says_so():
+    from schools.risk import risk_compute
+
+    result = risk_compute(_special_world())
+    s6 = result.indicators.set_index(["school_id", "code"])
+    assert s6.loc[(1, "S6"), "rating"] == "G"  # 36% against 37% nationally for special schools
+    assert "national figure for special schools" in s6.loc[(1, "S6"), "sentence"]
+    assert s6.loc[(3, "S6"), "rating"] == "R"  # the same figure in a mainstream primary is red (national 20%)
+
+
+def test_no_published_comparator_means_not_scored():
+    from schools.risk import risk_compute
+
+    result = risk_compute(_special_world())
+    s = result.indicators.set_index(["school_id", "code"])
+    # KS2 attainment has no national figure for special schools or AP: never judged against mainstream
+    for sid in (1, 2):
+        assert s.loc[(sid, "S2"), "rating"] is None or pd.isna(s.loc[(sid, "S2"), "rating"])
+        assert "no national comparator" in s.loc[(sid, "S2"), "missing"]
+    # AP has no published absence comparator in these files: not scored either
+    assert pd.isna(s.loc[(2, "S6"), "rating"])
+    assert "alternative provision" in s.loc[(2, "S6"), "missing"]

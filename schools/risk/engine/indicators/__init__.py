@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from ..context import RiskContext
+from ..context import PROVISION_WORDS, RiskContext
 from .capacity import c1_headteacher, c2_leadership, c5_falling_roll, intelligence_indicator
 from .common import indicator_frame, join, when
 from .standards import (
@@ -109,5 +110,39 @@ def indicators_compute(ctx: RiskContext) -> dict[str, pd.DataFrame]:
     for ind in INDICATORS:
         if ind.compute is not None:
             frames[ind.code] = ind.compute(ctx)
+    for code in COMPARED_CODES:
+        frames[code] = _like_with_like(ctx, code, frames[code])
     frames["S9"] = s9_trend(ctx, frames)
     return {code: frames[code] for code in CODES}
+
+
+# Indicators judged against a national figure, and the measure whose presence shows the school has data for it.
+COMPARED_CODES = {
+    "S2": "ks2_rwm_exp",
+    "S4": "ks4_att8",
+    "S5": "ks2_rwm_exp_disadv",
+    "S6": "abs_persistent",
+    "S7": "exc_suspension_rate",
+    "S8": "ey_phonics_pct",
+}
+
+
+def _like_with_like(ctx: RiskContext, code: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Special schools and AP: say which national figure a rating used; where there was none, say it was not
+    scored for want of a comparator (they are never judged against mainstream figures)."""
+    provision = ctx.provision
+    if not (provision != "").any():
+        return frame
+    frame = frame.copy()
+    words = provision.map(PROVISION_WORDS).fillna("")
+    rated = (provision != "") & frame["rating"].notna()
+    frame["sentence"] = frame["sentence"].where(
+        ~rated, frame["sentence"] + " (compared with the national figure for " + words + ")"
+    )
+    unscored = (provision != "") & frame["rating"].isna() & frame["applicable"].astype(bool)
+    has_data = pd.Series(~np.isnan(ctx.grid(COMPARED_CODES[code])).all(axis=1), index=ctx.index)
+    has_value = frame["value"].notna() | has_data
+    why = "no national comparator for " + words + " is published for this measure: not scored"
+    frame["missing"] = frame["missing"].where(~(unscored & has_value), why)
+    frame["sentence"] = frame["sentence"].where(~(unscored & has_value), why[unscored & has_value].str.capitalize())
+    return frame

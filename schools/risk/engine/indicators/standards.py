@@ -117,8 +117,7 @@ def versus_national(
     """``code`` in each school's ``year`` against national, and the last ``history_years`` gaps to national."""
     value = ctx.at(code, year)
     national = ctx.national(code, year, phase_specific=phase_specific)
-    nat_by_year = ctx.national_by_year(code).reindex(ctx.years).to_numpy(dtype="float64")
-    gaps = ctx.grid(code) - nat_by_year[None, :]
+    gaps = ctx.grid(code) - ctx.national_grid(code, phase_specific=phase_specific)
     data = ctx.rules.data
     hist = history(gaps, ctx.years, year, n=data.history_years, span=data.history_span_years, exclude=exclude)
     return Versus(value=value, national=national, gap=value - national, marker=ctx.marker_at(code, year), hist=hist)
