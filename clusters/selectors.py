@@ -18,6 +18,13 @@ def _current_members(path: str = "memberships") -> Prefetch:
     )
 
 
+def _current_leads() -> Prefetch:
+    """The leads of a cluster or alliance who are still members (an archived member leads nothing)."""
+    return Prefetch(
+        "lead_memberships", queryset=Membership.objects.filter(archived_at__isnull=True).select_related("user")
+    )
+
+
 def cluster_list(*, membership: Membership) -> QuerySet[Cluster]:
     """Clusters the membership may see: all with VIEW_ALL_CLUSTERS, else its school's, led or in led alliances."""
     clusters = Cluster.objects.filter(partnership_id=membership.partnership_id, archived_at__isnull=True)
@@ -63,7 +70,7 @@ def access_cluster(*, membership: Membership, pk: int) -> Cluster:
     cluster = (
         cluster_list(membership=membership)
         .filter(pk=pk)
-        .prefetch_related(_current_members(), history, alliances, "lead_memberships__user")
+        .prefetch_related(_current_members(), history, alliances, _current_leads())
         .first()
     )
     if cluster is None:
@@ -105,9 +112,7 @@ def access_alliance(*, membership: Membership, pk: int) -> Alliance:
         .order_by("cluster__name"),
         to_attr="current_clusters",
     )
-    alliance = (
-        alliance_list(membership=membership).filter(pk=pk).prefetch_related(current, "lead_memberships__user").first()
-    )
+    alliance = alliance_list(membership=membership).filter(pk=pk).prefetch_related(current, _current_leads()).first()
     if alliance is None:
         raise Http404("No such alliance")
     return alliance

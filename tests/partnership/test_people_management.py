@@ -110,6 +110,20 @@ def test_make_someone_the_lead_of_a_cluster_and_an_alliance(world, officer):
     assert MembershipEvent.objects.filter(membership=people.head, action="leads").count() == 2
 
 
+def test_an_archived_lead_is_no_longer_shown_as_the_lead(world, officer):
+    """Same class (found while fixing #9): cluster and alliance pages listed archived members as their leads."""
+    people = people_world(world)
+    people.lead.alliances.add(world.alliance)
+    client = client_for(officer.user)
+    cluster_url = reverse("clusters:detail", args=[world.cluster.pk])
+    alliance_url = reverse("clusters:alliance_detail", args=[world.alliance.pk])
+    name = people.lead.user.full_name
+    assert name in client.get(cluster_url).content.decode() and name in client.get(alliance_url).content.decode()
+    client.post(reverse("partnership:person_archive", args=[people.lead.pk]), follow=True)  # (its message read)
+    assert name not in client.get(cluster_url).content.decode()
+    assert name not in client.get(alliance_url).content.decode()
+
+
 def test_leads_form_offers_only_this_partnerships_clusters(world, officer):
     people = people_world(world)
     client = client_for(officer.user)
