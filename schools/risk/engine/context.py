@@ -23,6 +23,7 @@ from .ruleset import Ruleset
 
 STAGES = ("ks2", "ks4", "abs", "exc", "ey", "census")
 GRADED_FRAMEWORKS = ("report_card", "oeif")
+NOT_THIS_URN = ("false", "no", "0", "n")  # Ofsted MI "relates to the URN of the current school?"
 PROVISIONS = ("special", "ap")  # schools with their own national comparators (#14: compare like with like)
 PROVISION_WORDS = {"special": "special schools", "ap": "alternative provision"}
 
@@ -204,15 +205,30 @@ class RiskContext:
 
     @cached_property
     def graded(self) -> pd.DataFrame:
-        """Graded inspections (report card or legacy OEIF) up to today, newest first within each school."""
+        """The school's own graded inspections (report card or legacy OEIF) up to today, newest first within each
+        school. A predecessor's inspection (Ofsted MI: "relates to current URN" false) is not the school's: it is
+        context only (``predecessor_latest``), never an override or half of "stuck" (#14)."""
+        return self._graded_all[~self._graded_all["predecessor"]]
+
+    @cached_property
+    def predecessor_latest(self) -> pd.DataFrame:
+        """Each school's latest graded inspection of a predecessor school (all-NaN row when none)."""
+        rows = self._graded_all[self._graded_all["predecessor"]]
+        return rows.drop_duplicates("school_id", keep="first").set_index("school_id").reindex(self.index)
+
+    @cached_property
+    def _graded_all(self) -> pd.DataFrame:
         ins = self.inspections
         ins = ins[ins["framework"].isin(GRADED_FRAMEWORKS) & ~(ins["start_date"] > self.today)]
+        ins = ins.assign(predecessor=ins["relates_to_current_urn"].isin(NOT_THIS_URN))
         ins = ins.sort_values(
             ["school_id", "start_date", "publication_date", "inspection_number"],
             ascending=[True, False, False, False],
             na_position="last",
         )
-        return ins.assign(position=ins.groupby("school_id").cumcount())
+        own = ins[~ins["predecessor"]]
+        position = own.groupby("school_id").cumcount().reindex(ins.index)
+        return ins.assign(position=position)
 
     @cached_property
     def latest(self) -> pd.DataFrame:

@@ -46,6 +46,9 @@ INSPECTION_TEXT = (
     "rc_early_years",
     "rc_post16",
     "rc_safeguarding_met",
+    # Ofsted MI: false when the row is a predecessor school's inspection filed under the current URN (#14)
+    "relates_to_current_urn",
+    "urn_at_inspection",
 )
 INSPECTION_GRADES = (
     "overall",
@@ -308,7 +311,12 @@ def inspections_normalise(inspections: pd.DataFrame, index: pd.Index) -> pd.Data
     frame["inspection_number"] = _text(frame["inspection_number"])
     for col in INSPECTION_GRADES:
         frame[col] = _numeric(frame[col])
-    lowered = (*[c for c in INSPECTION_TEXT if c.startswith("rc_")], "framework", "safeguarding_effective")
+    lowered = (
+        *[c for c in INSPECTION_TEXT if c.startswith("rc_")],
+        "framework",
+        "safeguarding_effective",
+        "relates_to_current_urn",
+    )
     for col in INSPECTION_TEXT:
         frame[col] = _text(frame[col], lower=col in lowered)
     return frame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from .context import RiskContext
@@ -111,7 +112,40 @@ def overrides_compute(ctx: RiskContext) -> pd.DataFrame:
             + _category(rule.legacy_ri) + " until re-inspected",
         ),
     ]  # fmt: skip
-    return pd.concat(rows)
+    return pd.concat([*rows, _predecessor_context(ctx)])
+
+
+LEGACY_WORDS = {1.0: "outstanding", 2.0: "good", 3.0: "requires improvement", 4.0: "inadequate"}
+
+
+def _predecessor_context(ctx: RiskContext) -> pd.DataFrame:
+    """A predecessor's inspection filed under this URN, as a sentence that sets no floor: context only (#14)."""
+    ins = ctx.predecessor_latest
+    has = ins["start_date"].notna()
+    if not has.any():
+        return pd.DataFrame({"rule": [], "floor": [], "sentence": []}, index=pd.Index([], name="school_id"))
+    rows = ins[has]
+    urn = rows["urn_at_inspection"].fillna("").astype(str).str.replace(r"\.0$", "", regex=True)
+    grade = rows["overall"].map(LEGACY_WORDS)
+    judged = pd.Series(
+        np.where(
+            rows["framework"] == "report_card",
+            "report card",
+            np.where(grade.notna(), "judged " + grade.fillna("").astype(str), "no overall grade"),
+        ),
+        index=rows.index,
+    )
+    sentence = (
+        "Inspection of a predecessor school on "
+        + long_date(rows["start_date"])
+        + when(urn != "", " (URN " + urn + ")")
+        + ", "
+        + judged
+        + ": context only, not counted (Ofsted files it under this URN, but it is not this school's inspection)"
+    )
+    out = pd.DataFrame({"rule": "predecessor_context", "floor": 0, "sentence": sentence.astype(object)})
+    out.index.name = "school_id"
+    return out
 
 
 def _recorded(what: str, recorded_on: pd.Series, summary: pd.Series) -> pd.Series:

@@ -466,3 +466,28 @@ def test_an_override_categorises_a_school_without_standards_evidence() -> None:
     result = run(inspections=[inspection(1, "2023-02-01", overall=4)])
     assert result.schools.loc[1, "proposed_category"] == 4
     assert not result.schools.loc[1, "insufficient_evidence"]
+
+
+# ------------------------------------------------------------------------------ inspections of the school (#14.4)
+
+
+def test_a_predecessors_inspection_is_context_only_never_an_override():
+    """Ofsted MI files a predecessor's inspection under the current URN with 'relates to current URN' false."""
+    predecessor = inspection(1, "2019-03-12", overall=4, relates_to_current_urn=False, urn_at_inspection=123456)
+    result = run(measures_frame=measures(GREEN_KS2), inspections=[predecessor])
+    row = result.schools.loc[1]
+    assert row["proposed_category"] == 1 and row["override_floor"] == 0
+    context = [r for r in row["reasons"] if "predecessor" in r]
+    assert context and "12 March 2019" in context[0] and "context only" in context[0]
+
+
+def test_no_stuck_after_a_change_of_structure():
+    ins = [
+        inspection(1, "2024-10-01", overall=3),  # the academy's own: RI (at least 3 on its own)
+        inspection(1, "2021-05-01", overall=3, relates_to_current_urn=False),  # the school it replaced
+    ]
+    row = run(measures_frame=measures(GREEN_KS2), inspections=ins).schools.loc[1]
+    assert not any(s.startswith("Stuck school") for s in row["overrides"])
+    own = [inspection(1, "2024-10-01", overall=3), inspection(1, "2021-05-01", overall=3, relates_to_current_urn=True)]
+    row = run(measures_frame=measures(GREEN_KS2), inspections=own).schools.loc[1]
+    assert any(s.startswith("Stuck school") for s in row["overrides"])
