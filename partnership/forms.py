@@ -182,7 +182,7 @@ class PersonRolesForm(GovForm):
         choices = Role.choices
         if not membership_can(actor, Permission.INVITE_ADMINS):
             choices = [c for c in choices if c[0] != Role.ADMIN]
-        self.fields["roles"].choices = choices
+        cast(forms.ChoiceField, self.fields["roles"]).choices = choices
 
     def clean(self):
         from schools.models import School
@@ -200,14 +200,14 @@ class PersonRolesForm(GovForm):
 class PersonLeadsForm(GovForm):
     """The clusters and alliances a member leads (the lead roles follow)."""
 
-    clusters = forms.ModelMultipleChoiceField(
+    clusters: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Clusters they lead",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select clusters of this partnership"},
     )
-    alliances = forms.ModelMultipleChoiceField(
+    alliances: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Alliances they lead",
         queryset=None,
         required=False,
@@ -221,8 +221,8 @@ class PersonLeadsForm(GovForm):
             {"clusters": [c.pk for c in person.clusters.all()], "alliances": [a.pk for a in person.alliances.all()]},
         )
         super().__init__(*args, **kwargs)
-        self.fields["clusters"].queryset = clusters
-        self.fields["alliances"].queryset = alliances
+        cast(forms.ModelMultipleChoiceField, self.fields["clusters"]).queryset = clusters
+        cast(forms.ModelMultipleChoiceField, self.fields["alliances"]).queryset = alliances
 
 
 class AcceptInvitationForm(GovForm):

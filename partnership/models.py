@@ -236,6 +236,7 @@ class Invitation(TrackedModel):
     expires_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    delivery_error: str | None = None  # set by the service when its email could not be sent (not stored)
 
     class Meta:
         ordering = ["-created_at"]

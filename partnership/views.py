@@ -30,7 +30,7 @@ from partnership.forms import (
     PersonRolesForm,
 )
 from partnership.middleware import SESSION_PARTNERSHIP
-from partnership.models import BoardMember, User
+from partnership.models import BoardMember, Invitation, User
 from partnership.permissions import Permission
 
 
@@ -359,11 +359,13 @@ class AcceptInvitationView(FormView):
 
     template_name = "partnership/accept_invitation.html"
     form_class = AcceptInvitationForm
+    invitation: Invitation
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any):
-        self.invitation = services.invitation_from_token(token=kwargs["token"])
-        if self.invitation is None:
+        invitation = services.invitation_from_token(token=kwargs["token"])
+        if invitation is None:
             return render(request, "partnership/invitation_invalid.html", status=404)
+        self.invitation = invitation
         self.account = services.invitation_account(invitation=self.invitation)
         user = request.user if request.user.is_authenticated else None
         if user is not None and (self.account is None or user.pk != self.account.pk):
