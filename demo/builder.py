@@ -56,6 +56,7 @@ from demo.brokerage import BROKERAGE_STEP
 from demo.context import DemoContext, DemoStep
 from demo.health import HEALTH_STEP
 from demo.peerreview import PEER_REVIEW_STEP
+from demo.people import PEOPLE_STEP
 from partnership import calendar
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
 from partnership.services import board_member_save, dated_membership_end, tracked_save
@@ -129,6 +130,7 @@ LEFT_OUT_TYPES = {"Pupil referral unit": "pupil referral unit"}
 DEMO_STEPS: tuple[DemoStep, ...] = (PEER_REVIEW_STEP,)
 DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
+DEMO_STEPS += (PEOPLE_STEP,)  # people managed after invitation (issue #9)
 DEMO_STEPS += (BOARD_STEP,)  # the strategic board (issue #13): last, its KPIs and pack read every other feature
 
 

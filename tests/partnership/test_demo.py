@@ -178,7 +178,13 @@ def test_schools_have_history_from_the_second_file(demo, db):
 
 def test_one_demo_user_per_role_attached_where_the_role_needs(demo, db):
     # the other peer-review schools' heads are invented members who cannot sign in (demo/peerreview.py)
-    memberships = Membership.objects.filter(partnership=demo.partnership).exclude(user__email__startswith="peer-head-")
+    from demo.people import INVENTED_MEMBERS
+
+    memberships = (
+        Membership.objects.filter(partnership=demo.partnership)
+        .exclude(user__email__startswith="peer-head-")
+        .exclude(user__email__in=INVENTED_MEMBERS)  # managed on the People pages (demo/people.py)
+    )
     for role in Role.values:
         holders = memberships.filter(roles__contains=[role])
         assert holders.count() == 1 and holders.get().user.email.endswith("@demo.test"), role
@@ -476,3 +482,24 @@ def test_peer_review_shows_every_role_something(demo, db):
             assert client.get(url).status_code == status, (email, name)
     directory = client_for(head.user).get(reverse("peerreview:excellence"))
     assert b"Early reading and phonics (demo)" in directory.content
+
+
+def test_people_are_managed_in_the_demo_with_every_change_logged(demo, db):
+    """demo/people.py: a lead made by the officer, an archived member, a pending invitation, each on People."""
+    from demo.people import DEPUTY_EMAIL, FORMER_EMAIL, INVITED_EMAIL
+    from partnership.models import Invitation, MembershipEvent
+
+    deputy = Membership.objects.get(partnership=demo.partnership, user__email=DEPUTY_EMAIL)
+    assert Role.CLUSTER_LEAD in deputy.roles and deputy.clusters.count() == 1
+    event = deputy.events.get(action=MembershipEvent.Action.LEADS)
+    assert event.by.email == "officer@demo.test" and event.before["clusters"] == [] and event.after["clusters"]
+    former = Membership.objects.get(partnership=demo.partnership, user__email=FORMER_EMAIL)
+    assert former.archived_at is not None and former.events.get(action="archived").by.email == "admin@demo.test"
+    assert Invitation.objects.filter(partnership=demo.partnership, email=INVITED_EMAIL, state="pending").exists()
+    assert "People: Deputy Lead (demo)" in demo.output
+    from tests.conftest import client_for
+
+    officer = client_for(User.objects.get(email="officer@demo.test"))
+    page = officer.get(reverse("partnership:person", args=[deputy.pk])).content.decode()
+    assert "Clusters and alliances led changed" in page and "officer@demo.test" in page
+    assert officer.get(reverse("partnership:people")).status_code == 200
