@@ -73,7 +73,7 @@ FORMS |= {
 PREFILLED_FORMS |= {"board:terms", "board:strategy_edit", "board:priority_edit", "board:deliverable_edit", "board:kpi_edit"}
 # issue #11: brokerage forms (settings valid untouched; provider edit: test_brokerage_pages); export: a download
 FORMS |= {
-    "brokerage:provider_create", "brokerage:catalogue", "brokerage:request_create",
+    "brokerage:provider_create", "brokerage:request_create",
     "brokerage:deployment_create", "brokerage:deployment_vary", "brokerage:visit_create", "brokerage:evaluation",
     "brokerage:deployment_note", "brokerage:visit_respond", "brokerage:fund_create",
 }
