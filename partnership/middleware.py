@@ -144,7 +144,7 @@ class UploadCapHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > settings.IMPORT_MAX_BYTES:
+        if self.received > getattr(self.request, "upload_cap", settings.IMPORT_MAX_BYTES):
             if self.request is not None:
                 self.request.upload_over_cap = True  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=True)
@@ -167,11 +167,13 @@ class UploadCapMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
+        cap = self.cap_for(view_func)
+        request.upload_cap = cap  # type: ignore[attr-defined]
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.IMPORT_MAX_BYTES + UPLOAD_SLACK_BYTES:
+        if length > cap + UPLOAD_SLACK_BYTES:
             return self.refuse(request)
         if request.content_type == "multipart/form-data":
             request.POST  # noqa: B018 - parse now, through UploadCapHandler, before anything else reads the body
@@ -179,8 +181,18 @@ class UploadCapMiddleware:
                 return self.refuse(request)
         return None
 
+    @staticmethod
+    def cap_for(view_func) -> int:
+        """The view's own cap (``upload_max_bytes`` on its class: bytes, or a function giving them, e.g. a board
+        paper's 20 MB), else IMPORT_MAX_BYTES."""
+        cap = getattr(getattr(view_func, "view_class", None), "upload_max_bytes", None)
+        if callable(cap):
+            cap = cap()
+        return int(cap) if cap else settings.IMPORT_MAX_BYTES
+
     def refuse(self, request: HttpRequest) -> HttpResponse:
-        message = f"The selected file must be smaller than {_size_text(settings.IMPORT_MAX_BYTES)}"
+        cap = getattr(request, "upload_cap", settings.IMPORT_MAX_BYTES)
+        message = f"The selected file must be smaller than {_size_text(cap)}"
         response = render(request, "upload_too_large.html", {"message": message, "back": request.path}, status=413)
         response["Connection"] = "close"  # the rest of the body is not read
         return response

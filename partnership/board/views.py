@@ -277,6 +277,8 @@ class PaperAddView(MeetingFormBase):
     form_class = forms.PaperForm
     heading = "Upload a paper"
     success_message = "The paper is uploaded"
+    # Refused before the body is read past the paper cap (partnership.middleware.UploadCapMiddleware), not 100 MB.
+    upload_max_bytes = staticmethod(services.paper_max_bytes)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(multipart=True, **kwargs)

@@ -78,6 +78,32 @@ def test_a_body_that_grows_past_the_cap_while_read_is_stopped(world, small_cap, 
     assert request.upload_over_cap is True
 
 
+def test_a_view_sets_its_own_smaller_cap(world, small_cap, monkeypatch):
+    """Same class (found while fixing #9): a 20 MB board paper was read up to the 100 MB import cap first. A view
+    with ``upload_max_bytes`` (bytes or a function) is capped at that, before the body is read past it."""
+    from schools.views import ImportUploadView
+
+    small_cap.IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    monkeypatch.setattr(ImportUploadView, "upload_max_bytes", lambda: 2048, raising=False)
+    client = _officer(world)
+    body = SimpleUploadedFile("paper.csv", b"x" * 3000, content_type="text/csv")
+    response = client.post(reverse("schools:import_upload"), {"kind": "gias", "file": body})
+    assert response.status_code == 413 and "smaller than 2KB" in response.content.decode()
+
+
+def test_a_board_paper_is_refused_at_the_paper_cap_before_it_is_read(world, small_cap):
+    """The board paper upload (20 MB) declares its cap: a body over it is refused from Content-Length alone."""
+    from tests.board.helpers import board_world
+
+    small_cap.IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    small_cap.BOARD_PAPER_MAX_BYTES = 4096
+    meeting = board_world(world).meeting
+    client = _officer(world)
+    body = SimpleUploadedFile("paper.pdf", b"%PDF-1.4 " + b"x" * 200_000, content_type="application/pdf")
+    response = client.post(reverse("board:paper_add", args=[meeting.pk]), {"title": "Big", "file": body})
+    assert response.status_code == 413 and "smaller than 4KB" in response.content.decode()
+
+
 def test_a_small_upload_still_works(world, small_cap, settings):
     settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
     client = _officer(world)
