@@ -87,6 +87,8 @@ def health_world(w: SimpleNamespace) -> SimpleNamespace:
         other_framework = own_framework(w.other)
         version = framework.versions.get()
         w.health = SimpleNamespace(
+            draft=make_check(w.cluster, state=HealthCheck.State.DRAFT, term="Next term"),
+            other_draft=make_check(w.other_cluster_obj, state=HealthCheck.State.DRAFT, term="Next term"),
             check=check,
             strand=strand,
             action=ClusterAction.objects.create(check_obj=check, title="Do it", owner="Lead", due_on=check.held_on),

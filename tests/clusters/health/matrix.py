@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.clusters.health.helpers import health_world
 
 # Imported at the end of tests.url_matrix, once Case and the role sets exist there.
-from tests.url_matrix import DENY, OK, Case, expect  # noqa: E402
+from tests.url_matrix import DENY, HIDDEN, OK, Case, expect  # noqa: E402
 
 H = health_world
 VIEW = expect(DENY, admin=OK, officer=OK, headteacher=OK, cluster_lead=OK, alliance_lead=OK)
@@ -43,9 +43,15 @@ HEALTH_MATRIX: dict[str, Case] = {
         args=lambda w: H(w) and [], roles=expect(DENY, admin=OK, officer=OK, alliance_lead=OK, board_member=OK)
     ),
     "cluster_health:detail": Case(**_check(), roles=VIEW),
-    # Moving a check with ratings open to "consensus agreed" without a consensus: refused with a message
-    # (a redirect) for those who run it, 403 for the rest.
-    "cluster_health:transition": Case(method="post", **_check(), data=lambda w: {"to": "consensus"}, roles=RUN),
+    # Opening ratings on a draft check: done by those who run the cluster's checks; a draft is not shown to
+    # heads and alliance leads (404); 403 for roles without health pages.
+    "cluster_health:transition": Case(
+        method="post",
+        args=lambda w: [H(w).draft.pk],
+        other_args=lambda w: [H(w).other_draft.pk],
+        data=lambda w: {"to": "rating"},
+        roles={**RUN, "headteacher": HIDDEN, "alliance_lead": HIDDEN},
+    ),
     "cluster_health:rate": Case(**_check(), roles=expect(DENY, headteacher=OK)),
     "cluster_health:consensus": Case(**_check("strand"), roles=RUN),
     "cluster_health:moderate": Case(**_check("strand"), roles=MODERATE),
