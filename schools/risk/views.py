@@ -16,7 +16,7 @@ from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
 from schools.risk.categorisation.presenters import decision_rows, officer_trace
-from schools.risk.categorisation.selectors import last_agreed_round, school_category_history
+from schools.risk.categorisation.selectors import last_agreed_round_for, school_category_history
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
 from schools.risk.models import RiskRun
@@ -213,7 +213,7 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run, previous = selectors.risk_register_runs(membership=self.membership)
-        agreed = last_agreed_round(partnership_id=self.partnership.pk)
+        agreed = last_agreed_round_for(membership=self.membership)
         categories = category_labels(run.ruleset_version if run else None)
         assessments = selectors.risk_register_list(
             membership=self.membership, run=run, previous=previous, agreed=agreed
@@ -255,7 +255,7 @@ class RiskRegisterExportView(PartnershipViewMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         run, _previous = selectors.risk_register_runs(membership=self.membership)
-        agreed = last_agreed_round(partnership_id=self.partnership.pk) if run else None
+        agreed = last_agreed_round_for(membership=self.membership) if run else None
         response = HttpResponse(
             risk_register_csv(selectors.risk_register_frame(run=run, agreed=agreed)),
             content_type="text/csv; charset=utf-8",

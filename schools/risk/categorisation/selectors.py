@@ -220,6 +220,13 @@ def last_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
     )
 
 
+def last_agreed_round_for(*, membership: Membership) -> CategorisationRound | None:
+    """``last_agreed_round`` of the membership's partnership, for pages (VIEW_RISK only: None without it)."""
+    if not membership_can(membership, Permission.VIEW_RISK):
+        return None
+    return last_agreed_round(partnership_id=membership.partnership_id)
+
+
 def school_holiday_list(*, membership: Membership, since) -> QuerySet[SchoolHoliday]:
     """The partnership's school holidays ending on or after ``since``, earliest first."""
     _officer(membership)
