@@ -336,6 +336,20 @@ class EvaluationForm(GovForm):
         ]
 
 
+class InterestForm(GovForm):
+    """A provider's declared interest in a school: they are then excluded from matching for it."""
+
+    school_urn = forms.IntegerField(
+        label="School URN", error_messages={"required": "Enter the school's URN", "invalid": "URN must be a number"}
+    )
+    note = forms.CharField(
+        label="The interest",
+        max_length=300,
+        help_text="For example “Governor at the school” or “Family member on the staff”.",
+        error_messages={"required": "Enter the interest"},
+    )
+
+
 class FundForm(GovForm):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the fund's name"})
     kind = forms.ChoiceField(label="Kind", choices=FundKind.choices)
@@ -391,6 +405,12 @@ class SettingsForm(GovForm):
         max_digits=3,
         decimal_places=1,
         error_messages={"required": "Enter the hours in a working day"},
+    )
+    new_specialism = forms.CharField(
+        label="Add a specialism to the list (optional)",
+        max_length=100,
+        required=False,
+        help_text="Providers choose their specialisms and requests their focus from this list.",
     )
     max_distance_km = forms.IntegerField(
         label="Distance at which distance scores nothing (km)",

@@ -232,6 +232,7 @@ class ProviderPage:
     deployments: list[Deployment]
     can_edit: bool
     can_see_schools: bool
+    interests: list
 
 
 def provider_page(*, membership: Membership, pk: int) -> ProviderPage:
@@ -249,7 +250,11 @@ def provider_page(*, membership: Membership, pk: int) -> ProviderPage:
         else []
     )
     return ProviderPage(
-        provider=provider, deployments=deployments, can_edit=_broker(membership) or own, can_see_schools=see_schools
+        provider=provider,
+        deployments=deployments,
+        can_edit=_broker(membership) or own,
+        can_see_schools=see_schools,
+        interests=list(provider.interests.select_related("school")) if see_schools else [],
     )
 
 

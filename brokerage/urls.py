@@ -13,6 +13,7 @@ urlpatterns = [
     path("providers/invite-leading/", views.InviteLeadingView.as_view(), name="invite_leading"),
     path("providers/<int:pk>/", views.ProviderDetailView.as_view(), name="provider_detail"),
     path("providers/<int:pk>/edit/", views.ProviderFormView.as_view(), name="provider_edit"),
+    path("providers/<int:pk>/interests/add/", views.InterestCreateView.as_view(), name="interest_add"),
     path("providers/<int:pk>/answer/", views.InvitationAnswerView.as_view(), name="invitation_answer"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("requests/new/", views.RequestCreateView.as_view(), name="request_create"),

@@ -21,6 +21,7 @@ from brokerage.forms import (
     DeploymentForm,
     EvaluationForm,
     FundForm,
+    InterestForm,
     NoteForm,
     ProviderForm,
     ReasonForm,
@@ -250,6 +251,48 @@ class ProviderFormView(BrokerageMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{provider.name} saved")
+        return redirect("brokerage:provider_detail", pk=provider.pk)
+
+
+class InterestCreateView(BrokerageMixin, FormView):
+    """Declare a provider's interest in a school (brokers, or the system leader for their own entry)."""
+
+    template_name = "brokerage/form_page.html"
+    form_class = InterestForm
+
+    def get_provider(self) -> Provider:
+        if not hasattr(self, "_provider"):
+            self._provider = selectors.access_provider_for_edit(membership=self.membership, pk=self.kwargs["pk"])
+        return self._provider
+
+    def form_page(self) -> dict[str, Any]:
+        provider = self.get_provider()
+        return {
+            "title": "Declare an interest",
+            "caption": provider.name,
+            "submit": "Save the interest",
+            "back_url": reverse("brokerage:provider_detail", args=[provider.pk]),
+        }
+
+    def form_valid(self, form):
+        provider = self.get_provider()
+        school = selectors.school_by_urn(partnership_id=self.partnership.pk, urn=form.cleaned_data["school_urn"])
+        if school is None:
+            form.add_error("school_urn", "Enter the URN of a school in this partnership")
+            return self.form_invalid(form)
+        try:
+            services.declared_interest_create(
+                provider=provider, school=school, note=form.cleaned_data["note"], by=self.user
+            )
+        except ValidationError as error:
+            apply_validation_error(
+                form,
+                ValidationError({"school_urn": "This interest is already declared"})
+                if "__all__" in getattr(error, "error_dict", {})
+                else error,
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, f"Interest in {school.name} declared: {provider.name} will not be matched to it")
         return redirect("brokerage:provider_detail", pk=provider.pk)
 
 
@@ -968,6 +1011,12 @@ class SettingsView(BrokerageMixin, FormView):
 
     def form_valid(self, form):
         d = form.cleaned_data
+        if d.get("new_specialism"):
+            try:
+                services.specialism_create(partnership=self.partnership, name=d["new_specialism"])
+            except ValidationError:
+                form.add_error("new_specialism", "This specialism is already on the list")
+                return self.form_invalid(form)
         services.brokerage_settings_update(
             partnership=self.partnership,
             by=self.user,

@@ -47,6 +47,11 @@ BROKERAGE_MATRIX: dict[str, Case] = {
         other_args=lambda w: [bw(w).other_provider.pk],
         roles=expect(HIDDEN, admin=OK, officer=OK, system_leader=OK),
     ),
+    "brokerage:interest_add": Case(
+        args=lambda w: [bw(w).provider.pk],
+        other_args=lambda w: [bw(w).other_provider.pk],
+        roles=expect(HIDDEN, admin=OK, officer=OK, system_leader=OK),
+    ),
     "brokerage:invitation_answer": Case(
         method="post",
         args=lambda w: [bw(w).invitation.pk],

@@ -213,3 +213,28 @@ def test_school_page_and_risk_page_show_active_support(world):
         not in cluster_lead.get(reverse("schools:detail", args=[world.own_school.urn])).content.decode()
     )
     assert Membership.objects.filter(user=b.officer.user).exists()
+
+
+def test_declaring_an_interest_excludes_the_provider_and_the_settings_add_a_specialism(world):
+    b = brokerage_world(world)
+    leader = client_for(make_member(world, Role.SYSTEM_LEADER).user)
+    response = leader.post(reverse("brokerage:interest_add", args=[b.provider.pk]), {"school_urn": "1", "note": "x"})
+    assert "Enter the URN of a school in this partnership" in response.content.decode()
+    _ok(
+        leader.post(
+            reverse("brokerage:interest_add", args=[b.provider.pk]),
+            {"school_urn": world.own_school.urn, "note": "Governor at the school (test)"},
+        )
+    )
+    officer = client_for(b.officer.user)
+    _ok(officer.post(reverse("brokerage:request_transition", args=[b.request.pk]), {"to": "triaged"}))
+    _ok(officer.post(reverse("brokerage:request_shortlist", args=[b.request.pk])))
+    _ok(
+        officer.get(reverse("brokerage:request_detail", args=[b.request.pk])),
+        "Has declared an interest in this school.",
+    )
+    settings_page = officer.get(reverse("brokerage:settings"))
+    data = {k: v for k, v in settings_page.context["form"].initial.items()}
+    data["new_specialism"] = "Oracy"
+    _ok(officer.post(reverse("brokerage:settings"), data))
+    assert "Oracy" in [s.name for s in selectors.specialism_list(partnership_id=world.home.pk)]

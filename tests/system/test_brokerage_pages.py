@@ -26,7 +26,10 @@ def test_brokerage_pages_are_accessible(page, console, world, live_server, role)
         response = page.goto(url)
         assert response is not None and response.status == 200, f"{role} on {name}: {response and response.status}"
         problems += _problems(page, console, url)
-        if name in FORMS or (name == "brokerage:catalogue" and page.locator("main form").count()):
+        own_form = name == "brokerage:interest_add" or (
+            name == "brokerage:catalogue" and page.locator("main form").count()
+        )
+        if name in FORMS or own_form:
             form = page.locator("main form").last
             if name in PREFILLED_FORMS:
                 checked = form.locator("input[type=checkbox]:checked")
