@@ -117,3 +117,60 @@ def school_facts(school: School) -> list[tuple[str, str]]:
         ("GIAS last changed", school.gias_last_changed.strftime("%-d %B %Y") if school.gias_last_changed else ""),
     ]
     return [(label, value) for label, value in rows if value]
+
+
+# An import's counts in words (#14): the result table never shows a counter's name.
+IMPORT_COUNT_LABELS: dict[str, str] = {
+    "year": "Academic year",
+    "rows": "Rows in the file",
+    "school_rows": "School rows in the file",
+    "skipped_other_la": "Rows for schools in other local authorities (skipped)",
+    "schools_matched": "Schools of this partnership matched",
+    "schools_matched_through_links": "of which matched through GIAS links (predecessor or successor URNs)",
+    "unmatched_urns": "URNs not in the register",
+    "values_stored": "Values stored",
+    "values_created": "Values new",
+    "values_updated": "Values updated",
+    "values_unchanged": "Values unchanged",
+    "values_kept_from_a_better_source": "Values kept from a better source (a later file's own year)",
+    "values_missing_with_reason": "Values missing, with the DfE's reason",
+    "averages_found": "Averages (national and local authority) found",
+    "averages_created": "Averages new",
+    "averages_updated": "Averages updated",
+    "years_covered": "Academic years covered",
+    "inspections_found": "Inspections found",
+    "report_card_inspections": "Report cards",
+    "oeif_inspections": "Graded inspections (legacy framework)",
+    "ungraded_inspections": "Ungraded inspections",
+    "inspections_created": "Inspections new",
+    "inspections_updated": "Inspections updated",
+    "inspections_unchanged": "Inspections unchanged",
+}
+MISSING_WORDS: dict[str, str] = {
+    "blank": "left blank",
+    "SUPP": "suppressed (small numbers)",
+    "NE": "no entries",
+    "NP": "not published",
+    "NA": "not applicable",
+    "LOWCOV": "low coverage",
+    "NEW": "new school",
+    "DNS": "did not submit",
+    "x": "not available",
+    "..": "not available",
+    "NULL": "no value",
+}
+
+
+def import_count_rows(counts: dict) -> list[tuple[str, object]]:
+    """An import's counts as (words, value) rows, in the order recorded."""
+    rows = []
+    for key, value in counts.items():
+        if key in IMPORT_COUNT_LABELS:
+            label = IMPORT_COUNT_LABELS[key]
+        elif key.startswith("missing_"):
+            code = key.removeprefix("missing_")
+            label = f"Values missing: {MISSING_WORDS.get(code, code)}"
+        else:
+            label = key.replace("_", " ").capitalize()
+        rows.append((label, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value))
+    return rows

@@ -22,7 +22,7 @@ from schools.filters import SchoolFilter
 from schools.forms import AddSchoolForm, ImportUploadForm, NetworkForm
 from schools.importers import import_job_create
 from schools.models import Network, NetworkMembership
-from schools.presenters import school_facts, schools_csv_rows, with_cluster_names
+from schools.presenters import import_count_rows, school_facts, schools_csv_rows, with_cluster_names
 
 PAGE_SIZE = 50
 
@@ -239,7 +239,11 @@ class ImportDetailView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         job = selectors.access_import_job(membership=self.membership, pk=self.kwargs["pk"])
-        return super().get_context_data(job=job, errors=job.errors[:200], **kwargs)
+        counts = import_count_rows(job.counts or {})
+        nothing = bool(job.counts) and not job.counts.get("schools_matched", 1)
+        return super().get_context_data(
+            job=job, errors=job.errors[:200], count_rows=counts, nothing_matched=nothing, **kwargs
+        )
 
 
 class ImportStatusView(PartnershipViewMixin, View):

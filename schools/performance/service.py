@@ -40,10 +40,13 @@ def performance_import(
     path: Path | str,
     job: ImportJob | None = None,
     on_progress: ProgressCallback | None = None,
+    allow_no_match: bool = False,
 ) -> ImportResult:
     """Import a ``kind`` file for academic ``year`` (its ending year; None for Ofsted) into ``partnership``.
 
     A file with any problem is rejected whole: the result carries its row-level errors and nothing is written.
+    A file with no school row for the partnership (its LA codes or its register's URNs) is refused too, unless
+    ``allow_no_match`` (the officer confirms, e.g. for England averages only); then it says nothing matched.
     """
     report = on_progress or (lambda percent, message: None)
     if kind not in PERFORMANCE_KINDS:
@@ -55,9 +58,9 @@ def performance_import(
         source = performance_source_open(path=path, kind=kind)
         register = register_load(partnership=partnership)
         if kind == OFSTED:
-            result = _inspections_import(partnership, source, register, job, report)
+            result = _inspections_import(partnership, source, register, job, report, allow_no_match)
         else:
-            result = _measures_import(partnership, source, register, year or 0, job, report)
+            result = _measures_import(partnership, source, register, year or 0, job, report, allow_no_match)
     except ImportRejected as rejected:
         return ImportResult(kind=kind, errors=rejected.errors, error_count=rejected.total)
     report(100, "Finished")
@@ -88,6 +91,7 @@ def _measures_import(
     year: int,
     job: ImportJob | None,
     report: ProgressCallback,
+    allow_no_match: bool = False,
 ) -> ImportResult:
     layout = TABULAR_LAYOUTS[source.kind]
     report(20, f"Checking the {layout.label} file")
@@ -98,6 +102,8 @@ def _measures_import(
         la_codes=list(partnership.la_codes),
         known_urns=register.known_urns,
     )
+    if rows.values.empty and not allow_no_match:
+        raise ImportRejected([_no_match_error(partnership, rows.school_rows)])
     match = urns_match(register=register, urns=rows.values["urn"].to_numpy(dtype=np.int64))
     report(50, f"Writing {len(rows.values):,} values")
     with transaction.atomic():
@@ -110,7 +116,27 @@ def _measures_import(
             changed |= {int(i) for i in match.school_ids[~np.isnan(match.school_ids)]}
         _announce(partnership, changed)
     counts = _measure_counts(rows, match, values, averages, year)
-    return ImportResult(kind=source.kind, counts=counts, headline=_measure_headline(source.kind, year, counts))
+    headline = _nothing_matched(counts) + _measure_headline(source.kind, year, counts)
+    return ImportResult(kind=source.kind, counts=counts, headline=headline)
+
+
+NOTHING_MATCHED = "Nothing matched this partnership: "
+
+
+def _nothing_matched(counts: dict[str, int | str]) -> str:
+    """The warning that starts a result in which no school of the partnership was matched."""
+    return NOTHING_MATCHED if not counts.get("schools_matched") else ""
+
+
+def _no_match_error(partnership: Partnership, school_rows: int) -> RowError:
+    codes = ", ".join(partnership.la_codes) or "none"
+    return RowError(
+        None,
+        "",
+        f"Nothing matched this partnership: none of the file's {school_rows:,} school rows is for its local "
+        f"authority codes ({codes}) or a school in its register. Check that this is the right file (to import it "
+        "anyway, for its national averages, an administrator can run import_performance with --allow-no-match).",
+    )
 
 
 def _measure_counts(
@@ -173,9 +199,12 @@ def _inspections_import(
     register: Register,
     job: ImportJob | None,
     report: ProgressCallback,
+    allow_no_match: bool = False,
 ) -> ImportResult:
     report(20, "Checking the Ofsted file")
     rows = inspection_rows_check(source=source, la_codes=list(partnership.la_codes), known_urns=register.known_urns)
+    if rows.frame.empty and not allow_no_match:
+        raise ImportRejected([_no_match_error(partnership, rows.rows)])
     match = urns_match(register=register, urns=rows.frame["urn"].to_numpy(dtype=np.int64))
     report(50, f"Writing {len(rows.frame):,} inspections")
     with transaction.atomic():
@@ -184,7 +213,7 @@ def _inspections_import(
         )
         _announce(partnership, set(written.school_ids))
     counts = _inspection_counts(rows, match, written)
-    return ImportResult(kind=OFSTED, counts=counts, headline=_inspection_headline(counts))
+    return ImportResult(kind=OFSTED, counts=counts, headline=_nothing_matched(counts) + _inspection_headline(counts))
 
 
 def _inspection_counts(rows: InspectionRows, match: Match, written: Written) -> dict[str, int | str]:

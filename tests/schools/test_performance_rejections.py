@@ -219,3 +219,40 @@ def test_an_inspection_number_without_a_start_date(camden, write_file):
         f"row {line}, column Date of latest ungraded inspection: Date of latest ungraded inspection must be given "
         "when the latest ungraded inspection has a number" in message
     )
+
+
+# ---------------------------------------------------------------------------------------------- #14.8: say what it did
+
+
+def test_a_file_with_no_row_for_the_partnership_is_refused_unless_confirmed(surrey):
+    """Hertfordshire's real KS2 file into Surrey: nothing matches, so it is refused, not a green 'Import complete'."""
+    from tests.paths import KS2_2025_HERTS
+
+    before = performance_state(surrey)
+    result = performance_import(partnership=surrey, kind="ks2", year=2025, path=KS2_2025_HERTS)
+    assert not result.ok
+    assert "Nothing matched this partnership" in result.errors[0].message
+    assert "936" in result.errors[0].message
+    assert performance_state(surrey) == before
+    with pytest.raises(CommandError, match="Nothing matched this partnership"):
+        import_performance(KS2_2025_HERTS, surrey, "ks2", "2024-2025")
+    confirmed = performance_import(partnership=surrey, kind="ks2", year=2025, path=KS2_2025_HERTS, allow_no_match=True)
+    assert confirmed.ok and confirmed.counts["schools_matched"] == 0
+    assert confirmed.summary().startswith("Nothing matched this partnership")
+
+
+def test_an_ofsted_file_with_no_row_for_the_partnership_is_refused(surrey):
+    result = performance_import(partnership=surrey, kind="ofsted", year=None, path=OFSTED_MI)
+    assert not result.ok and "Nothing matched this partnership" in result.errors[0].message
+
+
+def test_result_tables_use_words_not_counter_names():
+    from schools.presenters import import_count_rows
+
+    rows = dict(import_count_rows({"missing_NA": 3, "skipped_other_la": 40, "oeif_inspections": 2, "rows": 9}))
+    assert rows == {
+        "Values missing: not applicable": "3",
+        "Rows for schools in other local authorities (skipped)": "40",
+        "Graded inspections (legacy framework)": "2",
+        "Rows in the file": "9",
+    }

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "--year", help="academic year the file is for, like 2018-2019 (not used for Ofsted: its rows carry dates)"
         )
         parser.add_argument("--partnership", help="slug of the partnership (default: the only one there is)")
+        parser.add_argument(
+            "--allow-no-match",
+            action="store_true",
+            help="import even when no school row is for the partnership (it is refused otherwise)",
+        )
 
     def handle(self, *args, **options) -> None:
         self.verbosity = options["verbosity"]
@@ -41,7 +46,12 @@ class Command(BaseCommand):
             if not acquired:
                 raise CommandError(f"Another import into {partnership.slug} is running: try again when it finishes")
             result = performance_import(
-                partnership=partnership, kind=kind, year=year, path=path, on_progress=self._progress
+                partnership=partnership,
+                kind=kind,
+                year=year,
+                path=path,
+                on_progress=self._progress,
+                allow_no_match=options["allow_no_match"],
             )
         if not result.ok:
             raise CommandError(ImportRejected(result.errors, result.error_count).summary(first=SHOWN_ERRORS))
