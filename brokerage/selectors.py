@@ -693,6 +693,7 @@ class LedgerRow:
     name: str
     given: Decimal
     received: Decimal
+    schools: int = 0  # schools of the group with any entry (a group: cluster or alliance)
 
     @property
     def balance(self) -> Decimal:
@@ -745,14 +746,20 @@ def _ledger_by_group(partnership_id: int, year: int, through: str) -> list[Ledge
         school_groups.setdefault(school_id, []).append((group_id, name))
     given: dict[tuple[int, str], Decimal] = {}
     received: dict[tuple[int, str], Decimal] = {}
+    members: dict[tuple[int, str], set[int]] = {}
     for giver_id, receiver_id, days in entries.values_list("giver_id", "receiver_id", "days"):
         for group in set(school_groups.get(giver_id, [])) if giver_id else ():
             given[group] = given.get(group, Decimal(0)) + days
+            members.setdefault(group, set()).add(giver_id)
         for group in set(school_groups.get(receiver_id, [])):
             received[group] = received.get(group, Decimal(0)) + days
+            members.setdefault(group, set()).add(receiver_id)
     groups = set(given) | set(received)
     return sorted(
-        (LedgerRow(g[0], g[1], given.get(g, Decimal(0)), received.get(g, Decimal(0))) for g in groups),
+        (
+            LedgerRow(g[0], g[1], given.get(g, Decimal(0)), received.get(g, Decimal(0)), len(members.get(g, ())))
+            for g in groups
+        ),
         key=lambda r: (r.balance, r.name),
     )
 
@@ -783,6 +790,7 @@ class SupportSummary:
     vfm: ValueForMoney
     clusters: list[LedgerRow]
     alliances: list[LedgerRow]
+    suppressed: int = 0  # groups left out because fewer than SMALL_CELL of their schools have entries
 
 
 def support_summary(*, membership: Membership, year: int | None = None) -> SupportSummary:
@@ -791,10 +799,19 @@ def support_summary(*, membership: Membership, year: int | None = None) -> Suppo
         raise Http404("Not allowed")
     year = year or current_year()
     pid = membership.partnership_id
+    clusters = ledger_by_cluster(partnership_id=pid, year=year)
+    alliances = ledger_by_alliance(partnership_id=pid, year=year)
+    if _broker(membership):
+        return SupportSummary(
+            vfm=value_for_money(partnership_id=pid, year=year), clusters=clusters, alliances=alliances
+        )
+    shown_clusters = [r for r in clusters if r.schools >= SMALL_CELL]
+    shown_alliances = [r for r in alliances if r.schools >= SMALL_CELL]
     return SupportSummary(
         vfm=value_for_money(partnership_id=pid, year=year),
-        clusters=ledger_by_cluster(partnership_id=pid, year=year),
-        alliances=ledger_by_alliance(partnership_id=pid, year=year),
+        clusters=shown_clusters,
+        alliances=shown_alliances,
+        suppressed=len(clusters) - len(shown_clusters) + len(alliances) - len(shown_alliances),
     )
 
 

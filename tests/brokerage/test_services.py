@@ -253,3 +253,14 @@ def test_ledger_by_cluster_and_alliance(world):
     assert schools["Own Primary School"].only_takes and not schools["Peer Primary School"].only_takes
     alliances = selectors.ledger_by_alliance(partnership_id=world.home.pk, year=year)
     assert [(r.name, r.given) for r in alliances] == [("North Alliance", Decimal("1.00"))]
+
+
+def test_the_boards_summary_leaves_out_groups_of_fewer_than_three_schools(world):
+    from tests.conftest import make_member
+
+    b = brokerage_world(world)
+    board = make_member(world, "board_member")
+    summary = selectors.support_summary(membership=board, year=services.academic_year(b.visit.visit_on))
+    assert summary.clusters == [] and summary.alliances == [] and summary.suppressed == 2  # 2 schools each
+    officers = selectors.support_summary(membership=b.officer, year=services.academic_year(b.visit.visit_on))
+    assert [r.name for r in officers.clusters] == ["Esher Cluster"] and officers.suppressed == 0
