@@ -451,41 +451,30 @@ def work_queue(*, membership: Membership) -> list[WorkItem]:
     if not membership_can(membership, Permission.MANAGE_BOARD):
         return []
     from schools.models import ImportJob
-    from schools.risk.models import CategoryReply, RiskRun
+    from schools.risk.models import CategorisationRound, CategoryReply, RiskRun
 
     pid = membership.partnership_id
     since = timezone.now() - dt.timedelta(days=14)
-    rounds = sources.open_round_counts(partnership_id=pid)
-
-    def item(count: int, text: str, url_name: str) -> WorkItem:
-        return WorkItem(count=count, text=text, href=reverse(url_name))
-
-    items = [
-        item(
-            CategoryReply.objects.filter(school_category__round__partnership_id=pid, answered_at__isnull=True).count(),
-            "Schools' replies waiting for the panel's answer",
-            "risk:round_list",
+    rounds = CategorisationRound.objects.filter(partnership_id=pid)
+    counts = sources.counts_in_one_query(
+        replies=CategoryReply.objects.filter(school_category__round__partnership_id=pid, answered_at__isnull=True),
+        draft=rounds.filter(state=CategorisationRound.State.DRAFT),
+        agreed=rounds.filter(state=CategorisationRound.State.AGREED),
+        imports=ImportJob.objects.filter(partnership_id=pid, state=ImportJob.State.FAILED, created_at__gte=since),
+        runs=RiskRun.objects.filter(partnership_id=pid, state=RiskRun.State.FAILED, created_at__gte=since),
+        actions=Action.objects.filter(
+            meeting__partnership_id=pid, status=Action.Status.OPEN, due_on__lt=timezone.localdate()
         ),
-        item(rounds["draft"], "Categorisation rounds in draft", "risk:round_list"),
-        item(rounds["agreed"], "Agreed rounds not yet published", "risk:round_list"),
-        item(
-            ImportJob.objects.filter(partnership_id=pid, state=ImportJob.State.FAILED, created_at__gte=since).count(),
-            "Imports that failed in the last 14 days",
-            "schools:import_list",
-        ),
-        item(
-            RiskRun.objects.filter(partnership_id=pid, state=RiskRun.State.FAILED, created_at__gte=since).count(),
-            "Risk runs that failed in the last 14 days",
-            "risk:run_list",
-        ),
-        item(
-            Action.objects.filter(
-                meeting__partnership_id=pid, status=Action.Status.OPEN, due_on__lt=timezone.localdate()
-            ).count(),
-            "Board actions overdue",
-            "board:meeting_list",
-        ),
+    )
+    lines = [
+        ("replies", "Schools' replies waiting for the panel's answer", "risk:round_list"),
+        ("draft", "Categorisation rounds in draft", "risk:round_list"),
+        ("agreed", "Agreed rounds not yet published", "risk:round_list"),
+        ("imports", "Imports that failed in the last 14 days", "schools:import_list"),
+        ("runs", "Risk runs that failed in the last 14 days", "risk:run_list"),
+        ("actions", "Board actions overdue", "board:meeting_list"),
     ]
+    items = [WorkItem(count=counts[key], text=text, href=reverse(url)) for key, text, url in lines]
     from partnership.board import others
 
     items += [WorkItem(count=c, text=t, href=h) for c, t, h in others.work_queue_items(membership=membership)]

@@ -217,6 +217,21 @@ def open_round_counts(*, partnership_id: int) -> dict[str, int]:
     )
 
 
+def counts_in_one_query(**querysets: Any) -> dict[str, int]:
+    """Count several querysets in one SQL statement (scalar subqueries), for pages with a query budget."""
+    from django.db.models import IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from partnership.models import Partnership
+
+    def counted(qs):
+        grouped = qs.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(grouped, output_field=IntegerField()), 0)
+
+    row = Partnership.objects.annotate(**{k: counted(v) for k, v in querysets.items()}).values(*querysets).first()
+    return {k: int((row or {}).get(k) or 0) for k in querysets}
+
+
 def optional_selector(module: str, function: str) -> Any | None:
     """Another app's selector, once it exists (peer review, brokerage, cluster health); None until then."""
     try:
