@@ -218,6 +218,7 @@ def _completed(ctx, programme, general, host_school, head, lead, champion, peer)
     )
     services.share_grant_revoke(grant=revoked, by=head)
     version = review.report_versions.order_by("-number").first()
+    assert version is not None
     services.report_read_record(review=review, version=version, user=ctx.user(Role.CLUSTER_LEAD), grant=cluster_grant)
     services.excellence_entry_create(
         school=host_school,
@@ -284,7 +285,7 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
         School.objects.filter(
             pk__in=ClusterMembership.objects.filter(cluster=cluster, left_on__isnull=True).values("school_id")
         )
-        .exclude(pk=head.school_id)
+        .exclude(pk=head.school_id or 0)
         .order_by("name")[:3]
     )
     load_shipped(Framework, FrameworkTheme, FrameworkQuestion)  # in case a flushed test database lost them
@@ -373,7 +374,8 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
         ]:
             finding = services.finding_add(review=review, kind=kind, text=f"{DEMO} {text}", focus_area=focus, by=head)
             services.finding_answer(finding=finding, agreed=True, by=y_head)
-        services.focus_area_estimate(focus_area=focus, estimate="Effective", by=head)
+        if focus is not None:
+            services.focus_area_estimate(focus_area=focus, estimate="Effective", by=head)
         services.review_transition(review=review, to=S.FINDINGS_AGREED, by=y_head)
     if len(others) >= 3:  # 4. next half-term: the head is invited, not yet declared
         review = services.review_create(

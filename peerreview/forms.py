@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -19,6 +21,14 @@ from peerreview.models import (
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def _date(label: str, required: bool = True, **kw) -> forms.DateField:
@@ -47,7 +57,7 @@ class ProtocolForm(GovForm):
     """A new protocol version: name, scope, dates and a text per clause (pre-filled with the defaults)."""
 
     name = _text("Protocol name", area=False, max_length=200)
-    cluster = forms.ModelChoiceField(
+    cluster: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Cluster (optional)",
         required=False,
         queryset=None,
@@ -59,7 +69,7 @@ class ProtocolForm(GovForm):
 
     def __init__(self, *args, clusters, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = clusters
+        _model_choice(self, "cluster").queryset = clusters
         from peerreview.frameworks_default import DEFAULT_CLAUSES
 
         defaults = dict(DEFAULT_CLAUSES)
@@ -99,17 +109,19 @@ class ProgrammeForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who takes part"},
     )
-    cluster = forms.ModelChoiceField(
+    cluster: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Cluster (for a cluster or triad programme)", required=False, queryset=None, empty_label="None"
     )
-    protocol = forms.ModelChoiceField(label="Protocol (optional)", required=False, queryset=None, empty_label="None")
+    protocol: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Protocol (optional)", required=False, queryset=None, empty_label="None"
+    )
 
     def __init__(self, *args, clusters, protocols, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         year = timezone.localdate().year + (1 if timezone.localdate().month >= 9 else 0)
-        self.fields["academic_year"].choices = [(y, f"{y - 1}/{str(y)[-2:]}") for y in (year, year + 1)]
-        self.fields["cluster"].queryset = clusters
-        self.fields["protocol"].queryset = protocols
+        _choice(self, "academic_year").choices = [(y, f"{y - 1}/{str(y)[-2:]}") for y in (year, year + 1)]
+        _model_choice(self, "cluster").queryset = clusters
+        _model_choice(self, "protocol").queryset = protocols
 
     def clean(self):
         data = super().clean()
@@ -126,7 +138,7 @@ class ReviewForm(GovForm):
         help_text="The 6-digit URN of the school hosting the review",
         error_messages={"required": "Enter the host school's URN", "invalid": "URN must be a number, like 125123"},
     )
-    framework = forms.ModelChoiceField(
+    framework: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
         widget=forms.RadioSelect,
@@ -147,7 +159,7 @@ class ReviewForm(GovForm):
 
     def __init__(self, *args, frameworks, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = frameworks
+        _model_choice(self, "framework").queryset = frameworks
 
 
 class TeamAddForm(GovForm):
@@ -185,8 +197,12 @@ class DeclarationForm(GovForm):
 class FocusForm(GovForm):
     """A line of enquiry from the framework."""
 
-    theme = forms.ModelChoiceField(label="Theme", queryset=None, error_messages={"required": "Select the theme"})
-    question = forms.ModelChoiceField(label="Question from the framework (optional)", queryset=None, required=False)
+    theme: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Theme", queryset=None, error_messages={"required": "Select the theme"}
+    )
+    question: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Question from the framework (optional)", queryset=None, required=False
+    )
     title = _text("Line of enquiry", area=False, max_length=300, help_text="In your own words")
     self_evaluation_link = _text("What your self-evaluation says", required=False)
 
@@ -194,8 +210,8 @@ class FocusForm(GovForm):
         super().__init__(*args, **kwargs)
         from peerreview.models import FrameworkQuestion, FrameworkTheme
 
-        self.fields["theme"].queryset = FrameworkTheme.objects.filter(framework_id=review.framework_id)
-        self.fields["question"].queryset = FrameworkQuestion.objects.filter(
+        _model_choice(self, "theme").queryset = FrameworkTheme.objects.filter(framework_id=review.framework_id)
+        _model_choice(self, "question").queryset = FrameworkQuestion.objects.filter(
             theme__framework_id=review.framework_id
         ).select_related("theme")
 
@@ -231,7 +247,7 @@ class EvidenceForm(GovForm):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = review.focus_areas.all()
+        _model_choice(self, "focus_area").queryset = review.focus_areas.all()
 
 
 class FindingForm(GovForm):
@@ -246,7 +262,7 @@ class FindingForm(GovForm):
 
     def __init__(self, *args, review: Review, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = review.focus_areas.all()
+        _model_choice(self, "focus_area").queryset = review.focus_areas.all()
 
 
 class EstimateForm(GovForm):
@@ -254,7 +270,7 @@ class EstimateForm(GovForm):
 
     def __init__(self, *args, scale: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["estimate"].choices = [("", "No estimate"), *[(s, s) for s in scale]]
+        _choice(self, "estimate").choices = [("", "No estimate"), *[(s, s) for s in scale]]
 
 
 class TransitionForm(GovForm):
@@ -347,7 +363,7 @@ class ConcernForm(GovForm):
 
 
 class ExcellenceForm(GovForm):
-    finding = forms.ModelChoiceField(
+    finding: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Agreed area of excellence (optional)", queryset=None, required=False, empty_label="Not from a review"
     )
     title = _text("What the school does well", area=False, max_length=200)
@@ -363,8 +379,12 @@ class ExcellenceForm(GovForm):
 
     def __init__(self, *args, findings, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finding"].queryset = findings
-        self.fields["finding"].label_from_instance = lambda f: f.text[:80]
+        _model_choice(self, "finding").queryset = findings
+        _model_choice(self, "finding").label_from_instance = _finding_label  # type: ignore[method-assign,assignment]
+
+
+def _finding_label(finding) -> str:
+    return str(finding.text[:80])
 
 
 class DirectorySearchForm(GovForm):

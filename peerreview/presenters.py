@@ -11,7 +11,7 @@ from peerreview.transitions import ACTIVE
 
 S = Review.State
 
-TAG_COLOURS = {
+TAG_COLOURS: dict[str, str] = {
     S.PLANNED: "grey",
     S.FOCUS_AGREED: "light-blue",
     S.PRE_REVIEW: "light-blue",
@@ -69,7 +69,7 @@ _TASKS = [
 
 def cycle_tasks(review: Review) -> list[Task]:
     """The cycle as a GOV.UK task list: done up to the review's state (or the state it was postponed from)."""
-    order = [*ACTIVE, S.CLOSED]
+    order: list[str] = [*ACTIVE, S.CLOSED]
     current = review.resume_state if review.state == S.POSTPONED else review.state
     position = order.index(current) if current in order else -1
     tasks = []

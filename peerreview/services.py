@@ -141,13 +141,15 @@ def protocol_sign(*, protocol: Protocol, by: Membership, signed_on: dt.date | No
         signatory = ProtocolSignature.Signatory.CHAIR
     else:
         raise PermissionDenied("Only a school's head or chair of governors signs the protocol")
-    _require(by.school_id is not None and protocol.partnership_id == by.partnership_id)
-    if ProtocolSignature.objects.filter(protocol=protocol, school_id=by.school_id, signatory=signatory).exists():
+    school_id = by.school_id
+    if school_id is None or protocol.partnership_id != by.partnership_id:
+        raise PermissionDenied("Only a school's head or chair of governors signs the protocol")
+    if ProtocolSignature.objects.filter(protocol=protocol, school_id=school_id, signatory=signatory).exists():
         raise ValidationError("Your school has already signed this version")
     return _save(
         ProtocolSignature(
             protocol=protocol,
-            school_id=by.school_id,
+            school_id=school_id,
             signatory=signatory,
             signed_by=by.user,
             signed_on=signed_on or timezone.localdate(),
@@ -666,10 +668,13 @@ def safeguarding_concern_raise(
     concern = SafeguardingConcern(review=review, raised_by=by.user, concerns_head=concerns_head, summary=summary)
     concern.full_clean()
     concern.save()
+    recipients: list[str]
     if concerns_head:
-        recipients = Membership.objects.filter(
-            partnership_id=review.partnership_id, roles__overlap=[Role.OFFICER], archived_at__isnull=True
-        ).values_list("user__email", flat=True)
+        recipients = list(
+            Membership.objects.filter(
+                partnership_id=review.partnership_id, roles__overlap=[Role.OFFICER], archived_at__isnull=True
+            ).values_list("user__email", flat=True)
+        )
     else:
         recipients = _host_head_emails(review)
     _email_on_commit(

@@ -170,7 +170,7 @@ class ProgrammeDetailView(PartnershipViewMixin, TemplateView):
         programme = selectors.access_programme(membership=self.membership, pk=self.kwargs["pk"])
         return super().get_context_data(
             programme=programme,
-            rows=presenters.timetable_rows(programme.timetable),
+            rows=presenters.timetable_rows(programme.timetable),  # type: ignore[attr-defined]
             can_manage=selectors.managed_programmes(membership=self.membership).filter(pk=programme.pk).exists(),
             **kwargs,
         )
@@ -609,7 +609,7 @@ class ReportView(PartnershipViewMixin, TemplateView):
         )
         if not page.insider and page.shown is not None:
             services.report_read_record(
-                review=page.review, version=page.shown, user=self.request.user, grant=page.grant
+                review=page.review, version=page.shown, user=self.membership.user, grant=page.grant
             )
         return super().get_context_data(
             page=page,
