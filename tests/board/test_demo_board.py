@@ -23,7 +23,9 @@ def test_the_demo_has_a_strategy_kpis_from_the_data_meetings_and_a_pack(demo):  
     assert all(v.comparator_value is not None for v in values)  # England, from the same files
     assert Kpi.objects.get(partnership=p, library_code="persistent_absence").values.exists()
     assert Kpi.objects.get(partnership=p, library_code="categories_3_4_share").values.get().source == "run"
-    assert not Kpi.objects.get(partnership=p, library_code="inspection_legacy_good_share").values.exists()  # no Ofsted rows
+    assert not Kpi.objects.get(
+        partnership=p, library_code="inspection_legacy_good_share"
+    ).values.exists()  # no Ofsted rows
     held = Meeting.objects.filter(partnership=p, state=Meeting.State.HELD)
     assert held.count() == 2
     assert Decision.objects.filter(meeting__in=held).count() >= 2
@@ -34,14 +36,18 @@ def test_the_demo_has_a_strategy_kpis_from_the_data_meetings_and_a_pack(demo):  
     print("\n".join(line for line in demo.output.splitlines() if line.startswith("Board")))
     print(f"pack: {pack.page_count} pages in {pack.build_seconds} s")
     for row in Kpi.objects.filter(partnership=p).order_by("pk"):
-        print(row.library_code or "manual", [(v.period, round(v.value, 1), v.rag) for v in row.values.order_by("period")])
+        print(
+            row.library_code or "manual", [(v.period, round(v.value, 1), v.rag) for v in row.values.order_by("period")]
+        )
 
 
 def test_demo_board_pages_answer_for_each_role(demo):  # noqa: F811
     from partnership.models import Membership
 
     for role in (Role.OFFICER, Role.BOARD_MEMBER, Role.HEADTEACHER):
-        membership = Membership.objects.filter(partnership=demo.partnership, roles__contains=[role]).order_by("pk").first()
+        membership = (
+            Membership.objects.filter(partnership=demo.partnership, roles__contains=[role]).order_by("pk").first()
+        )
         client = client_for(membership.user)
         for name in ("board:dashboard", "board:strategy", "board:scorecard", "board:meeting_list"):
             assert client.get(reverse(name)).status_code == 200, (role, name)

@@ -12,6 +12,12 @@ from tests.system.test_every_page import _sign_in
 
 pytestmark = pytest.mark.browser
 
+# The innermost elements reaching past the screen's edge (for the failure message).
+CULPRITS = """() => [...document.querySelectorAll('main *')]
+  .filter(e => e.getBoundingClientRect().right > 322)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > 322))
+  .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
 
 def test_board_pages_fit_a_320px_screen(page, world, live_server):
     b = board_world(world)
@@ -31,10 +37,6 @@ def test_board_pages_fit_a_320px_screen(page, world, live_server):
         page.goto(live_server.url + reverse(name, args=args))
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
-            culprits = page.evaluate(
-                """() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 322)
-                .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > 322))
-                .slice(0, 3).map(e => (e.closest('.app-table-scroll') ? 'IN-SCROLL ' : '') + getComputedStyle(e.closest('.app-table-scroll') || e).overflowX + ' ' + e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
-            )
+            culprits = page.evaluate(CULPRITS)
             wide.append((name, width, culprits))
     assert not wide, f"pages wider than 320px: {wide}"
