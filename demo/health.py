@@ -10,8 +10,9 @@
 - A third cluster in the alliance: a check of the nine conditions moderated by the alliance lead, awaiting
   publication.
 
-Heads of member schools other than the demo head are invented accounts ("Head of <school> (demo)", no
-password); every free text says "Invented for the demo". Idempotent: checks are found by cluster and term, the
+Heads of member schools other than the demo head are the invented accounts the peer-review demo also uses
+("Headteacher of <school> (demo)", ``peer-head-<urn>@demo.test``, no password); every free text says "Invented
+for the demo". Idempotent: checks are found by cluster and term, the
 framework copy by name, meetings by cluster and title.
 """
 
@@ -32,18 +33,21 @@ COPY_NAME = "Surrey cluster check (demo)"
 
 
 def _rater(ctx: DemoContext, school: School) -> Membership:
-    """The head who rates for ``school``: the demo head for their school, else an invented demo account."""
+    """The head who rates for ``school``: the demo head for their school, else the invented head the peer-review
+    demo uses for that school (same account, ``peer-head-<urn>@demo.test``, no password), made if missing."""
     head = ctx.accounts[Role.HEADTEACHER]
     if head.school_id == school.pk:
         return head
     user, _ = User.objects.get_or_create(
-        email=f"health-head-{school.urn}@demo.test", defaults={"full_name": f"Head of {school.name} (demo)"}
+        email=f"peer-head-{school.urn}@demo.test", defaults={"full_name": f"Headteacher of {school.name} (demo)"}
     )
     if user.has_usable_password():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     membership, _ = Membership.objects.get_or_create(
-        user=user, partnership=ctx.partnership, defaults={"roles": [Role.HEADTEACHER], "school": school}
+        user=user,
+        partnership=ctx.partnership,
+        defaults={"roles": [Role.HEADTEACHER], "school": school, "job_title": "Headteacher (demo)"},
     )
     return membership
 
