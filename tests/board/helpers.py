@@ -19,8 +19,7 @@ def board_world(w: SimpleNamespace) -> SimpleNamespace:
         return w.board
     from partnership.board import services
     from partnership.board.models import MeetingPack
-    from schools.risk.categorisation import services as rounds
-    from tests.risk.helpers import succeeded_run
+    from tests.risk.helpers import rounds_world
 
     officer = UserFactory(email="board-officer@example.test")
     today = dt.date.today()
@@ -117,9 +116,10 @@ def board_world(w: SimpleNamespace) -> SimpleNamespace:
             page_count=1,
             build_seconds=0.1,
         )
-        draft = rounds.categorisation_round_create(
-            partnership=partnership, run=succeeded_run(partnership), name="Board test round", user=officer
-        )
+        # The open draft round the risk helpers make (one open round per partnership): every helper shares it, so
+        # the world can hold the board's and the rounds' fixtures together (the every-page browser run needs both).
+        opened = rounds_world(w)
+        draft = opened.open if partnership == w.home else opened.other_open
         return dict(
             meeting=meeting,
             public_paper=public,
