@@ -98,7 +98,10 @@ def _year_view(year: dict, concern: list[int]) -> YearView:
         as_at_date=_date(year["as_at_date"]),
         inspections_until=_date(year["inspections_until"]),
         schools=year["schools"],
-        categories=[(f"Category {number}", count) for number, count in sorted(year["categories"].items())],
+        categories=[
+            ("Insufficient evidence" if int(number) == 0 else f"Category {number}", count)
+            for number, count in sorted(year["categories"].items(), key=lambda item: int(item[0]))
+        ],
         outcomes=[_outcome_view(outcome, concern) for outcome in year["outcomes"]],
         coverage=year["coverage"],
         notes=year["notes"],

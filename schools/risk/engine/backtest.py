@@ -329,9 +329,12 @@ def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINI
     later = inspection_outcomes(
         frames.graded_after, after=as_at_date, until=until, below_good=definition.below_good_grades
     ).reindex(index)
+    # "Insufficient evidence" (0) is no prediction: those schools are left out of the category's figures (#14).
+    proposed = frames.categorised["proposed_category"].astype("float64")
+    proposed = proposed.where(proposed != 0)
     predictors = {
         "score": frames.categorised["score"].astype("float64"),
-        "category": frames.categorised["proposed_category"].astype("float64"),
+        "category": proposed,
         "attainment": attainment_baseline(frames.gaps_before, as_at=as_at).reindex(index),
         "inspection": latest_grade(frames.graded_before, on=as_at_date).reindex(index),
     }
@@ -342,7 +345,7 @@ def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINI
             decline["declined"],
             "declined",
             predictors,
-            frames.categorised["proposed_category"],
+            proposed,
             definition,
         ),
         _outcome_report(
@@ -351,7 +354,7 @@ def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINI
             later["below_good"],
             "were judged below good",
             predictors,
-            frames.categorised["proposed_category"],
+            proposed,
             definition,
         ),
     ]
