@@ -264,3 +264,27 @@ def test_the_boards_summary_leaves_out_groups_of_fewer_than_three_schools(world)
     assert summary.clusters == [] and summary.alliances == [] and summary.suppressed == 2  # 2 schools each
     officers = selectors.support_summary(membership=b.officer, year=services.academic_year(b.visit.visit_on))
     assert [r.name for r in officers.clusters] == ["Esher Cluster"] and officers.suppressed == 0
+
+
+def test_a_refused_email_is_kept_counted_and_sent_on_the_retry(world, mailoutbox, monkeypatch):
+    import smtplib
+
+    from brokerage.tasks import notifications_send_task
+
+    brokerage_world(world)
+    Notification.objects.exclude(pk=Notification.objects.order_by("pk").first().pk).update(state="sent")
+    calls = {"n": 0}
+    real = __import__("django.core.mail", fromlist=["send_mail"]).send_mail
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("connection dropped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", flaky)
+    notifications_send_task.apply(args=[None])  # eager: the task's retry runs again at once
+    row = Notification.objects.get(last_error="connection dropped")
+    assert calls["n"] == 2  # refused once, then sent on the retry
+    assert (row.state, row.attempts) == ("sent", 2)
+    assert len(mailoutbox) == 1
