@@ -972,7 +972,7 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
             rationale="The panel agreed leadership is changing but the published results are strong: one step up "
             "from the proposal rather than two, reviewed at the next termly review.",
             meeting_on=today,
-            user=officer,
+            user=accounts[Role.ADMIN].user,  # the panel's decision is recorded by someone other than the referrer
         )
     for sc in SchoolCategory.objects.filter(round=round_, category=0).order_by("pk"):
         rounds.school_category_adjust(  # insufficient evidence (#14): the officer categorises, never a silent green

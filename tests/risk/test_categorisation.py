@@ -139,20 +139,25 @@ def test_a_bigger_move_waits_for_the_panel_which_decides_finally(world, opened, 
         ValidationError, match=r"1 referral\(s\) still wait for the moderation panel: " + world.own_school.name
     ):
         agree(opened, officer)
+    panel_clerk = UserFactory(email="panel-clerk@example.test")
     with pytest.raises(ValidationError, match="panel meeting must be today or in the past"):
         rounds.school_category_moderate(
             school_category=sc,
             category=3,
             rationale=RATIONALE,
             meeting_on=dt.date.today() + dt.timedelta(1),
-            user=officer,
+            user=panel_clerk,
         )
     with pytest.raises(ValidationError, match="on or after"):
         rounds.school_category_moderate(
-            school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date(2001, 1, 1), user=officer
+            school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date(2001, 1, 1), user=panel_clerk
+        )
+    with pytest.raises(ValidationError, match="who referred the move cannot also record the panel"):
+        rounds.school_category_moderate(  # #14: the referring officer cannot record the panel's decision on it
+            school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date.today(), user=officer
         )
     sc = rounds.school_category_moderate(
-        school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date.today(), user=officer
+        school_category=sc, category=4, rationale=RATIONALE, meeting_on=dt.date.today(), user=panel_clerk
     )
     assert (sc.status, sc.category, sc.requested_category) == (Status.MODERATED, 4, None)
     assert sc.decisions.order_by("-pk").first().meeting_on == dt.date.today()

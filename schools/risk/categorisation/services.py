@@ -192,6 +192,11 @@ def school_category_moderate(
     _draft_only(sc.round)
     if sc.status != Status.REFERRED:
         raise ValidationError("Only a school referred to the moderation panel can have a panel decision")
+    referral = sc.decisions.filter(step=Step.REFERRED).order_by("-pk").values_list("decided_by_id", flat=True).first()
+    if referral is not None and referral == user.pk:  # #14: the panel is a second pair of eyes
+        raise ValidationError(
+            "The officer who referred the move cannot also record the panel's decision on it: ask another officer"
+        )
     _check_category(sc.round.run, category)
     meeting_on = _check_meeting(meeting_on, "meeting_on", "panel meeting", sc.round)
     rationale = _check_text(rationale, "rationale", "the panel's reasons")
