@@ -306,8 +306,12 @@ def test_a_round_is_adjusted_moderated_agreed_and_published(demo, db):
     assert round_.reply_deadline > timezone.localdate()
     rows = SchoolCategory.objects.filter(round=round_)
     assert rows.count() == _open_schools(demo.partnership).count()
-    assert rows.filter(status=SchoolCategory.Status.ADJUSTED).count() == 2
-    adjusted = rows.filter(status=SchoolCategory.Status.ADJUSTED)
+    # #14: schools with insufficient evidence (proposed 0) are categorised by the officer before agreement
+    unknown = rows.filter(proposed_category=0)
+    assert not rows.filter(category=0).exists()
+    assert unknown.filter(status=SchoolCategory.Status.ADJUSTED).count() == unknown.count()
+    adjusted = rows.filter(status=SchoolCategory.Status.ADJUSTED).exclude(proposed_category=0)
+    assert adjusted.count() == 2
     assert {abs(sc.category - sc.proposed_category) for sc in adjusted} == {1}
     assert {sc.category - sc.proposed_category for sc in adjusted} == {1, -1}, "one up, one down"
     moderated = rows.get(status=SchoolCategory.Status.MODERATED)
@@ -504,3 +508,23 @@ def test_people_are_managed_in_the_demo_with_every_change_logged(demo, db):
     page = officer.get(reverse("partnership:person", args=[deputy.pk])).content.decode()
     assert "Clusters and alliances led changed" in page and "officer@demo.test" in page
     assert officer.get(reverse("partnership:people")).status_code == 200
+
+
+def test_cluster_health_checks_in_the_demo(demo, db):
+    """Two checks a year apart for the demo cluster (every state walked), one in progress, one moderated."""
+    from clusters.health.models import HealthCheck
+
+    lead = Membership.objects.get(partnership=demo.partnership, user__email="cluster-lead@demo.test")
+    mine = list(HealthCheck.objects.filter(cluster=lead.clusters.get()).order_by("held_on"))
+    assert [c.state for c in mine] == ["actions", "actions"]
+    assert (mine[1].held_on - mine[0].held_on).days >= 350
+    assert mine[0].indicators["outcomes"]["ks2_rwm"].get("england") is not None  # real Surrey KS2 against England
+    others = set(
+        HealthCheck.objects.filter(partnership=demo.partnership)
+        .exclude(pk__in=[c.pk for c in mine])
+        .values_list("state", flat=True)
+    )
+    assert others == {"rating", "moderated"}
+    head = client_for(User.objects.get(email="head@demo.test"))
+    page = head.get(reverse("cluster_health:cluster", args=[mine[0].cluster_id])).content.decode()
+    assert 'id="chart-strands-figure"' in page and "Autumn 2025" in page
