@@ -105,6 +105,9 @@ def movement_sankey(
         head=[f"Category in {before}", f"Category in {after}", "Schools"],
         rows=[[f"Category {a}", f"Category {b}", count_text(n)] for a, b, n in movement],
     )
+    if not shown:  # every flow suppressed (or none): plotly cannot draw an empty Sankey, and nothing may be shown
+        note = "No flow is large enough to show without identifying schools, so there is no picture."
+        return Chart(key=_key(key), title=title, summary=summary, figure={}, table=table, notes=[note])
     return Chart(key=_key(key), title=title, summary=summary, figure=figure, table=table)
 
 
