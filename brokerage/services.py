@@ -103,8 +103,16 @@ def is_provider_user(membership: Membership, provider: Provider) -> bool:
     return provider.user_id is not None and provider.user_id == membership.user_id
 
 
+class NotAllowed(ValidationError):
+    """The person may not make this change (pages answer 403), as opposed to a change refused by the state."""
+
+
 def _refuse(message: str) -> None:
     raise ValidationError(message)
+
+
+def _forbid(message: str) -> None:
+    raise NotAllowed(message)
 
 
 # ---------------------------------------------------------------------------------------------- emails
@@ -302,7 +310,7 @@ def support_school_answer(*, provider: Provider, by: Membership, join: bool) -> 
     if locked.kind != Provider.Kind.SUPPORT_SCHOOL or locked.status != Provider.Status.INVITED:
         _refuse("Only an open invitation can be answered")
     if not (is_head_of(by, locked.school_id) or is_broker(by)):
-        _refuse("Only the school's head can answer its invitation")
+        _forbid("Only the school's head can answer its invitation")
     locked.status = Provider.Status.ACTIVE if join else Provider.Status.DECLINED
     locked.modified_by = by.user
     locked.save(update_fields=["status", "modified_by", "modified_at"])
@@ -433,7 +441,7 @@ def support_request_transition(
     if to not in allowed:
         _refuse(f"A request that is {locked.get_state_display().lower()} cannot become {RS(to).label.lower()}")
     if not _may(allowed[to], by, locked.school_id):
-        _refuse("You cannot make this change to the request")
+        _forbid("You cannot make this change to the request")
     if to in (RS.DECLINED, RS.WITHDRAWN) and not note.strip():
         raise ValidationError({"note": "Enter the reason"})
     before = locked.state
@@ -528,7 +536,7 @@ def support_request_confirm_release(*, request: SupportRequest, by: Membership) 
         _refuse("Release is confirmed once a provider has been chosen")
     assert provider is not None
     if not (is_head_of(by, provider.school_id) or is_broker(by)):
-        _refuse("Only the provider's home head can confirm release")
+        _forbid("Only the provider's home head can confirm release")
     locked.release_confirmed_on = timezone.localdate()
     locked.save(update_fields=["release_confirmed_on"])
     SupportRequestEvent.objects.create(
@@ -710,7 +718,7 @@ def deployment_sign(*, deployment: Deployment, party: str, by: Membership) -> De
     if locked.state != DS.DRAFT:
         _refuse("Only a draft agreement can be signed")
     if not _signatory(party, locked, by):
-        _refuse(f"Only {SIGNATURES[party]} can sign here")
+        _forbid(f"Only {SIGNATURES[party]} can sign here")
     if getattr(locked, f"{party}_signed_at") is not None:
         _refuse(f"{SIGNATURES[party].capitalize()} has already signed")
     setattr(locked, f"{party}_signed_at", timezone.now())
@@ -744,7 +752,7 @@ def deployment_transition(
     if to not in allowed:
         _refuse(f"A {locked.get_state_display().lower()} deployment cannot become {DS(to).label.lower()}")
     if not _may_move(allowed[to], by, locked):
-        _refuse("You cannot make this change to the deployment")
+        _forbid("You cannot make this change to the deployment")
     if to == DS.TERMINATED and not reason.strip():
         raise ValidationError({"reason": "Enter the reason for ending the agreement"})
     if to == DS.SIGNED:
@@ -821,7 +829,7 @@ def deployment_vary(
 ) -> Deployment:
     """Log a variation of days or end date; more days must still fit the provider's year and the fund."""
     if not is_broker(by):
-        _refuse("Only the broker can vary an agreement")
+        _forbid("Only the broker can vary an agreement")
     locked = (
         Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     )
@@ -868,7 +876,7 @@ def visit_record(
         Deployment.objects.select_for_update(of=("self",)).select_related("provider", "school").get(pk=deployment.pk)
     )
     if not (is_provider_user(by, locked.provider) or is_broker(by)):
-        _refuse("Only the provider can record visits")
+        _forbid("Only the provider can record visits")
     if locked.state not in (DS.SIGNED, DS.ACTIVE):
         _refuse("Visits are recorded while the agreement is signed or active")
     if visit_on > timezone.localdate():
@@ -910,7 +918,7 @@ def visit_respond(*, visit: Visit, by: Membership, response: str) -> Visit:
     """The receiving head responds to a record of visit."""
     locked = Visit.objects.select_for_update(of=("self",)).select_related("deployment").get(pk=visit.pk)
     if not is_head_of(by, locked.deployment.school_id):
-        _refuse("Only the receiving head can respond to a visit record")
+        _forbid("Only the receiving head can respond to a visit record")
     if not response.strip():
         raise ValidationError({"response": "Enter your response"})
     locked.head_response, locked.head_responded_at = response.strip(), timezone.now()
@@ -971,7 +979,7 @@ def evaluation_record(
     before/after figures from imported data; the deployment becomes evaluated."""
     locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
     if not (is_head_of(by, locked.school_id) or is_broker(by)):
-        _refuse("Only the receiving head evaluates the support")
+        _forbid("Only the receiving head evaluates the support")
     if locked.state != DS.COMPLETED:
         _refuse("Support is evaluated once it is completed")
     objectives = {o.pk: o for o in locked.objectives.all()}
@@ -1016,7 +1024,7 @@ def deployment_note(*, deployment: Deployment, by: Membership, kind: str, text: 
     elif kind == "qa" and is_broker(by):
         locked.qa_note = text.strip()
     else:
-        _refuse("You cannot add this note")
+        _forbid("You cannot add this note")
     locked.save(update_fields=["provider_reflection", "qa_note", "modified_at"])
     DeploymentEvent.objects.create(
         deployment=locked,

@@ -87,6 +87,8 @@ class ActionView(BrokerageMixin, View):
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         try:
             messages.success(request, self.act())
+        except services.NotAllowed as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(self.target())

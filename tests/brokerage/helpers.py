@@ -123,6 +123,26 @@ def brokerage_world(w) -> SimpleNamespace:
         progress="Objective 1: baseline agreed.",
     )
     b.deployment.refresh_from_db()
+
+    def own_request(need: str) -> SupportRequest:
+        made = services.support_request_create(
+            partnership=w.home,
+            school=w.own_school,
+            origin=SupportRequest.Origin.SCHOOL,
+            by=b.receiving_head.user,
+            need=need,
+            focus=b.reading,
+            days_wanted=Decimal("2"),
+        )
+        return services.support_request_transition(request=made, to="triaged", by=b.officer)
+
+    b.triaged = own_request("Triaged need (test)")
+    b.shortlisted = services.support_request_shortlist(request=own_request("Shortlisted need (test)"), by=b.officer)
+    b.chosen = services.support_request_choose(
+        request=services.support_request_shortlist(request=own_request("Chosen need (test)"), by=b.officer),
+        provider=b.provider,
+        by=b.officer,
+    )
     b.invitation = Provider.objects.create(
         partnership=w.home,
         kind=Provider.Kind.SUPPORT_SCHOOL,

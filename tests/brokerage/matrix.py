@@ -13,6 +13,10 @@ DIRECTORY = expect(OK, board_member=DENY)
 REQUESTER = expect(DENY, admin=OK, officer=OK, headteacher=OK)
 OWN_REQUEST = expect(HIDDEN, admin=OK, officer=OK, headteacher=OK, chair_of_governors=OK)
 OWN_DEPLOYMENT = expect(HIDDEN, admin=OK, officer=OK, headteacher=OK, chair_of_governors=OK, system_leader=OK)
+BROKER_ACT = expect(HIDDEN, admin=OK, officer=OK, headteacher=DENY, chair_of_governors=DENY)
+DEPLOYMENT_BROKER_ACT = expect(
+    HIDDEN, admin=OK, officer=OK, headteacher=DENY, chair_of_governors=DENY, system_leader=DENY
+)
 PROVIDER_FORM = expect(HIDDEN, admin=OK, officer=OK, system_leader=OK, headteacher=DENY, chair_of_governors=DENY)
 
 
@@ -63,11 +67,21 @@ BROKERAGE_MATRIX: dict[str, Case] = {
     "brokerage:request_create": Case(roles=REQUESTER),
     "brokerage:request_detail": Case(args=_request, other_args=_other_request, roles=OWN_REQUEST),
     "brokerage:request_transition": Case(
-        method="post", args=_request, other_args=_other_request, data=lambda w: {"to": "triaged"}, roles=OWN_REQUEST
+        method="post", args=_request, other_args=_other_request, data=lambda w: {"to": "triaged"}, roles=BROKER_ACT
     ),
-    "brokerage:request_shortlist": Case(method="post", args=_request, other_args=_other_request, roles=STAFF),
-    "brokerage:request_choose": Case(method="post", args=_request, other_args=_other_request, roles=OWN_REQUEST),
-    "brokerage:request_release": Case(method="post", args=_request, other_args=_other_request, roles=OWN_REQUEST),
+    "brokerage:request_shortlist": Case(
+        method="post", args=lambda w: [bw(w).triaged.pk], other_args=_other_request, roles=STAFF
+    ),
+    "brokerage:request_choose": Case(
+        method="post",
+        args=lambda w: [bw(w).shortlisted.pk],
+        other_args=_other_request,
+        data=lambda w: {"provider": bw(w).provider.pk},
+        roles=expect(HIDDEN, admin=OK, officer=OK, headteacher=OK, chair_of_governors=DENY),
+    ),
+    "brokerage:request_release": Case(  # the home head (not a matrix role) or a broker confirms
+        method="post", args=lambda w: [bw(w).chosen.pk], other_args=_other_request, roles=BROKER_ACT
+    ),
     "brokerage:deployment_create": Case(args=_request, other_args=_other_request, roles=STAFF),
     "brokerage:deployment_list": Case(args=lambda w: bw(w) and [], roles=EVERYONE),
     "brokerage:deployment_detail": Case(args=_deployment, other_args=_other_deployment, roles=OWN_DEPLOYMENT),
@@ -76,14 +90,14 @@ BROKERAGE_MATRIX: dict[str, Case] = {
         args=lambda w: [bw(w).draft.pk],
         other_args=_other_deployment,
         data=lambda w: {"party": "officer"},
-        roles=OWN_DEPLOYMENT,
+        roles=DEPLOYMENT_BROKER_ACT,
     ),
     "brokerage:deployment_transition": Case(
         method="post",
         args=_deployment,
         other_args=_other_deployment,
         data=lambda w: {"to": "paused"},
-        roles=OWN_DEPLOYMENT,
+        roles=DEPLOYMENT_BROKER_ACT,
     ),
     "brokerage:deployment_vary": Case(args=_deployment, other_args=_other_deployment, roles=STAFF),
     "brokerage:visit_create": Case(args=_deployment, other_args=_other_deployment, roles=PROVIDER_FORM),
