@@ -65,20 +65,50 @@ PREFILLED_FORMS = {"partnership:person_roles", "partnership:person_leads"}
 PREFILLED_FORMS |= {"cluster_health:framework_copy", "cluster_health:framework_edit"}  # issue #12
 # issue #13: the board's forms (the standing and RAG-override forms are valid even untouched, so not here)
 FORMS |= {
-    "board:terms", "board:declaration_add", "board:meeting_add", "board:meeting_state", "board:agenda_add",
-    "board:paper_add", "board:minutes", "board:decision_add", "board:action_add", "board:strategy_edit",
-    "board:priority_add", "board:priority_edit", "board:deliverable_add", "board:deliverable_edit",
-    "board:kpi_library_add", "board:kpi_add", "board:kpi_edit", "board:kpi_value_add",
+    "board:terms",
+    "board:declaration_add",
+    "board:meeting_add",
+    "board:meeting_state",
+    "board:agenda_add",
+    "board:paper_add",
+    "board:minutes",
+    "board:decision_add",
+    "board:action_add",
+    "board:strategy_edit",
+    "board:priority_add",
+    "board:priority_edit",
+    "board:deliverable_add",
+    "board:deliverable_edit",
+    "board:kpi_library_add",
+    "board:kpi_add",
+    "board:kpi_edit",
+    "board:kpi_value_add",
 }
-PREFILLED_FORMS |= {"board:terms", "board:strategy_edit", "board:priority_edit", "board:deliverable_edit", "board:kpi_edit"}
+PREFILLED_FORMS |= {
+    "board:terms",
+    "board:strategy_edit",
+    "board:priority_edit",
+    "board:deliverable_edit",
+    "board:kpi_edit",
+}
 # issue #11: brokerage forms (settings valid untouched; provider edit: test_brokerage_pages); export: a download
 FORMS |= {
-    "brokerage:provider_create", "brokerage:request_create",
-    "brokerage:deployment_create", "brokerage:deployment_vary", "brokerage:visit_create", "brokerage:evaluation",
-    "brokerage:deployment_note", "brokerage:visit_respond", "brokerage:fund_create",
+    "brokerage:provider_create",
+    "brokerage:request_create",
+    "brokerage:deployment_create",
+    "brokerage:deployment_vary",
+    "brokerage:visit_create",
+    "brokerage:evaluation",
+    "brokerage:deployment_note",
+    "brokerage:visit_respond",
+    "brokerage:fund_create",
 }
-PREFILLED_FORMS |= {"brokerage:deployment_create", "brokerage:deployment_vary",
-                    "brokerage:visit_create", "brokerage:fund_create"}
+PREFILLED_FORMS |= {
+    "brokerage:deployment_create",
+    "brokerage:deployment_vary",
+    "brokerage:visit_create",
+    "brokerage:fund_create",
+}
 NOT_HTML |= {"brokerage:export"}
 
 
