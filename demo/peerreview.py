@@ -54,10 +54,14 @@ def _clear(member: TeamMember, by: Membership, declaration: str = "") -> None:
     )
 
 
-def _team(review: Review, by: Membership, people: list[tuple[Membership, str]]) -> list[TeamMember]:
+def _team(
+    review: Review, by: Membership, people: list[tuple[Membership, str]], host: Membership | None = None
+) -> list[TeamMember]:
+    """Add the team: the programme's manager adds people from schools; the host head adds anyone from no school."""
     rows = []
     for membership, role in people:
-        row = services.team_member_add(review=review, user=membership.user, role=role, by=by)
+        adder = host if host is not None and membership.school_id is None else by
+        row = services.team_member_add(review=review, user=membership.user, role=role, by=adder)
         if row.home_school_id and row.home_school_id == membership.school_id:
             services.team_member_release(member=row, by=membership)  # heads release themselves
         rows.append(row)
@@ -105,7 +109,10 @@ def _completed(ctx, programme, general, host_school, head, lead, champion, peer)
         by=manager,
     )
     lead_row, ic_row, peer_row = _team(
-        review, manager, [(lead, "lead_reviewer"), (champion, "improvement_champion"), (peer, "peer_reviewer")]
+        review,
+        manager,
+        [(lead, "lead_reviewer"), (champion, "improvement_champion"), (peer, "peer_reviewer")],
+        host=head,
     )
     _clear(lead_row, lead)
     _clear(ic_row, champion)
@@ -314,7 +321,7 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
             impact_review_on=ctx.today + dt.timedelta(days=120),
             by=manager,
         )
-        rows = _team(review, manager, [(system_leader, "lead_reviewer")])
+        rows = _team(review, manager, [(system_leader, "lead_reviewer")], host=x_head)
         _clear(rows[0], system_leader)
         review = _to_visit(
             review,
@@ -351,7 +358,7 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
             workshop_on=ctx.today + dt.timedelta(days=21),
             by=manager,
         )
-        rows = _team(review, manager, [(head, "lead_reviewer")])
+        rows = _team(review, manager, [(head, "lead_reviewer")], host=y_head)
         _clear(rows[0], head)
         review = _to_visit(
             review,
@@ -388,7 +395,7 @@ def _build(ctx: DemoContext, cluster, year: int, name: str, head: Membership) ->
             pre_review_on=ctx.today + dt.timedelta(days=35),
             by=manager,
         )
-        rows = _team(review, manager, [(system_leader, "lead_reviewer"), (head, "peer_reviewer")])
+        rows = _team(review, manager, [(system_leader, "lead_reviewer"), (head, "peer_reviewer")], host=heads[2])
         _clear(rows[0], system_leader)
     return programme
 

@@ -333,7 +333,12 @@ def suggested_conflicts(*, home_school: School | None, host: School) -> list[str
 def team_member_add(
     *, review: Review, user: User, role: str, by: Membership, home_school: School | None = None
 ) -> TeamMember:
-    """Invite a person to the team (by email). A reviewer from the host school itself is refused."""
+    """Invite a person to the team (by email). A reviewer from the host school itself is refused.
+
+    The host owns the review: nobody adds themselves, and only the host may add someone who comes from no
+    school (an LA officer or adviser, say). A programme's manager builds teams of people from other schools, and
+    the host is told each time, so a manager can never make themselves (or a colleague) a reader of the review.
+    """
     standing = acc.review_access(by, review)
     _require(standing.host or standing.manager, "Only the host or the programme's manager builds the team")
     _open(review)
@@ -341,8 +346,14 @@ def team_member_add(
         user=user, partnership_id=review.partnership_id, archived_at__isnull=True
     ).exists():
         raise ValidationError({"user": "Choose a person who is a member of this partnership"})
+    if user.pk == by.user_id:
+        raise ValidationError({"user": "You cannot add yourself to a review's team: ask the host head"})
     if home_school is None:
         home_school = School.objects.filter(staff_memberships__user=user, partnership_id=review.partnership_id).first()
+    if home_school is None and not standing.host:
+        raise ValidationError(
+            {"user": "Only the host head can add someone who is not from a school: ask the host head to add them"}
+        )
     if (
         home_school is not None
         and home_school.pk == review.host_id
@@ -361,6 +372,24 @@ def team_member_add(
         ),
         recipients=[user.email],
     )
+    if not standing.host:  # the host hears of every person added to their review by someone else
+        host_heads = list(
+            Membership.objects.filter(
+                partnership_id=review.partnership_id,
+                school_id=review.host_id,
+                roles__contains=[Role.HEADTEACHER],
+                archived_at__isnull=True,
+            ).values_list("user__email", flat=True)
+        )
+        _email_on_commit(
+            subject=f"{user.email} was added to the peer review of {review.host.name}",
+            body=(
+                f"{by.user.email} added {user.email} to the team of your school's peer review as "
+                f"{member.get_role_display().lower()}. They see nothing of the review until they have declared "
+                "their conflicts of interest and accepted the confidentiality clause."
+            ),
+            recipients=host_heads,
+        )
     return member
 
 
@@ -489,8 +518,17 @@ def finding_answer(*, finding: Finding, agreed: bool, by: Membership) -> Finding
 
 @transaction.atomic
 def focus_area_estimate(*, focus_area: FocusArea, estimate: str, by: Membership) -> FocusArea:
-    """The team's optional estimate for a focus area, from the framework's scale (none for enquiry reviews)."""
+    """The team's optional estimate for a focus area, from the framework's scale (none for enquiry reviews).
+
+    Only while the visit's judgements are open (visit, findings agreed, report draft) and before the host has
+    agreed a report: what the host agreed, and what grantees read, does not change afterwards."""
     _insider(focus_area.review, by)
+    state = Review.objects.filter(pk=focus_area.review_id).values_list("state", flat=True).first()  # not a stale copy
+    if (
+        state not in (S.VISIT, S.FINDINGS_AGREED, S.REPORT_DRAFT)
+        or ReportVersion.objects.filter(review_id=focus_area.review_id, state=ReportVersion.State.AGREED).exists()
+    ):
+        raise ValidationError({"estimate": "Estimates are given during the visit, before the host agrees the report"})
     scale = focus_area.review.framework.estimate_scale
     if estimate and estimate not in scale:
         raise ValidationError({"estimate": "Choose an estimate from the framework's scale"})

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,3 +204,58 @@ def test_grant_form_is_the_hosts_and_refuses_strangers(pw):
     response = client_for(head.user).post(url, {"artefact": "report", "audience": "la_officers"})
     assert response.status_code == 302
     assert ShareGrant.objects.filter(review=pw.pr_review, audience="la_officers", created_by=head.user).exists()
+
+
+# --- a manager cannot make themselves (or an LA colleague) a reader of a review (review of this round) ----------
+
+
+@pytest.mark.parametrize("role", ["officer", "cluster_lead", "admin"])
+def test_a_manager_cannot_add_themselves_to_a_team_and_so_cannot_read_the_review(world, role):
+    w = pr_world(world)
+    manager = make_member(world, role)
+    client = client_for(manager.user)
+    assert client.get(reverse("peerreview:review_detail", args=[w.pr_planned.pk])).status_code == 404
+    before = w.pr_planned.team.count()
+    response = client.post(
+        reverse("peerreview:review_team", args=[w.pr_planned.pk]), {"email": manager.user.email, "role": "observer"}
+    )
+    assert response.status_code in (200, 403)  # the form again with its error, or refused: never a new member
+    assert w.pr_planned.team.count() == before
+    assert client.get(reverse("peerreview:review_detail", args=[w.pr_planned.pk])).status_code == 404
+
+
+def test_only_the_host_adds_someone_from_no_school_and_the_host_hears_of_every_addition(world, mailoutbox):
+    from peerreview import services
+
+    w = pr_world(world)
+    officer = make_member(world, "officer")
+    colleague = Membership.objects.create(
+        user=UserFactory(email="la-colleague@home.example.test"), partnership=world.home, roles=[Role.OFFICER]
+    )
+    with pytest.raises(ValidationError, match="Only the host head"):
+        services.team_member_add(review=w.pr_planned, user=colleague.user, role="observer", by=officer)
+    head = make_member(world, "headteacher")  # the host school's head (make_member attaches the own school)
+    peer = Membership.objects.create(
+        user=UserFactory(email="peer-reviewer@home.example.test"),
+        partnership=world.home,
+        roles=[Role.HEADTEACHER],
+        school=world.outside_school,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.team_member_add(review=w.pr_planned, user=peer.user, role="peer_reviewer", by=officer)
+    told = [m for m in mailoutbox if "was added to the peer review" in m.subject]
+    assert told and head.user.email in told[0].to
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.team_member_add(review=w.pr_planned, user=colleague.user, role="observer", by=head)  # the host may
+    assert w.pr_planned.team.filter(user=colleague.user).exists()
+
+
+def test_estimates_are_fixed_once_the_host_has_agreed_the_report(world):
+    w = pr_world(world)
+    lead = client_for(w.lead.user)
+    response = lead.post(
+        reverse("peerreview:focus_estimate", args=[w.pr_focus.pk]), {f"e{w.pr_focus.pk}-estimate": "Ineffective"}
+    )
+    assert response.status_code in (200, 302, 403)
+    w.pr_focus.refresh_from_db()
+    assert w.pr_focus.estimate != "Ineffective"

@@ -169,8 +169,10 @@ def test_emails_go_after_commit(cycle, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.team_member_add(review=review, user=lead.user, role="lead_reviewer", by=officer)
-    assert [m.to for m in mail.outbox] == [[lead.user.email]]
+    # the invitee, and the host head, who hears of every person someone else adds to their review
+    assert [m.to for m in mail.outbox] == [[lead.user.email], [head.user.email]]
     assert "conflicts of interest" in mail.outbox[0].body
+    assert "was added to the peer review" in mail.outbox[1].subject
 
 
 def test_postpone_resume_and_cancel(cycle):
