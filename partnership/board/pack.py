@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -172,8 +173,8 @@ def pack_pdf(content: dict[str, Any]) -> tuple[bytes, int]:
         canvas.restoreState()
 
     story: list[Any] = [
-        Paragraph(f"{content['meeting']['title']}", kit.h1),
-        Paragraph(f"{content['meeting']['date']} {content['meeting']['location']}", kit.body),
+        Paragraph(_t(content["meeting"]["title"]), kit.h1),
+        Paragraph(_t(f"{content['meeting']['date']} {content['meeting']['location']}"), kit.body),
         Paragraph(f"Numbers as at {content['built_at']}. {SMALL_NOTE}", kit.small),
         Spacer(1, 6 * mm),
         Paragraph("1. Plan on a page", kit.h2),
@@ -228,7 +229,7 @@ class _Kit:
         from reportlab.lib import colors
         from reportlab.platypus import Paragraph, Table, TableStyle
 
-        data = [[Paragraph(str(c), self.small) for c in r] for r in rows]
+        data = [[Paragraph(_t(c), self.small) for c in r] for r in rows]
         t = Table(data, colWidths=widths, repeatRows=1)
         style: list[tuple] = [
             ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
@@ -251,12 +252,12 @@ def _plan_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
         return [Paragraph("No strategy has been entered yet.", kit.body)]
     mm = kit.mm
     out: list[Any] = [
-        Paragraph(f"<b>{strategy['title']}</b> ({strategy['period']})", kit.body),
-        Paragraph(f"Vision: {strategy['vision']}", kit.body),
+        Paragraph(f"<b>{_t(strategy['title'])}</b> ({_t(strategy['period'])})", kit.body),
+        Paragraph(f"Vision: {_t(strategy['vision'])}", kit.body),
     ]
     for p in content["priorities"]:
-        out.append(Paragraph(f"<b>Priority {p['number']}: {p['title']}</b> (lead: {p['lead']})", kit.body))
-        out.append(Paragraph(p["rationale"], kit.small))
+        out.append(Paragraph(f"<b>Priority {p['number']}: {_t(p['title'])}</b> (lead: {_t(p['lead'])})", kit.body))
+        out.append(Paragraph(_t(p["rationale"]), kit.small))
         if p["deliverables"]:
             rows = [
                 [d["title"], d["owner"], d["due"], d["status"].capitalize(), d["reason"]] for d in p["deliverables"]
@@ -264,7 +265,7 @@ def _plan_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
             head = ["Deliverable", "Owner", "Due", "Status", "Reason"]
             out.append(kit.table([head, *rows], [60 * mm, 30 * mm, 22 * mm, 18 * mm, 50 * mm], rag_col=3))
         if p["kpis"]:
-            out.append(Paragraph("KPIs: " + "; ".join(p["kpis"]), kit.small))
+            out.append(Paragraph(_t("KPIs: " + "; ".join(p["kpis"])), kit.small))
         out.append(Spacer(1, 3 * mm))
     return out
 
@@ -293,7 +294,11 @@ def _scorecard_section(content: dict[str, Any], kit: _Kit) -> list[Any]:
     out: list[Any] = [kit.table([head, *rows], widths, rag_col=5)]
     for k in content["scorecard"]:
         if len(k["trend"]) >= 2:
-            out += [Spacer(1, 3 * mm), Paragraph(f"{k['title']}: trend against target", kit.small), _line_drawing(k)]
+            out += [
+                Spacer(1, 3 * mm),
+                Paragraph(_t(f"{k['title']}: trend against target"), kit.small),
+                _line_drawing(k),
+            ]
     return out
 
 
@@ -316,9 +321,10 @@ def _categorisation_section(cat: dict[str, Any] | None, kit: _Kit) -> list[Any]:
     concern = _cell(cat["academies_of_concern"])
     out: list[Any] = [
         Paragraph(
-            f"{cat['round']} ({cat['state']}): {cat['total']} schools. Academies of concern: {concern}.", kit.body
+            _t(f"{cat['round']} ({cat['state']}): {cat['total']} schools. Academies of concern: {concern}."),
+            kit.body,
         ),
-        *[Paragraph(note, kit.small) for note in cat["notes"]],
+        *[Paragraph(_t(note), kit.small) for note in cat["notes"]],
         kit.table(
             [["Category", "Schools"]] + [[f"Category {c}", _cell(n)] for c, n in cat["by_category"]], [40 * mm, 30 * mm]
         ),
@@ -331,7 +337,7 @@ def _categorisation_section(cat: dict[str, Any] | None, kit: _Kit) -> list[Any]:
     if cat["movement"]:
         moves = [[f"Category {a}", f"Category {b}", _cell(n)] for a, b, n in cat["movement"]]
         out += [
-            Paragraph(f"Movement since {cat['previous']}", kit.body),
+            Paragraph(_t(f"Movement since {cat['previous']}"), kit.body),
             kit.table([["From", "To", "Schools"], *moves]),
         ]
     return out
@@ -407,6 +413,19 @@ SCORECARD_COLUMNS = [
 ]  # fmt: skip
 
 
+def _t(value: Any) -> str:
+    """Text for a reportlab Paragraph: its markup characters escaped, so "<b>" typed by a person stays text."""
+    return escape(str(value))
+
+
+def _append(sheet: Any, row: list[Any]) -> None:
+    """Append a row with every text cell stored as text: a value typed as "=HYPERLINK(...)" never becomes a formula."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def pack_xlsx(content: dict[str, Any]) -> bytes:
     """The pack's tables as a workbook: one sheet each."""
     from openpyxl import Workbook
@@ -415,7 +434,7 @@ def pack_xlsx(content: dict[str, Any]) -> bytes:
     ws = wb.active
     ws.title = "Plan"
     for row in _plan_rows(content):
-        ws.append(row)
+        _append(ws, row)
     sheets: dict[str, list[list[Any]]] = {
         "Scorecard": [[h for h, _ in SCORECARD_COLUMNS]]
         + [[k[f] for _, f in SCORECARD_COLUMNS] for k in content["scorecard"]],
@@ -430,7 +449,7 @@ def pack_xlsx(content: dict[str, Any]) -> bytes:
     for title, rows in sheets.items():
         sheet = wb.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            _append(sheet, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

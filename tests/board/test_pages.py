@@ -149,3 +149,21 @@ def test_the_officers_home_is_a_work_queue(world):
     assert "Board actions overdue: 1" in page
     head_page = client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("partnership:home")).content.decode()
     assert "Waiting for you" not in head_page
+
+
+def test_text_people_type_stays_text_in_the_pack(world):
+    """Markup in a title must not break the PDF (reportlab reads <b>) and a formula must not run in the workbook."""
+    from openpyxl import load_workbook
+
+    b = board_world(world)
+    b.deliverable.title = '=HYPERLINK("http://example.invalid","KS2 <b>gap")'
+    b.deliverable.save(update_fields=["title"])
+    pack = services.meeting_pack_request(meeting=b.meeting, user=None)
+    services.meeting_pack_build(pack=pack)
+    pack = MeetingPack.objects.get(pk=pack.pk)
+    assert pack.state == "succeeded", pack.message if hasattr(pack, "message") else pack.state
+    workbook = load_workbook(io.BytesIO(bytes(pack.xlsx)))
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    typed = [c for c in cells if c.value.startswith("=HYPERLINK")]
+    assert typed and all(c.data_type == "s" for c in typed)
+    assert not any(c.data_type == "f" for c in cells)
