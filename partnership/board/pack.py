@@ -319,9 +319,10 @@ def _categorisation_section(cat: dict[str, Any] | None, kit: _Kit) -> list[Any]:
         return [Paragraph("No categorisation round yet.", kit.body)]
     mm = kit.mm
     concern = _cell(cat["academies_of_concern"])
+    schools = "(total not shown)" if cat["total"] is None else cat["total"]
     out: list[Any] = [
         Paragraph(
-            _t(f"{cat['round']} ({cat['state']}): {cat['total']} schools. Academies of concern: {concern}."),
+            _t(f"{cat['round']} ({cat['state']}): {schools} schools. Academies of concern: {concern}."),
             kit.body,
         ),
         *[Paragraph(_t(note), kit.small) for note in cat["notes"]],
@@ -478,7 +479,15 @@ def _categorisation_rows(cat: dict[str, Any] | None) -> list[list[Any]]:
         return [["No categorisation round yet"]]
     concern = _cell(cat["academies_of_concern"])
     rows: list[list[Any]] = [
-        ["Round", cat["round"], cat["state"], "Schools", cat["total"], "Academies of concern", concern]
+        [
+            "Round",
+            cat["round"],
+            cat["state"],
+            "Schools",
+            "not shown" if cat["total"] is None else cat["total"],
+            "Academies of concern",
+            concern,
+        ]
     ]
     for label, key in (("District", "by_district"), ("Phase", "by_phase")):
         rows.append([label, *[f"Category {c}" for c in cat["categories"]], "Total"])

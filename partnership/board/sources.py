@@ -107,7 +107,7 @@ class RoundAggregate:
     by_phase: list[tuple[str, list[int | None], int | None]]
     movement: list[tuple[int, int, int | None]]  # (from, to, schools)
     academies_of_concern: int | None
-    total: int
+    total: int | None  # None when showing it would reveal a hidden count
     suppressed: bool
     notes: list[str] = field(default_factory=list)
 
@@ -119,6 +119,41 @@ SUPPRESS_BELOW = 3
 def suppress(n: int, applies: bool) -> int | None:
     """``n``, or None when it is a small non-zero cell and suppression applies."""
     return None if applies and 0 < n < SUPPRESS_BELOW else n
+
+
+def protect(
+    cells: list[list[int]], *, row_totals_shown: list[bool], col_totals_shown: list[bool]
+) -> tuple[list[list[bool]], list[bool], list[bool]]:
+    """Which cells of a table to hide so that no hidden count can be worked out from the totals shown beside it.
+
+    Primary suppression hides counts of 1 and 2. Then, in any row (or column) whose total is shown and that hides
+    exactly one cell, the smallest other non-zero cell is hidden too (complementary suppression); where there is
+    none, the total itself is hidden. Repeated until nothing changes. Returns (cells hidden, row totals hidden,
+    column totals hidden); a total that is itself 1 or 2 counts as hidden already.
+    """
+    hidden = [[0 < v < SUPPRESS_BELOW for v in row] for row in cells]
+    rows_hidden = [not shown for shown in row_totals_shown]
+    cols_hidden = [not shown for shown in col_totals_shown]
+    changed = True
+    while changed:
+        changed = False
+        lines = [[(i, j) for j in range(len(cells[i]))] for i in range(len(cells))]
+        lines_hidden: list[tuple[list[tuple[int, int]], list[bool], int]] = [
+            (line, rows_hidden, i) for i, line in enumerate(lines)
+        ]
+        width = max((len(r) for r in cells), default=0)
+        lines_hidden += [([(i, j) for i in range(len(cells))], cols_hidden, j) for j in range(width)]
+        for line, totals_hidden, index in lines_hidden:
+            if totals_hidden[index] or sum(hidden[i][j] for i, j in line) != 1:
+                continue
+            candidates = sorted((cells[i][j], i, j) for i, j in line if not hidden[i][j] and cells[i][j] > 0)
+            if candidates:
+                _, i, j = candidates[0]
+                hidden[i][j] = True
+            else:
+                totals_hidden[index] = True
+            changed = True
+    return hidden, rows_hidden, cols_hidden
 
 
 def latest_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
@@ -162,16 +197,44 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
         if academy_view and category >= threshold:
             academies += 1
 
+    # Complementary suppression (``protect``): a hidden count must not be recoverable from a total beside it.
+    cat_counts = [by_category[c] for c in categories]
+    cat_hidden, total_hidden, _ = (
+        protect([cat_counts], row_totals_shown=[True], col_totals_shown=[False] * len(categories))
+        if suppressed
+        else ([[False] * len(categories)], [False], [])
+    )
+    column_shown = [not h for h in cat_hidden[0]]
+
     def table(groups: dict[str, Counter]) -> list[tuple[str, list[int | None], int | None]]:
+        names = sorted(groups)
+        cells = [[groups[n][c] for c in categories] for n in names]
+        totals = [sum(row) for row in cells]
+        if not suppressed:
+            return [(n, list(row), t) for n, row, t in zip(names, cells, totals, strict=True)]
+        hidden, rows_hidden, _ = protect(
+            cells, row_totals_shown=[not (0 < t < SUPPRESS_BELOW) for t in totals], col_totals_shown=column_shown
+        )
         return [
-            (name, [suppress(counts[c], suppressed) for c in categories], suppress(sum(counts.values()), suppressed))
-            for name, counts in sorted(groups.items())
+            (n, [None if h else v for v, h in zip(row, hid, strict=True)], None if rh else t)
+            for n, row, hid, t, rh in zip(names, cells, hidden, totals, rows_hidden, strict=True)
         ]
+
+    def movement_table() -> list[tuple[int, int, int | None]]:
+        pairs = sorted(moves.items())
+        if not suppressed or not pairs:
+            return [(a, b, n) for (a, b), n in pairs]
+        froms = sorted({a for (a, _), _ in pairs})
+        cells = [[moves.get((a, b), 0) for b in categories] for a in froms]
+        hidden, _, _ = protect(cells, row_totals_shown=[True] * len(froms), col_totals_shown=column_shown)
+        hide = {(froms[i], categories[j]) for i in range(len(froms)) for j in range(len(categories)) if hidden[i][j]}
+        return [(a, b, None if (a, b) in hide else n) for (a, b), n in pairs]
 
     notes = []
     if suppressed:
         notes.append(
-            f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”) so no school can be identified."
+            f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”), nor any other count or total "
+            "that would let one be worked out, so no school can be identified."
         )
     if previous is None:
         notes.append("No round was agreed before this one, so there is no movement to show.")
@@ -179,12 +242,12 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
         round=round_,
         previous=previous,
         categories=categories,
-        by_category={c: suppress(by_category[c], suppressed) for c in categories},
+        by_category={c: None if h else by_category[c] for c, h in zip(categories, cat_hidden[0], strict=True)},
         by_district=table(district),
         by_phase=table(phase),
-        movement=[(a, b, suppress(n, suppressed)) for (a, b), n in sorted(moves.items())],
+        movement=movement_table(),
         academies_of_concern=suppress(academies, suppressed),
-        total=len(rows),
+        total=None if total_hidden[0] else len(rows),
         suppressed=suppressed,
         notes=notes,
     )
