@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from brokerage import selectors
@@ -883,6 +883,18 @@ def visit_record(
         raise ValidationError({"visit_on": "Visit date must be today or in the past"})
     if visit_on < locked.start_on:
         raise ValidationError({"visit_on": "Visit date must be on or after the agreement starts"})
+    # What is recorded feeds the ledger, the fund's spend and value for money: never more than was contracted
+    # (under the deployment's row lock, so two records at once cannot both slip under the limit).
+    hours_per_day = settings_for(partnership_id=locked.partnership_id).hours_per_day
+    contracted = Decimal(locked.days) * Decimal(hours_per_day)
+    recorded = Visit.objects.filter(deployment=locked).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    if hours > hours_per_day:
+        raise ValidationError({"hours": f"A visit is at most a day: {hours_per_day} hours"})
+    if recorded + Decimal(hours) > contracted:
+        left = max(contracted - recorded, Decimal(0))
+        raise ValidationError(
+            {"hours": f"Only {left:g} of the agreement's {contracted:g} hours are left: record a variation first"}
+        )
     visit = Visit(
         deployment=locked,
         visit_on=visit_on,

@@ -288,3 +288,34 @@ def test_a_refused_email_is_kept_counted_and_sent_on_the_retry(world, mailoutbox
     assert calls["n"] == 2  # refused once, then sent on the retry
     assert (row.state, row.attempts) == ("sent", 2)
     assert len(mailoutbox) == 1
+
+
+def test_visits_never_record_more_than_was_contracted(world):
+    """Review finding: unlimited hours inflated the ledger, the fund's spend and value for money."""
+    from django.core.exceptions import ValidationError
+
+    b = brokerage_world(world)
+    Deployment.objects.filter(pk=b.deployment.pk).update(start_on=dt.date(2025, 9, 1))
+    deployment = Deployment.objects.get(pk=b.deployment.pk)
+    hours_per_day = services.settings_for(partnership_id=world.home.pk).hours_per_day
+    contracted = deployment.days * hours_per_day
+    recorded = sum(v.hours for v in deployment.visits.all()) if hasattr(deployment, "visits") else Decimal(0)
+    ledger_before = LedgerEntry.objects.count()
+    with pytest.raises(ValidationError, match="at most a day"):
+        services.visit_record(
+            deployment=deployment, by=b.provider_member, visit_on=dt.date(2025, 10, 1), hours=Decimal("12"),
+            activities="x", progress="y",
+        )  # fmt: skip
+    left = contracted - recorded
+    whole_days = int(left // hours_per_day)
+    for n in range(whole_days):
+        services.visit_record(
+            deployment=deployment, by=b.provider_member, visit_on=dt.date(2025, 10, 6) + dt.timedelta(days=n),
+            hours=hours_per_day, activities="x", progress="y",
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="hours are left"):
+        services.visit_record(
+            deployment=deployment, by=b.provider_member, visit_on=dt.date(2025, 11, 3), hours=hours_per_day,
+            activities="x", progress="y",
+        )  # fmt: skip
+    assert LedgerEntry.objects.count() == ledger_before + whole_days
