@@ -468,8 +468,11 @@ class Rollup:
     suppressed_any: bool
 
 
-def _suppress(label: str, count: int) -> RollupRow:
-    return RollupRow(label, count if count == 0 or count >= min_cell() else None)
+def _suppress(label: str, count: int, schools: int | None = None) -> RollupRow:
+    """The count, or None when it is small or comes from fewer schools than the minimum cell (a count of findings
+    from one school would identify it as surely as a count of one)."""
+    small = 0 < count < min_cell() or (count > 0 and schools is not None and schools < min_cell())
+    return RollupRow(label, None if small else count)
 
 
 def rollup_scope_schools(*, membership: Membership) -> tuple[str, QuerySet]:
@@ -504,30 +507,40 @@ def review_rollup(*, membership: Membership, year: int | None = None) -> Rollup:
     schools_total = schools.count()
     reviewed = reviews.values("host_id").distinct().count()
     themes = [
-        _suppress(row["theme__title"], row["n"])
+        _suppress(row["theme__title"], row["n"], row["schools"])
         for row in FocusArea.objects.filter(review__in=reviews)
         .values("theme__title")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), schools=Count("review__host", distinct=True))
         .order_by("-n", "theme__title")
     ]
     findings: list[tuple[str, list[RollupRow]]] = []
     counts = (
         Finding.objects.filter(review__in=reviews, agreed=True, focus_area__isnull=False)
         .values("focus_area__theme__title", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), schools=Count("review__host", distinct=True))
         .order_by("focus_area__theme__title")
     )
     grouped: dict[str, Counter] = {}
+    from_schools: dict[tuple[str, str], int] = {}
     for row in counts:
         grouped.setdefault(row["focus_area__theme__title"], Counter())[row["kind"]] += row["n"]
+        from_schools[(row["focus_area__theme__title"], row["kind"])] = row["schools"]
     for title, counter in grouped.items():
-        findings.append((title, [_suppress(Finding.Kind(k).label, counter.get(k, 0)) for k in Finding.Kind.values]))
+        findings.append(
+            (
+                title,
+                [
+                    _suppress(Finding.Kind(k).label, counter.get(k, 0), from_schools.get((title, k), 0))
+                    for k in Finding.Kind.values
+                ],
+            )
+        )
     estimates = [
-        _suppress(row["estimate"], row["n"])
+        _suppress(row["estimate"], row["n"], row["schools"])
         for row in FocusArea.objects.filter(review__in=reviews)
         .exclude(estimate="")
         .values("estimate")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), schools=Count("review__host", distinct=True))
         .order_by("estimate")
     ]
     today = timezone.localdate()
@@ -540,7 +553,9 @@ def review_rollup(*, membership: Membership, year: int | None = None) -> Rollup:
     on_time = due.filter(status=Action.Status.COMPLETED, completed_on__lte=F("due_on")).count()
     rows = [_suppress("Reviews held", held), _suppress("Schools reviewed", reviewed)]
     rows_all = [*rows, *themes, *estimates, *(r for _, rs in findings for r in rs)]
-    due_row, on_time_row = _suppress("Actions due", due_n), _suppress("Completed on time", on_time)
+    due_schools = due.values("review__host").distinct().count()
+    due_row = _suppress("Actions due", due_n, due_schools)
+    on_time_row = _suppress("Completed on time", on_time, due_schools)
     return Rollup(
         scope_label=scope_label,
         year_label=f"{year - 1}/{str(year)[-2:]}",

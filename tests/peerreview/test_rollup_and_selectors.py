@@ -202,3 +202,23 @@ def test_home_work_queue_lines(world):
     assert b"Peer review findings waiting for your answer: 1" in page.content
     page = client_for(w.pending.user).get(reverse("partnership:home"))
     assert b"Peer reviews waiting for your declaration of interests: 1" in page.content
+
+
+def test_a_cell_counted_from_one_school_is_suppressed_even_when_its_count_is_large(world):
+    """Review finding: three agreed findings from one review showed "3" beside "Schools reviewed: fewer than 3"."""
+    from peerreview.models import Finding
+
+    w = pr_world(world)
+    officer = make_member(world, Role.OFFICER)
+    for text in ("One", "Two", "Three"):
+        Finding.objects.create(review=w.pr_review, focus_area=w.pr_focus, kind="ebi", text=text, agreed=True)
+    rollup = selectors.review_rollup(membership=officer, year=_year_of(w.pr_review))
+    cells = [c for _, row in rollup.findings for c in row]
+    assert cells and all(c.count in (None, 0) for c in cells)
+    assert all(r.count in (None, 0) for r in rollup.themes)
+
+
+def _year_of(review) -> int:
+    from peerreview.selectors import academic_year_of
+
+    return academic_year_of(review.visit_starts_on)
