@@ -224,7 +224,7 @@ def test_account_pages_and_sign_out(page, console, world, live_server):
     expect(account_nav.get_by_role("link", name="Two-factor authentication")).to_have_attribute("aria-current", "page")
     check_page(page, console)
 
-    for name, heading in [("Change your password", "Change your password"), ("Email addresses", "Email addresses")]:
+    for name, heading in [("Change your password", "Change your password"), ("Email address", "Email address")]:
         account_nav.get_by_role("link", name=name).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         check_page(page, console)
