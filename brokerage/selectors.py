@@ -50,6 +50,7 @@ from brokerage.models import (
 )
 from partnership.models import Membership, Role
 from partnership.permissions import Permission, membership_can
+from partnership.selectors import declared_interests
 
 DS = Deployment.State
 RS = SupportRequest.State
@@ -407,6 +408,13 @@ def match_facts(*, request: SupportRequest, today: dt.date | None = None) -> tup
     interested = set(
         Provider.objects.filter(pk__in=[p.pk for p in providers], interests__school=school).values_list("pk", flat=True)
     )
+    # The board's register of declared interests counts too (read through the kernel's hook: no board import).
+    board_users = {
+        row["user_id"]
+        for row in declared_interests(partnership_id=request.partnership_id, on=today)
+        if row.get("school_id") == school.pk and row.get("user_id")
+    }
+    interested |= {p.pk for p in providers if p.user_id is not None and p.user_id in board_users}
     trust_members = set(school.network_memberships.filter(left_on__isnull=True).values_list("network_id", flat=True))
     reviewer_schools, reviewer_users = _recent_reviewers(school_id=school.pk, today=today)
     candidates = [

@@ -59,6 +59,26 @@ def test_an_excluded_provider_cannot_be_chosen(world):
         services.support_request_choose(request=b.request, provider=b.provider, by=b.receiving_head)
 
 
+def test_an_interest_declared_on_the_boards_register_excludes_the_provider_too(world):
+    """Issue #13: the board's register of declared interests feeds brokerage conflicts (review finding)."""
+    from partnership.board.models import Declaration
+
+    b = brokerage_world(world)
+    world.board_member.user = b.provider.user
+    world.board_member.save(update_fields=["user"])
+    Declaration.objects.create(
+        member=world.board_member,
+        kind=Declaration.Kind.choices[0][0],
+        interest="Governor of the school",
+        school=world.own_school,
+        declared_on=dt.date(2025, 1, 1),
+    )
+    services.support_request_transition(request=b.request, to=RS.TRIAGED, by=b.officer)
+    services.support_request_shortlist(request=b.request, by=b.officer)
+    entry = next(e for e in selectors.shortlist_for(request=b.request) if e.provider_id == b.provider.pk)
+    assert "Has declared an interest in this school." in entry.exclusions
+
+
 def test_deployment_state_machine_walk(world):
     b = brokerage_world(world)
     d = b.deployment  # signed then made active by its first visit
