@@ -35,6 +35,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from demo.benchmarks.gias import Timing
@@ -101,7 +102,7 @@ def _clusters(partnership: Partnership, schools: list[School]) -> list[Cluster]:
     clusters: list[Cluster] = []
     cluster_la: list[str] = []
     chosen_schools: list[list[School]] = []
-    today = dt_today()
+    today = timezone.localdate()
     for (la, district), group in sorted(by_area.items()):
         for start in range(0, len(group) - 2, 12):  # the last one or two of an area stay in no cluster
             clusters.append(Cluster(partnership=partnership, name=f"{district or la} ({la}) cluster {start // 12 + 1}"))
@@ -121,12 +122,6 @@ def _clusters(partnership: Partnership, schools: list[School]) -> list[Cluster]:
     ]
     AllianceMembership.objects.bulk_create(links)
     return clusters
-
-
-def dt_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def _people(partnership: Partnership, clusters: list[Cluster]) -> dict[str, list[tuple[str, dict]]]:
