@@ -17,7 +17,13 @@ class CategorisationRound(TrackedModel):
     on bigger moves, the board agrees the list, and publication shows each school its own category.
 
     Draft → agreed (by the board: meeting date and minute) → published (heads and chairs may reply until
-    ``reply_deadline``, 10 school days later). At most one round per partnership is open (draft or agreed).
+    ``reply_deadline``, 10 school days later).
+
+    ``kind`` (#14.11): an *annual* round covers every school of the run; a *termly* review only the schools whose
+    current published category is 3 or 4; an *in-year* review one school, after an event (``trigger``). Its
+    schools (``SchoolCategory`` rows) are its scope. At most one annual or termly round per partnership is open
+    (draft or agreed), at most one in-year review per school, and never two open rounds covering one school (the
+    service checks that under the partnership's lock; docs/adr/0024).
     """
 
     class State(models.TextChoices):
@@ -25,7 +31,31 @@ class CategorisationRound(TrackedModel):
         AGREED = "agreed", "Agreed by the board"
         PUBLISHED = "published", "Published to schools"
 
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual round"
+        TERMLY = "termly", "Termly review of categories 3 and 4"
+        IN_YEAR = "in_year", "In-year review of one school"
+
+    class Trigger(models.TextChoices):
+        INSPECTION = "inspection", "New inspection"
+        HEAD_CHANGE = "head_change", "Headteacher changed"
+        SAFEGUARDING = "safeguarding", "Safeguarding incident"
+        COMPLAINT = "complaint", "Complaint rated amber or red"
+        OTHER = "other", "Other event (explained in the note)"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ANNUAL)
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The school an in-year review is for.",
+    )
+    trigger = models.CharField(max_length=12, choices=Trigger.choices, blank=True)
+    trigger_on = models.DateField(null=True, blank=True, help_text="The date of the event that opened the review.")
+    trigger_note = models.CharField(max_length=300, blank=True, help_text="What happened, in a sentence.")
     name = models.CharField(max_length=120, help_text="For example “Autumn 2026 categorisation”.")
     run = models.ForeignKey(RiskRun, on_delete=models.RESTRICT, related_name="rounds")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
@@ -45,13 +75,37 @@ class CategorisationRound(TrackedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership"],
-                condition=~models.Q(state="published"),
+                condition=~models.Q(state="published") & models.Q(kind__in=["annual", "termly"]),
                 name="one_open_categorisation_round",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=~models.Q(state="published") & models.Q(kind="in_year"),
+                name="one_open_in_year_review_per_school",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="in_year", school__isnull=False)
+                | (~models.Q(kind="in_year") & models.Q(school__isnull=True)),
+                name="in_year_review_has_its_school",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_in_year(self) -> bool:
+        return self.kind == self.Kind.IN_YEAR
+
+    @property
+    def kind_text(self) -> str:
+        """What set a category, as the school's history says it: "Annual round", or for an in-year review
+        "In-year review: new inspection on 3 November 2026"."""
+        if self.kind != self.Kind.IN_YEAR:
+            return self.get_kind_display()
+        what = self.get_trigger_display().lower() if self.trigger else "an event"
+        when = f" on {self.trigger_on:%-d %B %Y}" if self.trigger_on else ""
+        return f"In-year review: {what}{when}"
 
     @property
     def is_agreed(self) -> bool:
@@ -77,6 +131,9 @@ class SchoolCategory(models.Model):
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.RESTRICT, related_name="+")
     proposed_category = models.PositiveSmallIntegerField()
     category = models.PositiveSmallIntegerField()
+    previous_category = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The school's current published category when the round was opened."
+    )
     requested_category = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
 

@@ -6,9 +6,10 @@ own school's categories in published rounds. Anything else answers 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from partnership.models import Membership, SchoolHoliday
@@ -25,6 +26,10 @@ from schools.risk.models import (
 )
 
 State = CategorisationRound.State
+Kind = CategorisationRound.Kind
+AGREED_STATES = (State.AGREED, State.PUBLISHED)
+CURRENT_ORDER = ("-round__agreed_on", "-round__created_at", "-round__pk")
+"""A school's rounds never overlap (no two open rounds cover one school), so the latest agreed is the current."""
 ROUND_SCHOOL_ORDER = ("-category", "-assessment__score", "school__name", "pk")
 
 
@@ -59,10 +64,13 @@ def finished_runs(*, membership: Membership) -> QuerySet[RiskRun]:
 
 
 def categorisation_round_open(*, membership: Membership) -> CategorisationRound | None:
-    """The membership's partnership's round that is not yet published, if any (officers only)."""
+    """The membership's partnership's annual or termly round that is not yet published, if any (officers only);
+    in-year reviews of single schools may be open beside it."""
     _officer(membership)
     return (
-        CategorisationRound.objects.filter(partnership_id=membership.partnership_id)
+        CategorisationRound.objects.filter(
+            partnership_id=membership.partnership_id, kind__in=[Kind.ANNUAL, Kind.TERMLY]
+        )
         .exclude(state=State.PUBLISHED)
         .first()
     )
@@ -157,6 +165,7 @@ def access_round_school(*, membership: Membership, round_pk: int, urn: int) -> S
     ).first()
     if sc is None:
         raise Http404("No such school in this round")
+    assessments_expand([sc.assessment])
     return sc
 
 
@@ -198,6 +207,7 @@ def own_category(*, membership: Membership) -> OwnCategory:
             )
         ).order_by("-round__published_at", "-round__pk")[:20]
     )
+    assessments_expand([sc.assessment for sc in categories[:1]])  # the current one's trace is shown
     return OwnCategory(school=school, categories=categories)
 
 
@@ -209,6 +219,54 @@ def school_category_history(*, membership: Membership, school: School) -> list[S
             SchoolCategory.objects.filter(school=school, round__partnership_id=membership.partnership_id)
         ).order_by("-round__created_at", "-round__pk")[:20]
     )
+
+
+def current_categories(
+    *, partnership_id: int, published_only: bool = False, as_at: dt.date | None = None
+) -> QuerySet[SchoolCategory]:
+    """Each school's current category (#14.11): its row in the latest agreed round that covers it, whatever the
+    round's kind, so schools' current categories may come from different rounds (an annual round, then a termly
+    review of categories 3–4, then an in-year review of one school). ``published_only`` for what schools and
+    aggregates outside the LA may read (published rounds only); ``as_at`` for rounds agreed by that day.
+    One row per school; safe to filter further (the latest row is chosen first, in a subquery)."""
+    states = [State.PUBLISHED] if published_only else list(AGREED_STATES)
+    rows = SchoolCategory.objects.filter(round__partnership_id=partnership_id, round__state__in=states)
+    if as_at is not None:
+        rows = rows.filter(round__agreed_on__lte=as_at)
+    latest = rows.order_by("school_id", *CURRENT_ORDER).distinct("school_id").values("pk")
+    return SchoolCategory.objects.filter(pk__in=latest).order_by("school_id")
+
+
+def current_category_subquery(
+    *, partnership_id: int, school_ref: str = "school_id", published_only: bool = False, field: str = "category"
+) -> Subquery:
+    """``current_categories``'s ``field`` for the school in ``OuterRef(school_ref)``, to annotate a queryset."""
+    states = [State.PUBLISHED] if published_only else list(AGREED_STATES)
+    rows = SchoolCategory.objects.filter(
+        round__partnership_id=partnership_id, round__state__in=states, school_id=OuterRef(school_ref)
+    ).order_by(*CURRENT_ORDER)
+    return Subquery(rows.values(field)[:1])
+
+
+def current_category_of(*, partnership_id: int, school_id: int, published_only: bool = False) -> SchoolCategory | None:
+    """One school's current category row with its round, or None when no agreed round covers it."""
+    return (
+        current_categories(partnership_id=partnership_id, published_only=published_only)
+        .filter(school_id=school_id)
+        .select_related("round")
+        .first()
+    )
+
+
+def schools_in_open_rounds(*, partnership_id: int) -> dict[int, CategorisationRound]:
+    """School id → the open (draft or agreed) round that covers it."""
+    rows = (
+        SchoolCategory.objects.filter(round__partnership_id=partnership_id)
+        .exclude(round__state=State.PUBLISHED)
+        .select_related("round")
+        .only("school_id", "round__pk", "round__name", "round__kind", "round__state")
+    )
+    return {row.school_id: row.round for row in rows}
 
 
 def last_agreed_round(*, partnership_id: int) -> CategorisationRound | None:

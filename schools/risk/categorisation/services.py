@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from partnership.calendar import school_closures, school_days_after
 from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
+from schools.models import School
 from schools.risk.categorisation.notices import publication_notices_create, publication_notices_enqueue
+from schools.risk.categorisation.selectors import current_categories
 from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
     CategorisationRound,
@@ -35,6 +37,8 @@ TEXT_MAX = 10_000
 Step = CategoryDecision.Step
 Status = SchoolCategory.Status
 State = CategorisationRound.State
+Kind = CategorisationRound.Kind
+Trigger = CategorisationRound.Trigger
 
 
 def category_numbers(run: RiskRun) -> list[int]:
@@ -84,27 +88,158 @@ def _check_name(name: str) -> str:
 def categorisation_round_create(
     *, partnership: Partnership, run: RiskRun, name: str, user: User
 ) -> CategorisationRound:
-    """Open a round from a finished run: every school starts at its proposed category, each with a decision."""
+    """Open an annual round from a finished run: every school starts at its proposed category, each with a
+    decision. A school already in an open in-year review stays out of it (it is decided there)."""
+    return _round_open(partnership=partnership, run=run, name=name, user=user, kind=Kind.ANNUAL)
+
+
+TERMLY_MIN_CATEGORY = 3
+"""A termly review covers the schools whose current published category is this or higher (3 and 4)."""
+
+
+@transaction.atomic
+def termly_review_create(*, partnership: Partnership, run: RiskRun, name: str, user: User) -> CategorisationRound:
+    """Open a termly review: a smaller round of just the schools whose current published category is 3 or 4
+    (less any already in an open in-year review), each starting at the run's proposal."""
+    scope = set(
+        current_categories(partnership_id=partnership.pk, published_only=True)
+        .filter(category__gte=TERMLY_MIN_CATEGORY)
+        .values_list("school_id", flat=True)
+    )
+    if not scope:
+        raise ValidationError(
+            f"No school's current published category is {TERMLY_MIN_CATEGORY} or higher: there is nothing to review"
+        )
+    return _round_open(partnership=partnership, run=run, name=name, user=user, kind=Kind.TERMLY, scope=scope)
+
+
+@transaction.atomic
+def in_year_review_open(
+    *,
+    partnership: Partnership,
+    school: School,
+    trigger: str,
+    trigger_on: dt.date | None,
+    note: str,
+    user: User,
+    run: RiskRun | None = None,
+) -> CategorisationRound:
+    """Open an in-year review of one school after an event (a new inspection, the head leaving, a safeguarding
+    incident, a complaint): the same adjustment, panel, agreement and publication steps as a round, for that
+    school only, from the latest finished run's proposal. An officer confirms it (docs/adr/0024)."""
+    if school.partnership_id != partnership.pk:
+        raise ValidationError("Choose a school in this partnership")
+    if trigger not in Trigger.values:
+        raise ValidationError({"trigger": "Select what happened"})
+    note = " ".join((note or "").split())
+    if trigger == Trigger.OTHER and len(note) < RATIONALE_MIN:
+        raise ValidationError({"note": f"Enter what happened, in at least {RATIONALE_MIN} characters"})
+    if len(note) > 300:
+        raise ValidationError({"note": "What happened must be 300 characters or fewer"})
+    if trigger_on is not None and trigger_on > timezone.localdate():
+        raise ValidationError({"trigger_on": "The date of the event must be today or in the past"})
+    if run is None:
+        run = (
+            RiskRun.objects.filter(partnership=partnership, state=RiskRun.State.SUCCEEDED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if run is None:
+            raise ValidationError("No risk run has finished yet: a review starts from a run's proposal")
+    # The name reaches the school (its page, the email subject): never the trigger, which may be confidential.
+    opened = f"{timezone.localdate():%B %Y}"
+    name = f"In-year review of {school.name}, {opened}"
+    if len(name) > 120:
+        name = f"In-year review, {opened} (URN {school.urn})"
+    return _round_open(
+        partnership=partnership,
+        run=run,
+        name=name,
+        user=user,
+        kind=Kind.IN_YEAR,
+        scope={school.pk},
+        school=school,
+        trigger=trigger,
+        trigger_on=trigger_on,
+        trigger_note=note,
+    )
+
+
+def _round_open(
+    *,
+    partnership: Partnership,
+    run: RiskRun,
+    name: str,
+    user: User,
+    kind: str,
+    scope: set[int] | None = None,
+    school: School | None = None,
+    trigger: str = "",
+    trigger_on: dt.date | None = None,
+    trigger_note: str = "",
+) -> CategorisationRound:
+    """A round of ``kind`` over the run's schools (only those in ``scope`` when given), less the schools in any
+    open round; each school starts at its proposal, and its current published category is kept beside it."""
     name = _check_name(name)
     if run.partnership_id != partnership.pk or run.state != RiskRun.State.SUCCEEDED:
         raise ValidationError({"run": "Choose a finished risk run of this partnership"})
-    # Serialise openings: the constraint would refuse a second open round, but with a database error.
+    # Serialise openings: no two open rounds may cover one school, which no single constraint can say.
     Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()
-    if CategorisationRound.objects.filter(partnership=partnership).exclude(state=State.PUBLISHED).exists():
-        raise ValidationError("A round is already open: publish it before opening another")
+    open_rounds = CategorisationRound.objects.filter(partnership=partnership).exclude(state=State.PUBLISHED)
+    if kind in (Kind.ANNUAL, Kind.TERMLY):
+        wide = open_rounds.filter(kind__in=[Kind.ANNUAL, Kind.TERMLY]).first()
+        if wide is not None:
+            raise ValidationError(f"{wide.name} is still open: publish it before opening another round")
+    busy = dict(SchoolCategory.objects.filter(round__in=open_rounds).values_list("school_id", "round__name"))
+    if school is not None and school.pk in busy:
+        raise ValidationError(
+            f"{school.name} is already in {busy[school.pk]}: finish and publish that before opening another review"
+        )
+    assessments = RiskAssessment.objects.filter(run=run).exclude(school_id__in=busy)
+    if scope is not None:
+        assessments = assessments.filter(school_id__in=scope)
+    rows_in = list(assessments.values_list("pk", "school_id", "proposed_category"))
+    if not rows_in:
+        raise ValidationError(
+            {"run": "The chosen run has no assessment of this school"}
+            if school is not None
+            else "No school is left to review: every one is already in an open round"
+        )
     round_ = CategorisationRound.objects.create(
-        partnership=partnership, name=name, run=run, created_by=user, modified_by=user
+        partnership=partnership,
+        name=name,
+        run=run,
+        kind=kind,
+        school=school,
+        trigger=trigger,
+        trigger_on=trigger_on,
+        trigger_note=trigger_note,
+        created_by=user,
+        modified_by=user,
     )
-    assessments = RiskAssessment.objects.filter(run=run).values_list("pk", "school_id", "proposed_category")
+    current = dict(
+        current_categories(partnership_id=partnership.pk, published_only=True)
+        .filter(school_id__in=[school_id for _, school_id, _ in rows_in])
+        .values_list("school_id", "category")
+    )
     rows = SchoolCategory.objects.bulk_create(
         [
-            SchoolCategory(round=round_, school_id=school_id, assessment_id=pk, proposed_category=c, category=c)
-            for pk, school_id, c in assessments.iterator(chunk_size=5000)
+            SchoolCategory(
+                round=round_,
+                school_id=school_id,
+                assessment_id=pk,
+                proposed_category=c,
+                category=c,
+                previous_category=current.get(school_id),
+            )
+            for pk, school_id, c in rows_in
         ],
         batch_size=5000,
     )
     now = timezone.now()
     proposed = f"Proposed by risk run {run.pk} (rule set version {run.ruleset_version.version})"
+    if kind != Kind.ANNUAL:
+        proposed += f"; {round_.get_kind_display().lower()}"  # heads read this: the trigger stays with officers
     CategoryDecision.objects.bulk_create(
         [
             CategoryDecision(
