@@ -1,8 +1,9 @@
 """The register of concern: a school raised as a concern often enough in a window is proposed a category up.
 
 DOMAIN: "A school that surfaces on the concern register three or more times in 12 months is proposed for the
-next category up." A concern is a soft-intelligence entry (not archived) rated amber or red (``ConcernRule``):
-the event triggers officers record: a complaint, a safeguarding incident, a budget alert, a head leaving.
+next category up." A concern is a soft-intelligence entry (not archived) rated amber or red, of a kind the rule set
+names (``ConcernRule.kinds``): the event triggers officers record (a complaint, a safeguarding incident, a budget
+alert). Each issue counts once: updates recorded on one issue (its ``thread``) are one concern (#14.5).
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ def concerns_compute(ctx: RiskContext) -> pd.DataFrame:
         & (intel["recorded_on"] > start)
         & (intel["recorded_on"] <= ctx.today)
         & ~intel["kind"].isin(FACT_KINDS)  # facts other apps compute (peer review) are not concerns raised
+        & intel["kind"].isin(rule.kinds)  # #14.5: only the kinds the rule set names (not "head": C1 counts it)
     ].sort_values(["school_id", "recorded_on", "kind"], kind="stable")
+    # #14.5: one concern per issue: the entries of one thread count once, listed at their first date in the window.
+    own = pd.Series(-1 - np.arange(len(rows)), index=rows.index, dtype="float64")  # no thread: an issue of its own
+    thread = pd.to_numeric(rows["thread"], errors="coerce").fillna(own)
+    rows = rows.assign(thread=thread).drop_duplicates(["school_id", "thread"], keep="first")
     counts = rows.groupby("school_id").size().reindex(ctx.index, fill_value=0).astype(int)
     named = rows["kind"].str.replace("_", " ") + " " + long_date(rows["recorded_on"])
     listed = named.where(rows["summary"] != CONFIDENTIAL_SUMMARY, CONFIDENTIAL_CONCERN).groupby(rows["school_id"])

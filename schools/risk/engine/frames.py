@@ -57,7 +57,8 @@ INSPECTION_GRADES = (
     "personal_development",
     "leadership_management",
 )
-INTELLIGENCE_COLUMNS = ("school_id", "kind", "rating", "recorded_on", "summary")
+INTELLIGENCE_COLUMNS = ("school_id", "kind", "rating", "recorded_on", "summary", "thread")
+"""``thread`` (optional): the issue an entry belongs to (the id of its first entry); empty: an issue of its own."""
 
 
 def _empty_frame() -> pd.DataFrame:

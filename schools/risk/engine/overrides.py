@@ -9,7 +9,7 @@ import pandas as pd
 
 from .context import RiskContext
 from .indicators.common import long_date, names, when
-from .indicators.standards import AREA_LABELS
+from .indicators.standards import AREA_LABELS, GRADE_LABELS
 from .ruleset import REPORT_CARD_AREAS
 
 EMPTY_CONCERN = ("", "null", "none", "no", "n/a", "na", "not applicable")
@@ -19,13 +19,34 @@ NOT_EFFECTIVE = ("no", "false", "0", "n", "not effective")
 
 def _below_good(ctx: RiskContext, ins: pd.DataFrame) -> pd.Series:
     """Below good at one inspection: legacy overall RI or worse (or, where overall was not judged, an RI-or-worse
-    quality of education or leadership grade); a report card with a below-good grade in any area."""
+    quality of education or leadership grade). A report card is below good only when the rule set converts report
+    cards (``stuck_converts_report_cards``, off by default: DOMAIN, never convert one scale into the other)."""
     rule = ctx.rules.overrides
-    grades = rule.below_good_legacy_grades
+    legacy = _below_good_legacy(ctx, ins)
+    if not rule.stuck_converts_report_cards:
+        return legacy
+    return legacy | _rc_convertible(ctx, ins)
+
+
+def _below_good_legacy(ctx: RiskContext, ins: pd.DataFrame) -> pd.Series:
+    grades = ctx.rules.overrides.below_good_legacy_grades
     sub = ins["quality_of_education"].isin(grades) | ins["leadership_management"].isin(grades)
-    legacy = (ins["framework"] == "oeif") & (ins["overall"].isin(grades) | (ins["overall"].isna() & sub))
-    rc = ins[list(REPORT_CARD_AREAS)].isin(rule.below_good_report_card_grades).any(axis=1)
-    return legacy | ((ins["framework"] == "report_card") & rc)
+    return (ins["framework"] == "oeif") & (ins["overall"].isin(grades) | (ins["overall"].isna() & sub))
+
+
+def _rc_convertible(ctx: RiskContext, ins: pd.DataFrame) -> pd.Series:
+    """A report card with any area graded as the rule set's ``below_good_report_card_grades``."""
+    grades = ctx.rules.overrides.below_good_report_card_grades
+    return (ins["framework"] == "report_card") & ins[list(REPORT_CARD_AREAS)].isin(grades).any(axis=1)
+
+
+def _stuck_rule_words(ctx: RiskContext) -> str:
+    """Which "below good" rule "stuck" used, for its sentence (#14.5)."""
+    rule = ctx.rules.overrides
+    if not rule.stuck_converts_report_cards:
+        return ", on the legacy grades (report cards are not converted)"
+    grades = " or ".join(GRADE_LABELS.get(g, g) for g in rule.below_good_report_card_grades)
+    return f", where this rule set counts a report card with {grades} in any area as below good"
 
 
 Pick = Callable[[pd.Series], pd.Series]
@@ -45,6 +66,11 @@ def _floor(rule: str, mask: pd.Series, floor: int, sentence: Callable[[Pick], pd
     out = pd.DataFrame({"rule": rule, "floor": floor, "sentence": sentence(at).astype(object)}, index=index)
     out.index.name = "school_id"
     return out
+
+
+def _context(rule: str, mask: pd.Series, sentence: Callable[[Pick], pd.Series]) -> pd.DataFrame:
+    """Like ``_floor``, but a sentence of context that sets no floor (floor 0)."""
+    return _floor(rule, mask, 1, sentence).assign(floor=0)
 
 
 def _category(n: int) -> str:
@@ -102,7 +128,16 @@ def overrides_compute(ctx: RiskContext) -> pd.DataFrame:
             _below_good(ctx, latest) & _below_good(ctx, previous),
             rule.stuck,
             lambda at: "Stuck school: below good at the latest inspection (" + at(date) + ") and at the one before ("
-            + long_date(at(previous["start_date"])) + "): " + _category(rule.stuck),
+            + long_date(at(previous["start_date"])) + ")" + _stuck_rule_words(ctx) + ": " + _category(rule.stuck),
+        ),
+        _context(  # what the default "below good" rule did not convert (#14.5): a sentence, no floor
+            "stuck_not_judged",
+            _rc_convertible(ctx, latest)
+            & _below_good_legacy(ctx, previous)
+            & (rule.stuck > 0 and not rule.stuck_converts_report_cards),
+            lambda at: "Not judged stuck: the latest inspection (" + at(date) + ") is a report card, which this rule "
+            "set does not convert to the legacy scale (the one before, " + long_date(at(previous["start_date"]))
+            + ", was below good)",
         ),
         _floor(
             "legacy_ri",

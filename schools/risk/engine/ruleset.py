@@ -219,6 +219,10 @@ class IntelligenceRule:
     c9_overdue_actions: int = 3
     # C5 falling roll (context only): amber when the census roll fell in each of the last three years.
     roll_decline_amber: bool = True
+    # #14.5: a red entry of these kinds does not lapse when it is older than the window: while it is the latest
+    # entry of its indicator's kinds it stays red, marked "review due", until an officer archives it or records a
+    # newer entry (a cumulative deficit does not end because a year has passed).
+    red_kept_kinds: tuple[str, ...] = ("finance",)
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,20 @@ class ConcernRule:
     window_days: int = 365
     ratings: tuple[str, ...] = ("amber", "red")
     steps: int = 1
+    # #14.5: only these kinds are concerns raised (the event triggers of reference D5: complaints, safeguarding,
+    # budget alerts, warning notices, and governance, staffing and SEND concerns). Not "head" (new, acting or
+    # vacant: C1 already counts it), network attendance, roll (context only), self-evaluation or peer review. Each
+    # concern counts once: entries recorded as updates on one issue (one thread) are one concern.
+    kinds: tuple[str, ...] = (
+        "governance",
+        "finance",
+        "staffing",
+        "complaints",
+        "send",
+        "safeguarding",
+        "warning_notice",
+        "ieb",
+    )
 
 
 @dataclass(frozen=True)
@@ -254,6 +272,10 @@ class OverrideRule:
     # any of these grades in any area.
     below_good_legacy_grades: tuple[int, ...] = (3, 4)
     below_good_report_card_grades: tuple[str, ...] = ("needs_attention", "urgent")
+    # DOMAIN: report cards (Nov 2025) are not a single grade; never convert one scale into the other. So by
+    # default a report card is never "below good" for "stuck" (the trace says a school was not judged stuck for
+    # that reason); a partnership may choose to count ``below_good_report_card_grades`` as below good (#14.5).
+    stuck_converts_report_cards: bool = False
 
 
 @dataclass(frozen=True)
@@ -620,6 +642,8 @@ def _validate_capacity(r: Ruleset) -> list[str]:
             if kind in seen:
                 errors.append(f"intelligence.{code}_kinds: kind {kind!r} is already used by {seen[kind].upper()}")
             seen[kind] = code
+    if any(not k.strip() for k in r.intelligence.red_kept_kinds):
+        errors.append("intelligence.red_kept_kinds: no kind may be blank")
     return errors
 
 
@@ -650,6 +674,8 @@ def _validate_concerns(c: ConcernRule) -> list[str]:
         errors.append("concerns.steps: must be 0 (switched off) to 3 categories")
     if not c.ratings or not set(c.ratings) <= {"amber", "red"}:
         errors.append('concerns.ratings: choose "amber", "red" or both')
+    if not c.kinds or any(not k.strip() for k in c.kinds):
+        errors.append("concerns.kinds: name at least one kind of intelligence that counts as a concern, none blank")
     return errors
 
 

@@ -168,3 +168,37 @@ def test_c5_from_roll_intelligence() -> None:
     row = indicator(result, 1, "C5")
     assert row["rating"] == "R"
     assert result.schools.loc[1, "capacity_band"] == "A"
+
+
+# ---------------------------------------------------------------------------------------------- C4: red stays red
+
+
+def test_a_red_finance_entry_older_than_the_window_stays_red_with_review_due() -> None:
+    """#14.5: a red finance entry older than 365 days was "not scored"; it stays red until an officer closes it."""
+    result = run(intelligence=[intel(1, "finance", "red", "2024-06-01", summary="Cumulative deficit")])
+    row = indicator(result, 1, "C4")
+    assert row["rating"] == "R"
+    assert row["missing"] == ""
+    assert row["sentence"] == (
+        "Finance intelligence recorded 1 June 2024 (red): Cumulative deficit; review due: recorded more than 12"
+        " months ago, it stays red until an officer archives it or records a newer finance entry"
+    )
+
+
+def test_an_old_amber_finance_entry_or_a_newer_entry_is_not_kept_red() -> None:
+    old_amber = run(intelligence=[intel(1, "finance", "amber", "2024-06-01")])
+    assert indicator(old_amber, 1, "C4")["rating"] is None
+    closed = [intel(1, "finance", "red", "2024-06-01"), intel(1, "finance", "green", "2024-09-01")]
+    assert indicator(run(intelligence=closed), 1, "C4")["rating"] is None  # closed by a newer (old) green entry
+    old_governance = run(intelligence=[intel(1, "governance", "red", "2024-06-01")])
+    assert indicator(old_governance, 1, "C3")["rating"] is None  # only the kinds the rule set names are kept
+
+
+def test_the_kinds_kept_red_are_configurable() -> None:
+    from dataclasses import replace
+
+    from schools.risk import DEFAULT_RULESET
+
+    rules = replace(DEFAULT_RULESET, intelligence=replace(DEFAULT_RULESET.intelligence, red_kept_kinds=()))
+    result = run(intelligence=[intel(1, "finance", "red", "2024-06-01")], ruleset=rules)
+    assert indicator(result, 1, "C4")["rating"] is None

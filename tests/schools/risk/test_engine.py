@@ -85,17 +85,40 @@ def test_a_lifted_warning_notice_no_longer_applies() -> None:
 
 
 def test_stuck_school_is_at_least_category_3() -> None:
-    result = run(
-        inspections=[
-            inspection(1, "2025-12-01", "report_card", rc_curriculum_teaching="needs_attention"),
-            inspection(1, "2022-03-01", overall=3),
-        ]
-    )
+    result = run(inspections=[inspection(1, "2024-05-01", overall=3), inspection(1, "2022-03-01", overall=4)])
     row = result.schools.loc[1]
     assert row["proposed_category"] == 3
     assert (
-        "Stuck school: below good at the latest inspection (1 December 2025) and at the one before (1 March 2022): "
-        "at least category 3"
+        "Stuck school: below good at the latest inspection (1 May 2024) and at the one before (1 March 2022), "
+        "on the legacy grades (report cards are not converted): at least category 3"
+    ) in row["overrides"]
+
+
+RC_NEEDS_ATTENTION = inspection(1, "2025-12-01", "report_card", rc_curriculum_teaching="needs_attention")
+
+
+def test_a_report_card_needing_attention_is_not_converted_to_below_good_by_default() -> None:
+    """#14.5 and DOMAIN: report cards are not a single grade; "needs attention" is not "below good" unless the
+    rule set says so, and the trace says which rule was used."""
+    result = run(inspections=[RC_NEEDS_ATTENTION, inspection(1, "2022-03-01", overall=3)])
+    row = result.schools.loc[1]
+    assert not any(s.startswith("Stuck school") for s in row["overrides"])
+    assert (
+        "Not judged stuck: the latest inspection (1 December 2025) is a report card, which this rule set does not "
+        "convert to the legacy scale (the one before, 1 March 2022, was below good)"
+    ) in row["overrides"]
+    assert row["override_floor"] == 0
+
+
+def test_the_rule_set_may_convert_report_cards_for_stuck_and_says_so() -> None:
+    rules = replace(DEFAULT_RULESET, overrides=replace(DEFAULT_RULESET.overrides, stuck_converts_report_cards=True))
+    result = run(inspections=[RC_NEEDS_ATTENTION, inspection(1, "2022-03-01", overall=3)], ruleset=rules)
+    row = result.schools.loc[1]
+    assert row["proposed_category"] == 3
+    assert (
+        "Stuck school: below good at the latest inspection (1 December 2025) and at the one before (1 March 2022), "
+        "where this rule set counts a report card with needs attention or urgent improvement in any area as below "
+        "good: at least category 3"
     ) in row["overrides"]
 
 

@@ -83,3 +83,36 @@ def test_a_bad_concern_rule_is_refused_with_reasons() -> None:
     assert "concerns.window_days: must be at least 1 (is 0)" in errors
     assert "concerns.steps: must be 0 (switched off) to 3 categories" in errors
     assert 'concerns.ratings: choose "amber", "red" or both' in errors
+
+
+def test_updates_on_one_issue_count_once() -> None:
+    """#14.5: three routine notes on one issue are one concern (entries of one thread count once)."""
+    one_thread = [{**e, "thread": 70} for e in THREE_IN_WINDOW]
+    result = run(
+        schools(school(1)),
+        measures(ks2(1, {2023: 70.0, 2024: 70.0, 2025: 70.0})),
+        intelligence=one_thread,
+    )
+    row = result.schools.loc[1]
+    assert row["concerns"] == 1 and not bool(row["concern_escalated"])
+
+
+def test_only_the_kinds_the_rule_set_names_are_concerns() -> None:
+    """#14.5: "head new in post" (C1) and network attendance are not concerns by default; the rule set names them."""
+    entries = [
+        intel(1, "head", "amber", "2025-03-01"),
+        intel(1, "network_attendance", "amber", "2025-04-01"),
+        intel(1, "complaints", "amber", "2025-05-01"),
+    ]
+    green = measures(ks2(1, {2023: 70.0, 2024: 70.0, 2025: 70.0}))
+    row = run(schools(school(1)), green, intelligence=entries).schools.loc[1]
+    assert row["concerns"] == 1 and not bool(row["concern_escalated"])
+    assert "head" not in DEFAULT_RULESET.concerns.kinds and "complaints" in DEFAULT_RULESET.concerns.kinds
+    every = replace(DEFAULT_RULESET, concerns=ConcernRule(kinds=("head", "network_attendance", "complaints")))
+    row = run(schools(school(1)), green, intelligence=entries, ruleset=every).schools.loc[1]
+    assert row["concerns"] == 3 and bool(row["concern_escalated"])
+
+
+def test_a_concern_kind_must_be_named() -> None:
+    errors = ruleset_validate(replace(DEFAULT_RULESET, concerns=ConcernRule(kinds=())))
+    assert "concerns.kinds: name at least one kind of intelligence that counts as a concern, none blank" in errors

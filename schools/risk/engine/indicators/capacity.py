@@ -140,18 +140,36 @@ def intelligence_indicator(ctx: RiskContext, code: str) -> pd.DataFrame:
     kinds = getattr(ctx.rules.intelligence, f"{code.lower()}_kinds")
     label = CAPACITY_LABELS[code]
     entries = ctx.intelligence_latest(kinds, window_days=window)
+    # #14.5: a red entry of a kind the rule set keeps (finance) does not lapse with the window: while it is the
+    # latest entry of its kinds it stays red, "review due", until an officer archives it or records a newer one.
+    kept = pd.Series(False, index=idx)
+    if set(kinds) & set(ctx.rules.intelligence.red_kept_kinds):
+        latest = ctx.intelligence_latest(kinds, window_days=None)
+        kept = entries["rating"].isna() & (latest["rating"] == "red")
+        entries = entries.copy()
+        entries.loc[kept, :] = latest.loc[kept, :]
     rating = _intel_rating(entries)
     since = long_date(pd.Series([ctx.today - pd.Timedelta(days=window - 1)])).iloc[0]
     missing = when(rating.isna(), f"No {label} intelligence recorded since {since}: {code} not scored")
     found = rating.notna()
+    review_due = when(
+        kept,
+        f"; review due: recorded more than {_window_words(window)} ago, it stays red until an officer archives it"
+        f" or records a newer {label} entry",
+    )
+    sentence = _intel_sentence(label, entries[found.to_numpy()]) + review_due[found.to_numpy()]
     return indicator_frame(
         idx,
         rating=rating,
         value=pd.Series(float("nan"), index=idx),
-        sentence=choose([found], [_intel_sentence(label, entries[found.to_numpy()])], missing),
+        sentence=choose([found], [sentence], missing),
         missing=missing,
         applicable=pd.Series(True, index=idx),
     )
+
+
+def _window_words(days: int) -> str:
+    return "12 months" if days == 365 else f"{days} days"
 
 
 def c5_falling_roll(ctx: RiskContext) -> pd.DataFrame:
