@@ -14,6 +14,9 @@ NOT_STATE_FUNDED_SCHOOLS = [
     "Children's Centres",
     "Colleges",
 ]
+# GIAS files independent and non-maintained special schools under the "Special schools" group, beside the state-
+# funded ones: they are not state-funded (DfE statistics count them apart), so they are excluded by type name.
+NOT_STATE_FUNDED_TYPES = ["Non-maintained special school"]
 
 
 class SchoolQuerySet(models.QuerySet):
@@ -24,8 +27,13 @@ class SchoolQuerySet(models.QuerySet):
 
     def state_funded(self):
         """State-funded schools: not independent, and not the GIAS groups that are not schools at all
-        (children's centres, FE colleges, universities, Welsh establishments, "other types")."""
-        return self.exclude(type_group__in=NOT_STATE_FUNDED_SCHOOLS)
+        (children's centres, FE colleges, universities, Welsh establishments, "other types"); nor an independent
+        or non-maintained special school, which GIAS files under "Special schools"."""
+        return (
+            self.exclude(type_group__in=NOT_STATE_FUNDED_SCHOOLS)
+            .exclude(type_name__icontains="independent")
+            .exclude(type_name__in=NOT_STATE_FUNDED_TYPES)
+        )
 
     def in_no_cluster(self):
         from clusters.models import ClusterMembership

@@ -19,6 +19,12 @@ def _distinct(schools: QuerySet[School], field: str) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
+# What "movement" measures (``risk_register_list``): against the last agreed categorisation, or, before any round is
+# agreed, against the previous finished run. The label says which (#14.9).
+MOVEMENT_SINCE_AGREED = "Movement since the last agreed category"
+MOVEMENT_SINCE_RUN = "Movement since the previous run"
+
+
 class RiskRegisterFilter(django_filters.FilterSet):
     """Filters on the register's assessments; choice lists come from the partnership's own schools."""
 
@@ -32,7 +38,7 @@ class RiskRegisterFilter(django_filters.FilterSet):
         field_name="proposed_category", label="Proposed category", empty_label="Any category"
     )
     movement = django_filters.ChoiceFilter(
-        label="Movement since the previous run", empty_label="Any movement", choices=Movement.choices
+        label=MOVEMENT_SINCE_RUN, empty_label="Any movement", choices=Movement.choices
     )
 
     class Meta:
@@ -40,8 +46,16 @@ class RiskRegisterFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = GovFilterForm
 
-    def __init__(self, *args, partnership: Partnership, categories: dict[int, CategoryLabel], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        partnership: Partnership,
+        categories: dict[int, CategoryLabel],
+        against_agreed: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.filters["movement"].label = MOVEMENT_SINCE_AGREED if against_agreed else MOVEMENT_SINCE_RUN
         schools = School.objects.filter(partnership=partnership)
         for name, field in (("district", "district"), ("phase", "phase"), ("trust", "trust_name")):
             self.filters[name].extra["choices"] = _distinct(schools, field)

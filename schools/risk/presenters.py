@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -115,6 +116,21 @@ def count_table(
     return CountTable(caption, row_label, categories, rows, totals, sum(totals))
 
 
+_STOP_BEFORE_MARK = re.compile(r"(?<!\.)\.\s*(?=[:;,])")
+
+
+def sentence_text(sentence: str) -> str:
+    """A trace sentence as it is shown: a full stop that free text brought just before the ":" or ";" the engine
+    adds is dropped ("DSL has acted.: at least category 3" reads "DSL has acted: at least category 3"). Runs stored
+    before the engine trimmed its clauses are shown right too; an ellipsis ("...") is left alone."""
+    return _STOP_BEFORE_MARK.sub("", sentence)
+
+
+def sentences_text(sentences) -> list[str]:
+    """``sentence_text`` for each of a stored list of sentences (reasons, overrides, missing inputs)."""
+    return [sentence_text(str(s)) for s in sentences or []]
+
+
 @dataclass(frozen=True)
 class IndicatorRow:
     """One indicator on a school's risk page."""
@@ -135,7 +151,11 @@ def indicator_rows(indicators: dict) -> list[IndicatorRow]:
         rating, tag = RATING_LETTER_TAGS.get(found.get("rating") or "", ("Not rated", ""))
         value = found.get("value")
         shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-        rows.append(IndicatorRow(indicator.code, indicator.label, rating, tag, shown, found.get("sentence") or ""))
+        rows.append(
+            IndicatorRow(
+                indicator.code, indicator.label, rating, tag, shown, sentence_text(found.get("sentence") or "")
+            )
+        )
     return rows
 
 

@@ -28,6 +28,7 @@ from schools.risk.presenters import (
     risk_register_csv,
     ruleset_json,
     run_count_rows,
+    sentences_text,
 )
 
 PAGE_SIZE = 50
@@ -219,7 +220,11 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
             membership=self.membership, run=run, previous=previous, agreed=agreed
         )
         register_filter = RiskRegisterFilter(
-            self.request.GET or None, queryset=assessments, partnership=self.partnership, categories=categories
+            self.request.GET or None,
+            queryset=assessments,
+            partnership=self.partnership,
+            categories=categories,
+            against_agreed=agreed is not None,
         )
         rows = register_filter.qs if register_filter.is_bound else assessments
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
@@ -243,6 +248,7 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
             page_obj=page,
             categories=categories,
             movements=dict(selectors.Movement.choices),
+            movement_label=register_filter.filters["movement"].label,
             tables=tables,
             **kwargs,
         )
@@ -281,6 +287,7 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             if assessment
             else None,
             trace=officer_trace(assessment) if assessment else None,
+            overrides=sentences_text(assessment.overrides) if assessment else [],
             history=history_rows(page.history),
             categorisations=[
                 (sc, decision_rows(sc.decisions.all()))

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from partnership.models import Role
+from partnership.selectors import partnership_overview
 from schools.models import Network, NetworkMembership, SchoolChange
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory
@@ -56,6 +57,20 @@ def test_children_centres_colleges_and_independent_schools_are_never_isolated(wo
         SchoolFactory(partnership=world.home, name=f"Not a school: {group}", type_group=group)
     names = _names(officer.get(reverse("schools:list"), {"isolated": "true"}))
     assert names == ["Lonely Infant School"]
+
+
+def test_independent_and_non_maintained_special_schools_are_not_counted_as_state_funded(world, officer):
+    """#14.9: GIAS files "Other independent special school" under the "Special schools" group; the count of
+    state-funded schools in no cluster (home page, list filter) must not include them."""
+    for type_name in ("Other independent special school", "Non-maintained special school"):
+        SchoolFactory(partnership=world.home, name=type_name, type_group="Special schools", type_name=type_name)
+    SchoolFactory(
+        partnership=world.home, name="Maintained Special", type_group="Special schools", type_name="Community special school"
+    )
+    names = _names(officer.get(reverse("schools:list"), {"isolated": "true"}))
+    assert sorted(names) == ["Lonely Infant School", "Maintained Special"]
+    member = make_member(world, Role.ADMIN)
+    assert partnership_overview(membership=member).isolated_count == 2
 
 
 def test_sort_and_pagination(world, officer):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY, school_facing
 from schools.risk.models import CategoryDecision, RiskAssessment, SchoolCategory
-from schools.risk.presenters import IndicatorRow, indicator_rows
+from schools.risk.presenters import IndicatorRow, indicator_rows, sentence_text, sentences_text
 
 
 def academy_threshold(sc: SchoolCategory) -> int | None:
@@ -61,9 +61,9 @@ class SchoolTrace:
 def officer_trace(assessment: RiskAssessment) -> SchoolTrace:
     """The whole trace, confidential intelligence included, for the officers' risk and round pages."""
     return SchoolTrace(
-        reasons=list(assessment.reasons),
+        reasons=sentences_text(assessment.reasons),
         indicators=indicator_rows(assessment.indicators),
-        missing_inputs=list(assessment.missing_inputs),
+        missing_inputs=sentences_text(assessment.missing_inputs),
     )
 
 
@@ -100,7 +100,7 @@ def school_trace(sc: SchoolCategory) -> SchoolTrace:
     threshold = academy_threshold(sc)
 
     def written(sentence: str) -> str:
-        sentence = school_facing(sentence)
+        sentence = school_facing(sentence_text(sentence))
         return for_academy(sentence, threshold) if threshold is not None else sentence
 
     indicators = []

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .context import RiskContext
-from .indicators.common import long_date, names, when
+from .indicators.common import clause, long_date, names, when
 from .indicators.standards import AREA_LABELS, GRADE_LABELS
 from .ruleset import REPORT_CARD_AREAS
 
@@ -185,7 +185,7 @@ def _predecessor_context(ctx: RiskContext) -> pd.DataFrame:
 
 def _recorded(what: str, recorded_on: pd.Series, summary: pd.Series) -> pd.Series:
     """ "Warning notice recorded 5 March 2025: <summary>" (no colon when the summary is empty)."""
-    summary = summary.fillna("").astype(object)
+    summary = clause(summary)
     return f"{what} recorded " + long_date(recorded_on) + when(summary != "", ": " + summary)
 
 

@@ -11,6 +11,7 @@ from ..context import RiskContext
 from .common import (
     academic_year,
     choose,
+    clause,
     declining,
     history,
     indicator_frame,
@@ -42,7 +43,7 @@ def _intel_rating(entries: pd.DataFrame) -> pd.Series:
 
 
 def _intel_sentence(label: str, entries: pd.DataFrame) -> pd.Series:
-    summary = entries["summary"].fillna("").astype(object)
+    summary = clause(entries["summary"])
     return (
         f"{label[0].upper()}{label[1:]} intelligence recorded "
         + long_date(entries["recorded_on"])

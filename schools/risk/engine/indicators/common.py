@@ -172,6 +172,12 @@ def when(mask: pd.Series, value: pd.Series | str) -> pd.Series:
     return choose([mask], [value], "")
 
 
+def clause(free_text: pd.Series) -> pd.Series:
+    """Free text (an intelligence summary) as a clause inside a longer sentence: without the full stop, colon,
+    semicolon or comma it may end with, so "<text>: at least category 3" reads as English, not "acted.: at ..."."""
+    return free_text.fillna("").astype(str).str.rstrip(" .;:,").astype(object)
+
+
 def _strings(series: pd.Series) -> np.ndarray:
     arr = series.to_numpy(dtype=object, copy=True)
     arr[pd.isna(arr)] = ""
