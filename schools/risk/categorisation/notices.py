@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from partnership.celery import task_named
 from partnership.models import SCHOOL_ROLES, Membership, Role
-from schools.risk.models import CategorisationRound, PublicationNotice
+from schools.risk.models import CategorisationRound, CategoryReply, PublicationNotice, SchoolCategory
 
 logger = logging.getLogger(__name__)
 # schools.risk.tasks imports this module: the task is looked up by name in Celery's registry, never imported here.
@@ -246,3 +246,37 @@ def publication_notice_counts(*, round_: CategorisationRound) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in NoticeState.values}
     )
     return {state: counts[state] or 0 for state in NoticeState.values}
+
+
+def publication_unreached_count(*, round_: CategorisationRound) -> int:
+    """How many of the round's schools had nobody to notify: no current head or chair with an email address when
+    it was published (no ``PublicationNotice`` for the school). One query."""
+    noticed = PublicationNotice.objects.filter(round=round_).values("school_id")
+    return SchoolCategory.objects.filter(round=round_).exclude(school_id__in=noticed).count()
+
+
+def reply_answer_notify(*, reply: CategoryReply, base_url: str) -> list[str]:
+    """After the panel answers a reply (call inside the answering transaction): email its author and the school's
+    current head and chair, once the answer is committed, with a link to their school's category page. A mail
+    failure is logged and never undoes the answer (the answer is on the page either way). Returns the addresses."""
+    sc = reply.school_category
+    people = Membership.objects.filter(
+        head_or_chair(), partnership_id=sc.round.partnership_id, school_id=sc.school_id
+    ).values_list("user__email", flat=True)
+    to = sorted({e for e in [*people, getattr(reply.author, "email", "")] if e})
+    if not to:
+        return []
+    link = base_url.rstrip("/") + reverse("risk:own_category") if base_url else reverse("risk:own_category")
+    body = render_to_string(
+        "risk/email/reply_answered.txt", {"reply": reply, "sc": sc, "round": sc.round, "link": link}
+    ).rstrip("\n")
+    subject = f"The panel has answered your reply: {sc.school.name}"
+
+    def send() -> None:
+        try:
+            mail.send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        except Exception:  # noqa: BLE001 - the answer is saved and shown; the email is a courtesy
+            logger.exception("Could not email the panel's answer to reply %s", reply.pk)
+
+    transaction.on_commit(send)
+    return to

@@ -16,7 +16,11 @@ from django.utils import timezone
 from partnership.calendar import school_closures, school_days_after
 from partnership.models import SCHOOL_ROLES, Membership, Partnership, Role, User
 from schools.models import School
-from schools.risk.categorisation.notices import publication_notices_create, publication_notices_enqueue
+from schools.risk.categorisation.notices import (
+    publication_notices_create,
+    publication_notices_enqueue,
+    reply_answer_notify,
+)
 from schools.risk.categorisation.selectors import current_categories
 from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
@@ -476,8 +480,10 @@ def category_reply_answer(
     answer: str,
     meeting_on: dt.date | None,
     user: User,
+    base_url: str = "",
 ) -> CategoryReply:
-    """The panel's final answer to a reply: the category confirmed, or changed (the agreed category moves)."""
+    """The panel's final answer to a reply: the category confirmed, or changed (the agreed category moves). The
+    reply's author and the school's head and chair are emailed once it is committed (``base_url`` for the link)."""
     locked = CategoryReply.objects.select_for_update().get(pk=reply.pk)
     if locked.answered_at is not None:
         raise ValidationError("This reply has already been answered")
@@ -505,6 +511,7 @@ def category_reply_answer(
         meeting_on=meeting_on,
         decided_by=user,
     )
+    reply_answer_notify(reply=locked, base_url=base_url)
     return locked
 
 

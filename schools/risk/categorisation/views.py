@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
@@ -129,6 +130,9 @@ class RoundDetailView(RoundMixin, TemplateView):
             categories=self.labels(),
             can_moderate=self.can(Permission.MODERATE),
             notices=notices.publication_notice_counts(round_=round_),
+            unreached=notices.publication_unreached_count(round_=round_)
+            if round_.state == CategorisationRound.State.PUBLISHED
+            else 0,
             unsent=selectors.round_unsent_notices(round_=round_)[:UNSENT_SHOWN],
             unsent_shown=UNSENT_SHOWN,
             **kwargs,
@@ -198,7 +202,16 @@ class RoundPublishView(RoundMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{round_.name} published: replies close on {round_.reply_deadline:%-d %B %Y}")
+            unreached = notices.publication_unreached_count(round_=round_)
+            nobody = (
+                f". {unreached} school{pluralize(unreached)} had nobody to notify (no current head or chair with an"
+                " email address): see the round page"
+                if unreached
+                else ""
+            )
+            messages.success(
+                request, f"{round_.name} published: replies close on {round_.reply_deadline:%-d %B %Y}{nobody}"
+            )
         return redirect("risk:round_detail", pk=pk)
 
 
@@ -310,11 +323,16 @@ class ReplyAnswerView(PartnershipViewMixin, FormView):
     def form_valid(self, form):
         reply = self.get_reply()
         try:
-            services.category_reply_answer(reply=reply, user=request_user(self.request), **form.cleaned_data)
+            services.category_reply_answer(
+                reply=reply,
+                user=request_user(self.request),
+                base_url=self.request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "The panel's answer is recorded; the school sees it")
+        messages.success(self.request, "The panel's answer is recorded; the school sees it and is emailed")
         sc = reply.school_category
         return redirect("risk:round_school", pk=sc.round_id, urn=sc.school.urn)
 
@@ -348,6 +366,7 @@ class OwnCategoryView(PartnershipViewMixin, FormView):
                 (sc.round.name, sc.round.published_at, category_text(sc.category, academy_threshold(sc)))
                 for sc in own.categories[1:]
             ],
+            earlier_replies=[(sc.round, list(sc.replies.all())) for sc in own.categories[1:] if sc.replies.all()],
             labels=category_labels(current.round.run.ruleset_version),
             reply_open=services.reply_window_open(current.round),
             **kwargs,

@@ -1,0 +1,99 @@
+"""#14.9, what an officer (and a head) sees on day one, on the risk side: the register's movement label, publishing
+that says who could not be told, and a reply's answer that stays visible and is emailed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.urls import reverse
+
+from partnership.models import Membership, Role
+from schools.risk.categorisation import services as rounds
+from schools.risk.models import SchoolCategory
+from tests.conftest import client_for, make_member
+from tests.factories import UserFactory
+from tests.risk.helpers import succeeded_run
+
+
+def _agreed_round(world, officer, name: str):
+    opened = rounds.categorisation_round_create(partnership=world.home, run=succeeded_run(world.home), name=name, user=officer)
+    return rounds.categorisation_round_agree(round_=opened, agreed_on=dt.date.today(), minute="SB/1", user=officer)
+
+
+def _head(world, school, email: str, role: str = Role.HEADTEACHER) -> Membership:
+    return Membership.objects.create(
+        user=UserFactory(email=email), partnership=world.home, roles=[role], school=school
+    )
+
+
+def test_the_register_s_movement_label_says_what_it_is_measured_against(world):
+    officer = make_member(world, Role.OFFICER)
+    client = client_for(officer.user)
+    succeeded_run(world.home)
+    succeeded_run(world.home)
+    before = client.get(reverse("risk:register")).content.decode()
+    assert "Movement since the previous run" in before and "since the last agreed" not in before
+    _agreed_round(world, officer.user, "Autumn round")
+    succeeded_run(world.home)
+    after = client.get(reverse("risk:register")).content.decode()
+    assert "Movement since the last agreed category" in after and "since the previous run" not in after
+
+
+def test_publishing_says_how_many_schools_had_nobody_to_notify(world):
+    officer = make_member(world, Role.OFFICER)
+    _head(world, world.own_school, "own-head@example.test")
+    round_ = _agreed_round(world, officer.user, "Autumn round")
+    client = client_for(officer.user)
+    response = client.post(reverse("risk:round_publish", args=[round_.pk]))
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    # four schools in the round, one head: three schools had nobody to notify
+    assert any("3 schools had nobody to notify" in t for t in texts), texts
+    page = client.get(reverse("risk:round_detail", args=[round_.pk])).content.decode()
+    assert "3 schools had nobody to notify" in page
+
+
+def test_after_a_new_round_the_head_still_sees_the_earlier_reply_and_is_emailed_the_answer(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    officer = make_member(world, Role.OFFICER)
+    panel = make_member(world, Role.ADMIN)
+    head = _head(world, world.own_school, "own-head@example.test")
+    chair = _head(world, world.own_school, "own-chair@example.test", Role.CHAIR_OF_GOVERNORS)
+    first = rounds.categorisation_round_publish(
+        round_=_agreed_round(world, officer.user, "Autumn round"), user=officer.user, base_url="http://testserver/"
+    )
+    sc = SchoolCategory.objects.get(round=first, school=world.own_school)
+    reply = rounds.category_reply_create(
+        school_category=sc, membership=head, text="Our reading results rose sharply this year, please look again."
+    )
+    rounds.categorisation_round_publish(
+        round_=_agreed_round(world, officer.user, "Spring round"), user=officer.user, base_url="http://testserver/"
+    )
+    mail.outbox.clear()
+    client = client_for(panel.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("risk:reply_answer", args=[reply.pk]),
+            {
+                "outcome": "confirmed",
+                "answer": "The panel read the new results; the category stands until the next round.",
+                "meeting_on": dt.date.today().isoformat(),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # emailed once the answer is committed, to the author and the school's head and chair
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["own-chair@example.test", "own-head@example.test"]
+    assert "category stands until the next round" in message.body
+    assert "http://testserver/risk/my-school/" in message.body
+
+    page = client_for(chair.user).get(reverse("risk:own_category")).content.decode()
+    assert "Spring round" in page  # the current round
+    assert "Replies to Autumn round" in page
+    assert "Our reading results rose sharply" in page
+    assert "category stands until the next round" in page
