@@ -8,6 +8,7 @@ rule sets need ``VIEW_RISK``. Anything outside the scope answers 404, like somet
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +26,7 @@ from schools.risk.models import (
     IntelligenceEntry,
     RiskAssessment,
     RiskRun,
+    RiskText,
     RuleSetVersion,
     SchoolCategory,
 )
@@ -233,8 +235,9 @@ def risk_register_counts(*, assessments: QuerySet[RiskAssessment], by: str) -> d
 def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> pd.DataFrame:
     """The register as the export's frame: ``REGISTER_CSV_COLUMNS``, highest category and score first.
 
-    One query whatever the size: each indicator's rating is read out of the JSON in SQL. ``agreed_category``
-    is the school's category in the last agreed round (blank when none); lists are joined with " | ".
+    Two queries whatever the size: the assessments (each indicator's rating read out of the JSON in SQL for a
+    trace stored in full), and the run's texts for compact traces (ADR 0024). ``agreed_category`` is the
+    school's category in the last agreed round (blank when none); lists are joined with " | ".
     """
     fields = {
         "urn": "school__urn",
@@ -248,6 +251,9 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
         **{code: f"indicators__{code}__rating" for code in CODES},
         "missing_inputs": "missing_inputs",
         "reasons": "reasons",
+        "trace_ratings": "trace_ratings",
+        "trace_missing": "trace_missing",
+        "trace_reasons": "trace_reasons",
     }
     rows = (
         list(
@@ -260,12 +266,24 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
         else []
     )
     frame = pd.DataFrame(rows, columns=list(fields), dtype=object)
+    compact = (frame["trace_ratings"] != "").to_numpy(dtype=bool)
+    if compact.any() and run is not None:
+        texts = run_texts(run=run)
+        letters = frame.loc[compact, "trace_ratings"]
+        for position, code in enumerate(run.trace_codes):
+            if code in CODES:
+                frame.loc[compact, code] = letters.str[position]
+    else:
+        texts = []
+    for column, numbers in (("missing_inputs", "trace_missing"), ("reasons", "trace_reasons")):
+        frame[column] = [
+            " | ".join([texts[n] for n in refs] if is_compact else [str(item) for item in items or []])
+            for is_compact, items, refs in zip(compact, frame[column], frame[numbers], strict=True)
+        ]
     frame["agreed_category"] = frame["agreed_category"].map(lambda c: "" if c is None or pd.isna(c) else int(c))
     frame["leading"] = frame["leading"].map({True: "yes", False: "no"})
     for code in CODES:
         frame[code] = frame[code].where(frame[code].isin(["G", "A", "R"]), "")
-    for column in ("missing_inputs", "reasons"):
-        frame[column] = frame[column].map(lambda items: " | ".join(str(item) for item in items or []))
     return frame[list(REGISTER_CSV_COLUMNS)]
 
 
@@ -290,7 +308,73 @@ def risk_school_page(*, membership: Membership, urn: int) -> RiskSchoolPage:
         .select_related("run", "run__ruleset_version", "run__created_by")
         .order_by("-run__created_at", "-run__pk")[:HISTORY_LIMIT]
     )
+    assessments_expand(history[:1])  # the latest one's trace is shown
     return RiskSchoolPage(school=school, assessment=history[0] if history else None, history=history)
 
 
 HISTORY_LIMIT = 100
+
+
+# Compact traces (ADR 0024): an assessment stores codes, values and sentence numbers; the sentences are the run's
+# ``RiskText`` rows. Readers that show a trace expand it first; assessments stored in full are left as they are.
+
+NO_RATING = "-"
+
+
+def assessment_is_compact(assessment: RiskAssessment) -> bool:
+    """True when the assessment's trace is stored compact (numbers into its run's texts)."""
+    return bool(assessment.trace_ratings)
+
+
+def assessments_expand(assessments: Iterable[RiskAssessment | None]) -> None:
+    """Fill ``indicators``, ``reasons``, ``missing_inputs`` and ``overrides`` of compact assessments (in memory,
+    never saved) from their runs' texts, exactly as the engine wrote them; two queries at most, whatever the
+    number of assessments. Assessments stored in full (older runs) are left as they are."""
+    compact = [a for a in assessments if a is not None and assessment_is_compact(a)]
+    if not compact:
+        return
+    codes = _trace_codes(compact)
+    wanted: dict[int, set[int]] = {}
+    for a in compact:
+        wanted.setdefault(a.run_id, set()).update(
+            a.trace_sentences, a.trace_reasons, a.trace_missing, a.trace_overrides
+        )
+    where = Q()
+    for run_id, numbers in wanted.items():
+        where |= Q(run_id=run_id, number__in=sorted(numbers))
+    texts = {
+        (run_id, number): text
+        for run_id, number, text in RiskText.objects.filter(where).values_list("run_id", "number", "text")
+    }
+    for a in compact:
+        _expand(a, codes[a.run_id], lambda number, run_id=a.run_id: texts[(run_id, number)])
+
+
+def _trace_codes(assessments: list[RiskAssessment]) -> dict[int, list[str]]:
+    """Each run's indicator codes, from the runs already loaded with the assessments, else in one query."""
+    codes = {a.run_id: a.run.trace_codes for a in assessments if RiskAssessment.run.is_cached(a)}
+    missing = {a.run_id for a in assessments} - set(codes)
+    if missing:
+        codes |= dict(RiskRun.objects.filter(pk__in=missing).values_list("pk", "trace_codes"))
+    return codes
+
+
+def _expand(assessment: RiskAssessment, codes: list[str], text) -> None:
+    assessment.indicators = {
+        code: {
+            "rating": None if rating == NO_RATING else rating,
+            "value": value,
+            "sentence": text(number),
+        }
+        for code, rating, value, number in zip(
+            codes, assessment.trace_ratings, assessment.trace_values, assessment.trace_sentences, strict=True
+        )
+    }
+    assessment.reasons = [text(n) for n in assessment.trace_reasons]
+    assessment.missing_inputs = [text(n) for n in assessment.trace_missing]
+    assessment.overrides = [text(n) for n in assessment.trace_overrides]
+
+
+def run_texts(*, run: RiskRun) -> list[str]:
+    """Every text of a run's compact traces, in number order (empty for a run stored in full)."""
+    return list(RiskText.objects.filter(run=run).order_by("number").values_list("text", flat=True))

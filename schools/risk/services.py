@@ -35,9 +35,9 @@ from partnership.services import tracked_save
 from schools.models import School
 from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, ruleset_from_dict, ruleset_to_dict
 from schools.risk.engine.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
-from schools.risk.engine.assessment_text import assessment_copy_text
+from schools.risk.engine.assessment_text import TEXT_COLUMNS, assessment_copy_text, compact_trace, text_copy_text
 from schools.risk.inputs import risk_inputs_load
-from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
+from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RiskText, RuleSetVersion
 
 logger = logging.getLogger(__name__)
 # schools.risk.tasks imports this module: the task is looked up by name in Celery's registry, never imported here.
@@ -336,22 +336,37 @@ def risk_run_summary(*, counts: dict[str, int]) -> str:
 def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:
     """Replace the run's assessments with the engine's ``schools`` frame (COPY; call inside a transaction).
 
-    The COPY text is built in blocks of ``ASSESSMENT_BLOCK_ROWS`` schools while a writer thread streams the
-    previous block, so PostgreSQL parses (and compresses) one block while the next one is formatted.
+    Compact traces (ADR 0024): every distinct sentence once in the run's ``RiskText`` rows, and per school only
+    ratings, values and sentence numbers. The COPY text is built in blocks of ``ASSESSMENT_BLOCK_ROWS`` schools
+    while a writer thread streams the previous block, so PostgreSQL parses one block while the next is formatted.
     """
     RiskAssessment.objects.filter(run=run).delete()
+    RiskText.objects.filter(run=run).delete()
     if schools.empty:
         return 0
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(RiskAssessment._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, ASSESSMENT_COLUMNS))
-    )
+    trace = compact_trace(schools)
+    RiskRun.objects.filter(pk=run.pk).update(trace_codes=list(trace.codes))
+    run.trace_codes = list(trace.codes)
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+        with raw.copy(_copy_statement(RiskText, TEXT_COLUMNS), writer=QueuedLibpqWriter(raw)) as copy:
+            for start in range(0, len(trace.texts), 10 * ASSESSMENT_BLOCK_ROWS):
+                copy.write(
+                    text_copy_text(
+                        run_id=run.pk, texts=trace.texts[start : start + 10 * ASSESSMENT_BLOCK_ROWS], first=start
+                    )
+                )
+        with raw.copy(_copy_statement(RiskAssessment, ASSESSMENT_COLUMNS), writer=QueuedLibpqWriter(raw)) as copy:
             for start in range(0, len(schools), ASSESSMENT_BLOCK_ROWS):
                 block = schools.iloc[start : start + ASSESSMENT_BLOCK_ROWS]
-                copy.write(assessment_copy_text(run_id=run.pk, schools=block))
+                copy.write(assessment_copy_text(run_id=run.pk, schools=block, trace=trace, start=start))
     return len(schools)
+
+
+def _copy_statement(model, columns: Iterable[str]) -> sql.Composed:
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
 
 
 # --------------------------------------------------------------------------------------------- runs: state

@@ -15,6 +15,7 @@ from partnership.models import Role
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict
 from schools.risk.engine.indicators import CODES
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RuleSetVersion
+from schools.risk.selectors import assessments_expand
 from schools.risk.services import (
     RISK_RUN_LOCK_NAMESPACE,
     WAITING_MESSAGE,
@@ -136,6 +137,7 @@ def test_a_run_categorises_every_open_school_and_records_its_counts(world):
     assert run.started_at <= run.finished_at and run.as_at is not None
     open_schools = {world.own_school.pk, world.cluster_school.pk, world.outside_school.pk, world.isolated_school.pk}
     assessments = {a.school_id: a for a in RiskAssessment.objects.filter(run=run)}
+    assessments_expand(assessments.values())  # compact traces read as the engine wrote them (ADR 0024)
     assert set(assessments) == open_schools
     assert run.counts["schools"] == 4
     # no results, no inspection, no intelligence: not green but "insufficient evidence", counted apart (#14.1)

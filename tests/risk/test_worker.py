@@ -8,6 +8,7 @@ import time
 import pytest
 
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
+from schools.risk.selectors import assessments_expand
 from schools.risk.services import intelligence_entry_create, risk_run_create, risk_run_transition
 from tests.factories import PartnershipFactory, SchoolFactory, UserFactory
 from tests.risk.conftest import Queue
@@ -49,6 +50,7 @@ def test_new_intelligence_is_recomputed_by_a_real_worker(start_worker):
     assert run.trigger == RiskRun.Trigger.INTELLIGENCE and run.progress == 100
     assert run.counts["schools"] == 6
     assessments = {a.school_id: a for a in RiskAssessment.objects.filter(run=run)}
+    assessments_expand(assessments.values())
     assert set(assessments) == {s.pk for s in schools}
     assert assessments[schools[0].pk].proposed_category == 4
     assert any("Interim executive board" in r for r in assessments[schools[0].pk].reasons)

@@ -24,6 +24,7 @@ from schools.risk.models import (
     RiskRun,
     SchoolCategory,
 )
+from schools.risk.selectors import assessments_expand
 
 State = CategorisationRound.State
 Kind = CategorisationRound.Kind

@@ -1,13 +1,20 @@
-"""The engine's per-school frame as PostgreSQL COPY text for ``RiskAssessment`` rows, built vectorised.
+"""The engine's per-school frame as PostgreSQL COPY text: compact traces (ADR 0024), built vectorised.
 
-Pure (no database): ``risk_assessments_write`` in ``services.py`` streams the text. Every JSON value is
-written by pandas' C JSON writer once per distinct value (``double_precision`` 10, non-ASCII kept) and escaped
-for COPY there (backslashes doubled; nothing else in these rows needs it), together with the fixed JSON around
-it; each row is then a run of tokens, and the whole block one ``str.join``, with no Python work per school.
+Pure (no database): ``risk_assessments_write`` in ``services.py`` streams the text. Every sentence of a run's
+traces (each indicator's sentence, each reason, missing-input note and override) is written once, in the run's
+dictionary of texts (``RiskText`` rows: ``text_copy_text``); an assessment row holds only codes and numbers:
+one rating letter per indicator code, the indicator values, and the numbers of its sentences in the dictionary
+(``assessment_copy_text``). A school's trace reads exactly as the engine wrote it once the numbers are looked
+up (``schools.risk.selectors.assessments_expand``).
+
+Each row is a run of tokens and a block of rows one ``str.join``: no Python work per school. Numbers are
+written as pandas' C JSON writer gives them (``double_precision`` 10), once per distinct value, so a value reads
+back as it did from the older JSON trace.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -24,34 +31,95 @@ COLUMNS = (
     "score",
     "leading",
     "academy_view",
-    "overrides",
+    "overrides",  # the full trace's columns, written empty (read only for runs stored before ADR 0024)
     "indicators",
     "reasons",
     "missing_inputs",
+    "trace_ratings",
+    "trace_values",
+    "trace_sentences",
+    "trace_reasons",
+    "trace_missing",
+    "trace_overrides",
 )
+TEXT_COLUMNS = ("run_id", "number", "text")
 SCALARS = 8  # the columns before ``overrides``, each followed by a tab
-INDICATOR_TOKENS = 3 * len(CODES) + 1  # per code: '"S1":{"rating":…,"value":', '…,"sentence":', '…'; then "}}"
+EMPTY_FULL_TRACE = "[]\t{}\t[]\t[]\t"
+NO_RATING = "-"
+LISTS = (("reasons", "trace_reasons"), ("missing_inputs", "trace_missing"), ("overrides", "trace_overrides"))
 
 
-def assessment_copy_text(*, run_id: int, schools: pd.DataFrame) -> str:
-    """COPY text (tab-separated, backslashes doubled) of ``schools``' assessments, one line per school, in the
-    order of ``COLUMNS``: ``overrides``, ``reasons`` and ``missing_inputs`` as JSON arrays of text, ``indicators``
-    as ``{"S1": {"rating": "G"|"A"|"R"|null, "value": number|null, "sentence": text}, ...}``."""
+@dataclass(frozen=True)
+class CompactTrace:
+    """A run's traces as numbers: ``texts`` is the dictionary (a sentence's number is its position),
+    ``sentences`` the (schools x codes) numbers of the indicators' sentences, and ``lists`` per list column
+    (``reasons``, ``missing_inputs``, ``overrides``) the items per school and the items' numbers in order."""
+
+    codes: tuple[str, ...]
+    texts: np.ndarray
+    sentences: np.ndarray
+    lists: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def compact_trace(schools: pd.DataFrame, codes: tuple[str, ...] = CODES) -> CompactTrace:
+    """Number every distinct sentence of ``schools``' traces (first seen, first numbered)."""
+    n = len(schools)
+    sentence_texts = [schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(dtype=object) for code in codes]
+    flat = {name: _flatten(schools[name]) for name, _ in LISTS}
+    every = np.concatenate(sentence_texts + [items for _, items in flat.values()]) if n else np.empty(0, dtype=object)
+    numbers, texts = pd.factorize(every)
+    at = n * len(codes)
+    sentences = numbers[:at].reshape(len(codes), n).T if n else np.empty((0, len(codes)), dtype=np.int64)
+    lists = {}
+    for name, (counts, items) in flat.items():
+        lists[name] = (counts, numbers[at : at + len(items)])
+        at += len(items)
+    return CompactTrace(codes=tuple(codes), texts=np.asarray(texts, dtype=object), sentences=sentences, lists=lists)
+
+
+def text_copy_text(*, run_id: int, texts: np.ndarray, first: int = 0) -> str:
+    """COPY text of the run's dictionary: ``run_id``, ``number``, ``text`` per sentence (escaped for COPY);
+    ``texts`` are numbered from ``first``."""
+    if not len(texts):
+        return ""
+    escaped = pd.Series(texts, dtype=object)
+    for raw, written in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        escaped = escaped.str.replace(raw, written, regex=False)
+    numbers = pd.Series(np.arange(first, first + len(texts)).astype(str), dtype=object)
+    lines = f"{run_id}\t" + numbers + "\t" + escaped + "\n"
+    return "".join(lines.tolist())
+
+
+def assessment_copy_text(*, run_id: int, schools: pd.DataFrame, trace: CompactTrace, start: int = 0) -> str:
+    """COPY text (tab-separated) of ``schools``' assessments, one line per school, in the order of ``COLUMNS``;
+    ``schools`` are rows ``start``… of the frame ``trace`` was made from."""
     n = len(schools)
     if not n:
         return ""
-    lists = {name: _flatten(schools[name]) for name in ("overrides", "reasons", "missing_inputs")}
-    lengths = {name: counts for name, (counts, _) in lists.items()}
-    row_tokens = 2 * SCALARS + INDICATOR_TOKENS + sum(2 * counts + 1 for counts in lengths.values())
-    ends = np.cumsum(row_tokens)
+    width = len(trace.codes)
+    stop = start + n
+    lists = {name: _rows(trace.lists[name], start, stop) for name, _ in LISTS}
+    row_tokens = 2 * SCALARS + 1 + (width + 1) + 2 * (width + 1) + sum(2 * c + 1 for c, _ in lists.values())
+    ends = np.cumsum(np.full(n, row_tokens) if np.isscalar(row_tokens) else row_tokens)
     tokens = np.empty(int(ends[-1]), dtype=object)
     position = ends - row_tokens
     position = _place(tokens, position, _scalars(run_id, schools))
-    position = _place_list(tokens, position, *lists["overrides"], closing="")
-    position = _place(tokens, position, _indicators(schools))
-    position = _place_list(tokens, position, *lists["reasons"], closing="\t")
-    _place_list(tokens, position, *lists["missing_inputs"], closing="\n")
+    position = _place(tokens, position, np.full((n, 1), EMPTY_FULL_TRACE, dtype=object))
+    position = _place(tokens, position, _ratings(schools, trace.codes))
+    position = _place(tokens, position, _values(schools, trace.codes))
+    names = _names(len(trace.texts))
+    position = _place(tokens, position, _array(names, trace.sentences[start:stop]))
+    for (name, _), closing in zip(LISTS, ("\t", "\t", "\n"), strict=True):
+        counts, numbers = lists[name]
+        position = _place_list(tokens, position, counts, names[numbers], closing=closing)
     return "".join(tokens.tolist())
+
+
+def _rows(lists: tuple[np.ndarray, np.ndarray], start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """The counts and item numbers of rows ``start``…``stop`` of a flattened list column."""
+    counts, numbers = lists
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    return counts[start:stop], numbers[offsets[start] : offsets[stop]]
 
 
 def _scalars(run_id: int, schools: pd.DataFrame) -> np.ndarray:
@@ -68,19 +136,41 @@ def _scalars(run_id: int, schools: pd.DataFrame) -> np.ndarray:
     return block
 
 
-def _indicators(schools: pd.DataFrame) -> np.ndarray:
-    """Rows x ``INDICATOR_TOKENS``: the ``indicators`` JSON object, led by the tab that ends ``overrides``."""
-    block = np.empty((len(schools), INDICATOR_TOKENS), dtype=object)
-    sentences = json_strings(
-        np.concatenate([schools[f"{code}_sentence"].fillna("").astype(str).to_numpy(dtype=object) for code in CODES])
-    ).reshape(len(CODES), len(schools))
-    for number, code in enumerate(CODES):
-        key = ("\t{" if number == 0 else "},") + f'"{code}":{{"rating":'
-        block[:, 3 * number] = json_strings(schools[code].to_numpy(dtype=object), before=key, after=',"value":')
+def _ratings(schools: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    """Rows x (a letter per code, then a tab): ``trace_ratings``."""
+    block = np.full((len(schools), len(codes) + 1), "\t", dtype=object)
+    for number, code in enumerate(codes):
+        rating = schools[code].to_numpy(dtype=object)
+        known = pd.notna(rating) & np.isin(rating, ["G", "A", "R"])
+        block[:, number] = np.where(known, rating, NO_RATING)
+    return block
+
+
+def _values(schools: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    """Rows x (``{`` or ``,`` + a value per code, then ``}`` and a tab): ``trace_values``."""
+    block = np.empty((len(schools), len(codes) + 1), dtype=object)
+    for number, code in enumerate(codes):
         values = pd.to_numeric(schools[f"{code}_value"], errors="coerce")
-        block[:, 3 * number + 1] = json_numbers(values, after=',"sentence":')
-        block[:, 3 * number + 2] = sentences[number]
-    block[:, -1] = "}}\t"
+        block[:, number] = numbers_text(values, before="{" if number == 0 else ",")
+    block[:, -1] = "}\t"
+    return block
+
+
+def _names(count: int) -> np.ndarray:
+    """The text of every sentence number below ``count``."""
+    return np.arange(count).astype(str).astype(object)
+
+
+def _array(names: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """Rows x (``{`` or ``,`` + a number per column, then ``}`` and a tab): an integer array per row."""
+    rows, width = numbers.shape
+    block = np.empty((rows, width + 1), dtype=object)
+    if width:
+        block[:, 0] = "{" + names[numbers[:, 0]]
+        block[:, 1:width] = "," + names[numbers[:, 1:]]
+        block[:, -1] = "}\t"
+    else:
+        block[:, -1] = "{}\t"
     return block
 
 
@@ -89,10 +179,10 @@ def _texts(values: pd.Series | pd.Index) -> np.ndarray:
 
 
 def _flatten(lists: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(items per row, every item as JSON in row order) of a column of lists of text."""
+    """(items per row, every item in row order) of a column of lists of text."""
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     items = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(counts.sum()))
-    return counts, json_strings(items)
+    return counts, items
 
 
 def _place(tokens: np.ndarray, position: np.ndarray, block: np.ndarray) -> np.ndarray:
@@ -104,42 +194,26 @@ def _place(tokens: np.ndarray, position: np.ndarray, block: np.ndarray) -> np.nd
 def _place_list(
     tokens: np.ndarray, position: np.ndarray, counts: np.ndarray, items: np.ndarray, *, closing: str
 ) -> np.ndarray:
-    """Each row's JSON array: "[" or "," before every item, then "]" ("[]" when empty) and ``closing``."""
+    """Each row's PostgreSQL array: "{" or "," before every item, then "}" ("{}" when empty) and ``closing``."""
     if len(items):
         row = np.repeat(np.arange(len(counts)), counts)
         nth = np.arange(len(items)) - np.repeat(np.cumsum(counts) - counts, counts)
         at = position[row] + 2 * nth
-        tokens[at] = np.where(nth == 0, "[", ",").astype(object)
+        tokens[at] = np.where(nth == 0, "{", ",").astype(object)
         tokens[at + 1] = items
-    tokens[position + 2 * counts] = np.where(counts > 0, "]" + closing, "[]" + closing).astype(object)
+    tokens[position + 2 * counts] = np.where(counts > 0, "}" + closing, "{}" + closing).astype(object)
     return position + 2 * counts + 1
 
 
-def json_strings(values: np.ndarray, *, before: str = "", after: str = "") -> np.ndarray:
-    """Each text as a JSON string (None and NaN as null) escaped for COPY text, between ``before`` and ``after``;
-    each distinct text is written once, by pandas' C writer."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    out = np.full(len(uniques) + 1, before + "null" + after, dtype=object)
-    if len(uniques):
-        written = pd.Series(uniques, dtype=object).to_json(orient="records", force_ascii=False)
-        # Inside a JSON string a quote always follows a backslash, so '","' only ever separates two strings
-        # (also once backslashes are doubled for COPY).
-        parts = written[2:-2].replace("\\", "\\\\").split('","')
-        if not written.startswith('["') or len(parts) != len(uniques):
-            raise ValueError("json_strings takes text only")
-        out[:-1] = (before + '"' + pd.Series(parts, dtype=object) + '"' + after).to_numpy()
-    return out[codes]
-
-
-def json_numbers(values: pd.Series, *, after: str = "") -> np.ndarray:
-    """Each number as JSON (NaN as null), as pandas' C writer gives it, then ``after``; each distinct value is
+def numbers_text(values: pd.Series, *, before: str = "") -> np.ndarray:
+    """``before`` and each number as pandas' C JSON writer gives it (NaN as NULL); each distinct value is
     written once."""
     numbers = values.to_numpy(dtype="float64")
     known = ~np.isnan(numbers)
-    out = np.full(len(numbers), "null" + after, dtype=object)
+    out = np.full(len(numbers), before + "NULL", dtype=object)
     if known.any():
         # Factorised by bit pattern, so -0.0 and 0.0 keep their own text.
         codes, uniques = pd.factorize(numbers[known].view(np.int64))
-        written = pd.Series(uniques.view(np.float64)).to_json(orient="records")[1:-1].split(",")
-        out[known] = (pd.Series(written, dtype=object) + after).to_numpy()[codes]
+        written = pd.Series(uniques.view(np.float64)).to_json(orient="records", double_precision=10)[1:-1].split(",")
+        out[known] = (before + pd.Series(written, dtype=object)).to_numpy()[codes]
     return out

@@ -1,7 +1,7 @@
 """Rows of the risk app (label ``risk``), one module per sub-domain; every model is importable from here.
 
 - ``intelligence``: ``IntelligenceEntry``;
-- ``runs``: ``RuleSetVersion``, ``RiskRun``, ``RiskAssessment``;
+- ``runs``: ``RuleSetVersion``, ``RiskRun``, ``RiskAssessment``, ``RiskText``;
 - ``schools.risk.categorisation.models``: ``CategorisationRound``, ``SchoolCategory``, ``CategoryDecision``,
   ``CategoryReply``, ``PublicationNotice``;
 - ``schools.risk.backtest.models``: ``RiskBacktest``.
@@ -18,7 +18,7 @@ from schools.risk.categorisation.models import (
     SchoolCategory,
 )
 from schools.risk.models.intelligence import IntelligenceEntry
-from schools.risk.models.runs import RiskAssessment, RiskRun, RuleSetVersion
+from schools.risk.models.runs import RiskAssessment, RiskRun, RiskText, RuleSetVersion
 
 __all__ = [
     "CategorisationRound",
@@ -29,6 +29,7 @@ __all__ = [
     "RiskAssessment",
     "RiskBacktest",
     "RiskRun",
+    "RiskText",
     "RuleSetVersion",
     "SchoolCategory",
 ]

@@ -7,6 +7,7 @@ turns rows into the engine's frames and ``schools.risk.services`` writes the ans
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -65,6 +66,9 @@ class RiskRun(Job):
         null=True, blank=True, help_text="The academic year (ending year) categorised; empty: the current one."
     )
     school_ids = models.JSONField(default=list, blank=True)
+    trace_codes = models.JSONField(
+        default=list, blank=True, help_text="The indicator codes of the run's compact traces, in their order."
+    )
 
     is_new = False  # set on the instance ``risk_run_create`` has just created (not a column)
 
@@ -90,8 +94,17 @@ class RiskRun(Job):
 class RiskAssessment(models.Model):
     """A school's proposed category from one run, with its bands, score, indicators and every reason.
 
-    ``indicators`` maps each code (S1…S9, C1…C9) to ``{"rating": "G"|"A"|"R"|null, "value": number|null,
-    "sentence": text}``; ``reasons``, ``overrides`` and ``missing_inputs`` are lists of sentences.
+    The trace is stored in one of two forms (ADR 0024):
+
+    * **compact** (runs since issue #15; ``trace_ratings`` not empty): per school only codes and values. The
+      run's indicator codes are ``RiskRun.trace_codes``; ``trace_ratings`` holds one letter per code ("G", "A",
+      "R", "-" for none), ``trace_values`` a number or NULL per code, ``trace_sentences`` the number of each
+      code's sentence, and ``trace_reasons``, ``trace_missing`` and ``trace_overrides`` lists of sentence numbers:
+      every sentence is stored once per run in ``RiskText``. ``schools.risk.selectors.assessments_expand``
+      fills the four fields below from them for display.
+    * **full** (older runs): ``indicators`` maps each code (S1…S9, C1…C9) to ``{"rating": "G"|"A"|"R"|null,
+      "value": number|null, "sentence": text}``; ``reasons``, ``overrides`` and ``missing_inputs`` are lists of
+      sentences. Readers take both; compact rows leave these empty until expanded.
     """
 
     run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="assessments")
@@ -106,6 +119,12 @@ class RiskAssessment(models.Model):
     indicators = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
     missing_inputs = models.JSONField(default=list)
+    trace_ratings = models.CharField(max_length=64, blank=True, default="")
+    trace_values = ArrayField(models.FloatField(null=True), default=list, blank=True)
+    trace_sentences = ArrayField(models.IntegerField(), default=list, blank=True)
+    trace_reasons = ArrayField(models.IntegerField(), default=list, blank=True)
+    trace_missing = ArrayField(models.IntegerField(), default=list, blank=True)
+    trace_overrides = ArrayField(models.IntegerField(), default=list, blank=True)
 
     class Meta:
         ordering = ["-proposed_category", "-score", "school_id"]
@@ -114,6 +133,23 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: category {self.proposed_category} (run {self.run_id})"
+
+
+class RiskText(models.Model):
+    """One distinct sentence of a run's traces (an indicator's sentence, a reason, a missing-input note or an
+    override), stored once per run and referred to by ``number`` from its ``RiskAssessment`` rows (ADR 0024).
+
+    Written with the run's assessments, in the same transaction, and never changed: the text is what the run's
+    rule-set version wrote, so an old run reads as it did when it was computed.
+    """
+
+    pk = models.CompositePrimaryKey("run_id", "number")
+    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.number}: {self.text[:40]}"
 
 
 # ---------------------------------------------------------------------------------------------- people decide
