@@ -79,6 +79,9 @@ PAGES = [
     ("risk:round_publish", lambda w: [_published_round(w).pk]),
     ("risk:own_category", lambda w: _reply(w) and []),
     ("risk:holidays", lambda w: _holidays(w) and []),
+    ("risk:termly_open", lambda w: _published_round(w) and []),  # #14.11
+    ("risk:review_suggestions", lambda w: _published_round(w) and []),
+    ("risk:in_year_open", lambda w: _published_round(w) and [w.own_school.urn]),
 ]
 OFFICER_ONLY = {
     "partnership:board",
@@ -99,6 +102,9 @@ OFFICER_ONLY = {
     "risk:reply_answer",
     "risk:round_publish",
     "risk:holidays",
+    "risk:termly_open",
+    "risk:review_suggestions",
+    "risk:in_year_open",
 }
 SCHOOL_ONLY = {"risk:own_category"}
 

@@ -192,6 +192,14 @@ MATRIX: dict[str, Case] = {
         roles=STAFF,
     ),
     "risk:round_notices_retry": Case(
+    # #14.11: the termly review of categories 3-4, in-year reviews suggested by events, and opening one
+    "risk:termly_open": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
+    "risk:review_suggestions": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
+    "risk:in_year_open": Case(
+        args=lambda w: rounds_world(w) and [w.own_school.urn],
+        other_args=lambda w: rounds_world(w) and [w.other_school.urn],
+        roles=STAFF,
+    ),
         method="post",
         args=lambda w: [rounds_world(w).published.pk],
         other_args=lambda w: [rounds_world(w).other_published.pk],

@@ -21,3 +21,8 @@ class RiskConfig(AppConfig):
         from schools.signals import register_data_changed
 
         register_data_changed.connect(receivers.register_data_changed, dispatch_uid="risk-recompute-on-import")
+
+        from partnership.selectors import home_work_register
+        from schools.risk.categorisation.triggers import review_work_items
+
+        home_work_register(review_work_items)  # "Schools with an in-year review suggested" (#14.11)

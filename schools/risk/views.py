@@ -16,7 +16,13 @@ from partnership.permissions import Permission
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
 from schools.risk.categorisation.presenters import decision_rows, officer_trace
-from schools.risk.categorisation.selectors import last_agreed_round_for, school_category_history
+from schools.risk.categorisation.selectors import (
+    current_category_of,
+    last_agreed_round_for,
+    school_category_history,
+    schools_in_open_rounds,
+)
+from schools.risk.categorisation.triggers import review_suggestion_for
 from schools.risk.filters import RiskRegisterFilter
 from schools.risk.forms import IntelligenceEntryForm, RulesetForm
 from schools.risk.models import RiskRun
@@ -293,5 +299,11 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
                 (sc, decision_rows(sc.decisions.all()))
                 for sc in school_category_history(membership=self.membership, school=page.school)
             ],
+            current=current_category_of(partnership_id=self.partnership.pk, school_id=page.school.pk),
+            suggestion=review_suggestion_for(membership=self.membership, school=page.school),
+            open_review=schools_in_open_rounds(partnership_id=self.partnership.pk, school_id=page.school.pk).get(
+                page.school.pk
+            ),
+            can_review=self.can(Permission.CATEGORISE),
             **kwargs,
         )

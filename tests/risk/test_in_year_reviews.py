@@ -320,7 +320,7 @@ def test_the_officer_opens_an_in_year_review_with_one_click_from_the_suggestion(
     text = f"Review suggested: new inspection on {day:%-d %B %Y}"
     assert text in client.get(reverse("risk:review_suggestions")).content.decode()
     assert text in client.get(reverse("risk:school", args=[world.own_school.urn])).content.decode()
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("partnership:home")).content.decode()
     assert "Schools with an in-year review suggested" in home
     response = client.post(
         reverse("risk:in_year_open", args=[world.own_school.urn]),

@@ -37,6 +37,8 @@ FORMS = {
     "risk:intelligence_add",
     "risk:ruleset_edit",
     "risk:round_create",
+    "risk:termly_open",
+    "risk:in_year_open",
     "risk:round_agree",
     "risk:round_adjust",
     "risk:round_moderate",

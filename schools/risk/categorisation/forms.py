@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partnership.forms import DateInput, GovForm
 from schools.risk.categorisation.services import RATIONALE_MIN, TEXT_MAX
-from schools.risk.models import CategoryDecision, CategoryReply, RiskRun
+from schools.risk.models import CategorisationRound, CategoryDecision, CategoryReply, RiskRun
 from schools.risk.presenters import CategoryLabel
 
 
@@ -186,4 +186,38 @@ class HolidayForm(GovForm):
         label="Last day schools are closed",
         widget=DateInput(),
         error_messages={"required": "Enter the last day schools are closed", "invalid": "Date must be a real date"},
+    )
+
+
+class TermlyReviewForm(RoundForm):
+    """Open a termly review: the schools whose current published category is 3 or 4."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = "For example “Spring 2027 termly review”. Schools see it when it is published."
+        self.fields["name"].error_messages["required"] = "Enter a name for the review"
+
+
+class InYearReviewForm(GovForm):
+    """Open an in-year review of one school after an event (an officer confirms a suggestion)."""
+
+    trigger = forms.ChoiceField(
+        label="What happened",
+        choices=CategorisationRound.Trigger.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened", "invalid_choice": "Select what happened"},
+    )
+    trigger_on = forms.DateField(
+        label="Date of the event (optional)",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Date of the event must be a real date"},
+    )
+    note = forms.CharField(
+        label="What happened, in a sentence (optional unless “Other”)",
+        help_text="Officers only: the school sees the review's name, never this note or what triggered it.",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "What happened must be 300 characters or fewer"},
     )

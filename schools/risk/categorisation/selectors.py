@@ -29,6 +29,8 @@ from schools.risk.selectors import assessments_expand
 State = CategorisationRound.State
 Kind = CategorisationRound.Kind
 AGREED_STATES = (State.AGREED, State.PUBLISHED)
+TERMLY_MIN_CATEGORY = 3
+"""A termly review covers the schools whose current published category is this or higher (3 and 4)."""
 CURRENT_ORDER = ("-round__agreed_on", "-round__created_at", "-round__pk")
 """A school's rounds never overlap (no two open rounds cover one school), so the latest agreed is the current."""
 ROUND_SCHOOL_ORDER = ("-category", "-assessment__score", "school__name", "pk")
@@ -259,15 +261,42 @@ def current_category_of(*, partnership_id: int, school_id: int, published_only: 
     )
 
 
-def schools_in_open_rounds(*, partnership_id: int) -> dict[int, CategorisationRound]:
-    """School id → the open (draft or agreed) round that covers it."""
+def schools_in_open_rounds(*, partnership_id: int, school_id: int | None = None) -> dict[int, CategorisationRound]:
+    """School id → the open (draft or agreed) round that covers it (only ``school_id``'s when given)."""
+    rows = SchoolCategory.objects.filter(round__partnership_id=partnership_id)
+    if school_id is not None:
+        rows = rows.filter(school_id=school_id)
     rows = (
-        SchoolCategory.objects.filter(round__partnership_id=partnership_id)
-        .exclude(round__state=State.PUBLISHED)
+        rows.exclude(round__state=State.PUBLISHED)
         .select_related("round")
-        .only("school_id", "round__pk", "round__name", "round__kind", "round__state")
+        .only("school_id", "round__id", "round__name", "round__kind", "round__state")
     )
     return {row.school_id: row.round for row in rows}
+
+
+def termly_scope_count(*, membership: Membership) -> int:
+    """How many schools a termly review opened now would cover (current published category 3 or 4, less any
+    already in an open round)."""
+    _officer(membership)
+    busy = SchoolCategory.objects.filter(round__partnership_id=membership.partnership_id).exclude(
+        round__state=State.PUBLISHED
+    )
+    return (
+        current_categories(partnership_id=membership.partnership_id, published_only=True)
+        .filter(category__gte=TERMLY_MIN_CATEGORY)
+        .exclude(school_id__in=busy.values("school_id"))
+        .count()
+    )
+
+
+def access_reviewable_school(*, membership: Membership, urn: int) -> School:
+    """A school of the membership's partnership an officer may open an in-year review of (else 404)."""
+    if not membership_can(membership, Permission.CATEGORISE):
+        raise Http404("No such school")
+    school = School.objects.filter(partnership_id=membership.partnership_id, urn=urn).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
 
 
 def last_agreed_round(*, partnership_id: int) -> CategorisationRound | None:

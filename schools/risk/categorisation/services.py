@@ -21,7 +21,7 @@ from schools.risk.categorisation.notices import (
     publication_notices_enqueue,
     reply_answer_notify,
 )
-from schools.risk.categorisation.selectors import current_categories
+from schools.risk.categorisation.selectors import TERMLY_MIN_CATEGORY, current_categories
 from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
     CategorisationRound,
@@ -95,10 +95,6 @@ def categorisation_round_create(
     """Open an annual round from a finished run: every school starts at its proposed category, each with a
     decision. A school already in an open in-year review stays out of it (it is decided there)."""
     return _round_open(partnership=partnership, run=run, name=name, user=user, kind=Kind.ANNUAL)
-
-
-TERMLY_MIN_CATEGORY = 3
-"""A termly review covers the schools whose current published category is this or higher (3 and 4)."""
 
 
 @transaction.atomic

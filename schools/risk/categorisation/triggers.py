@@ -190,3 +190,19 @@ def review_suggestion_for(*, membership: Membership, school: School) -> ReviewSu
         return None
     found = review_suggestions(partnership_id=membership.partnership_id, school_id=school.pk)
     return found[0] if found else None
+
+
+def review_work_items(*, membership: Membership) -> list:
+    """The officers' work queue line (home page): schools with an in-year review suggested (CATEGORISE)."""
+    from django.urls import reverse
+
+    from partnership.selectors import WorkItem
+
+    if not membership_can(membership, Permission.CATEGORISE):
+        return []
+    found = review_suggestions(partnership_id=membership.partnership_id)
+    return [
+        WorkItem(
+            count=len(found), text="Schools with an in-year review suggested", href=reverse("risk:review_suggestions")
+        )
+    ]

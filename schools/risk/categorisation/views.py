@@ -18,15 +18,17 @@ from partnership import calendar
 from partnership.access import PartnershipViewMixin, request_user
 from partnership.permissions import Permission
 from partnership.views import apply_validation_error
-from schools.risk.categorisation import notices, selectors, services
+from schools.risk.categorisation import notices, selectors, services, triggers
 from schools.risk.categorisation.forms import (
     AdjustForm,
     AgreeForm,
     AnswerForm,
     HolidayForm,
+    InYearReviewForm,
     ModerateForm,
     ReplyForm,
     RoundForm,
+    TermlyReviewForm,
 )
 from schools.risk.categorisation.presenters import (
     academy_threshold,
@@ -86,6 +88,99 @@ class RoundCreateView(PartnershipViewMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{round_.name} opened: every school starts at its proposed category")
+        return redirect("risk:round_detail", pk=round_.pk)
+
+
+class TermlyReviewCreateView(RoundCreateView):
+    """Open a termly review: a smaller round of the schools whose current published category is 3 or 4."""
+
+    template_name = "risk/rounds/termly.html"
+    form_class = TermlyReviewForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            in_scope=selectors.termly_scope_count(membership=self.membership),
+            min_category=services.TERMLY_MIN_CATEGORY,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            round_ = services.termly_review_create(
+                partnership=self.partnership,
+                run=form.cleaned_data["run"],
+                name=form.cleaned_data["name"],
+                user=request_user(self.request),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{round_.name} opened for {round_.schools.count()} school(s)")
+        return redirect("risk:round_detail", pk=round_.pk)
+
+
+class ReviewSuggestionListView(PartnershipViewMixin, TemplateView):
+    """Schools with an event since their last round (a new inspection, the head leaving, a safeguarding incident,
+    a complaint rated amber or red): an officer opens the in-year review with one click."""
+
+    permission = Permission.VIEW_RISK
+    template_name = "risk/rounds/suggestions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            suggestions=triggers.review_suggestion_list(membership=self.membership),
+            can_open=self.can(Permission.CATEGORISE),
+            **kwargs,
+        )
+
+
+class InYearReviewOpenView(PartnershipViewMixin, FormView):
+    """Confirm and open an in-year review of one school (the suggested event is filled in)."""
+
+    permission = Permission.CATEGORISE
+    template_name = "risk/rounds/in_year.html"
+    form_class = InYearReviewForm
+
+    def get_school(self):
+        if not hasattr(self, "_school"):
+            self._school = selectors.access_reviewable_school(membership=self.membership, urn=self.kwargs["urn"])
+        return self._school
+
+    def get_suggestion(self) -> triggers.ReviewSuggestion | None:
+        if not hasattr(self, "_suggestion"):
+            self._suggestion = triggers.review_suggestion_for(membership=self.membership, school=self.get_school())
+        return self._suggestion
+
+    def get_initial(self):
+        suggestion = self.get_suggestion()
+        if suggestion is None:
+            return {}
+        return {"trigger": suggestion.latest.trigger, "trigger_on": suggestion.latest.on}
+
+    def get_context_data(self, **kwargs):
+        school = self.get_school()
+        return super().get_context_data(
+            school=school,
+            suggestion=self.get_suggestion(),
+            current=selectors.current_category_of(partnership_id=self.partnership.pk, school_id=school.pk),
+            open_round=selectors.schools_in_open_rounds(partnership_id=self.partnership.pk, school_id=school.pk).get(
+                school.pk
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            round_ = services.in_year_review_open(
+                partnership=self.partnership,
+                school=self.get_school(),
+                user=request_user(self.request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{round_.name} opened: adjust, refer, agree and publish it as in any round")
         return redirect("risk:round_detail", pk=round_.pk)
 
 
