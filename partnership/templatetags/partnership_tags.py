@@ -57,3 +57,27 @@ def breadcrumbs(*pairs: str, home: bool = True) -> dict:
         if text:
             crumbs.append((str(text), target if "/" in str(target) else reverse(str(target))))
     return {"crumbs": crumbs}
+
+
+@register.simple_tag
+def nav_current(path: str, href: str, section: str = "", exact: bool = False, *excepts: str) -> str:
+    """The ``aria-current`` value of a service-navigation item: "page" on the item's own page, "true" anywhere
+    else in its section (``section``, a path prefix, defaults to ``href``; e.g. "/risk/" for Risk, whose link goes
+    to /risk/register/), "" outside it or under one of ``excepts`` (sections nested in its path)."""
+    if not href:
+        return ""
+    if path == href:
+        return "page"
+    if exact:
+        return ""
+    root = section or href
+    if not path.startswith(root) or any(e and path.startswith(e) for e in excepts):
+        return ""
+    return "true"
+
+
+@register.filter
+def url_section(href: str) -> str:
+    """The first segment of a path ("/risk/register/" → "/risk/"): a section's prefix for ``nav_current``."""
+    first = (href or "").strip("/").split("/", 1)[0]
+    return f"/{first}/" if first else "/"
