@@ -136,6 +136,17 @@ class Permission(enum.Enum):
     """See the portfolio of clusters' health checks: by cluster (officers; alliance leads for their alliances),
     or only as aggregates across clusters (board members)."""
 
+    RECORD_VISITS = "record_visits"
+    """Record the LA's notes of visit to any school in the partnership (purpose, who attended, notes, agreed actions),
+    share them with the school's head and chair, promote a point to soft intelligence, and see every visit and the
+    visits due and overdue by category."""
+
+    SET_VISIT_FREQUENCY = "set_visit_frequency"
+    """Set how often schools of each category are visited (for example termly for categories 3 and 4)."""
+
+    RESPOND_TO_VISITS = "respond_to_visits"
+    """See the notes of visit shared with the own school, mark each accurate or not, and reply."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
@@ -168,6 +179,12 @@ for _role, _extra in _HEALTH_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ROLE_PERMISSIONS[Role.OFFICER] = ROLE_PERMISSIONS[Role.OFFICER] - {P.MANAGE_HEALTH_FRAMEWORKS, P.RATE_HEALTH_CHECKS}
 ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] - {P.RATE_HEALTH_CHECKS}
+
+# Notes of visit (issue #14 item 10): officers and admins record and share them; the school's head and chair respond.
+for _role in (Role.ADMIN, Role.OFFICER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] - {P.RESPOND_TO_VISITS}
+for _role in (Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {P.RESPOND_TO_VISITS}
 
 
 def permissions_for(membership: Membership | None) -> frozenset[Permission]:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "partnership",
     "schools",
     "schools.risk",
+    "schools.visits",
     "partnership.board",
     "clusters",
     "clusters.health",

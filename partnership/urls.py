@@ -38,6 +38,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("peer-review/", include("peerreview.urls")),
     path("brokerage/", include("brokerage.urls")),
+    path("visits/", include("schools.visits.urls")),
     # allauth's address page with one rule added (only a verified address becomes the account's): ADR 0015
     path("accounts/email/", views.EmailAddressView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),

@@ -335,3 +335,8 @@ MATRIX.update(BROKERAGE_MATRIX)
 from tests.clusters.health.matrix import HEALTH_MATRIX  # noqa: E402 - rows that import Case from here
 
 MATRIX.update(HEALTH_MATRIX)
+
+
+from tests.visits.matrix import VISITS_MATRIX  # noqa: E402 - notes of visit (issue #14 item 10)
+
+MATRIX.update(VISITS_MATRIX)

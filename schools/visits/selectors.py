@@ -1,0 +1,272 @@
+"""Reads of notes of visit, scoped by the membership: officers (RECORD_VISITS) see every visit of the partnership;
+a school's head and chair (RESPOND_TO_VISITS) see their own school's visits once shared; anyone else sees none.
+Another partnership's visit, an unshared draft for the school, or another school's visit answer 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.models import Membership
+from partnership.permissions import Permission, membership_can
+from partnership.selectors import WorkItem
+from schools.models import School
+from schools.risk.models import CategorisationRound, SchoolCategory
+from schools.visits.models import FREQUENCY_DAYS, Frequency, Visit, VisitPoint, VisitResponse, VisitSettings
+
+S = Visit.State
+AGREED_STATES = [CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
+
+
+def is_officer(membership: Membership) -> bool:
+    """Records, shares and promotes notes of visit (officers and admins)."""
+    return membership_can(membership, Permission.RECORD_VISITS)
+
+
+def is_school_of(membership: Membership, school_id: int) -> bool:
+    """The membership is the head or chair of ``school_id`` (RESPOND_TO_VISITS and tied to that school)."""
+    return membership_can(membership, Permission.RESPOND_TO_VISITS) and membership.school_id == school_id
+
+
+def visit_list(*, membership: Membership) -> QuerySet[Visit]:
+    """Every visit the membership may see: all the partnership's (officers), or the own school's shared ones."""
+    visits = Visit.objects.filter(partnership_id=membership.partnership_id)
+    if is_officer(membership):
+        return visits
+    if membership_can(membership, Permission.RESPOND_TO_VISITS) and membership.school_id is not None:
+        return visits.filter(school_id=membership.school_id).exclude(state=S.DRAFT)
+    return Visit.objects.none()
+
+
+def visit_list_page(*, membership: Membership, state: str = "") -> QuerySet[Visit]:
+    """``visit_list`` for the officers' list: with school and visitor, counts of actions and responses, in
+    ``state`` if it is one, newest first."""
+    visits = visit_list(membership=membership)
+    if state in S.values:
+        visits = visits.filter(state=state)
+    return (
+        visits.select_related("school", "visitor")
+        .annotate(action_count=Count("actions", distinct=True), response_count=Count("responses", distinct=True))
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def access_visit(*, membership: Membership, pk: int) -> Visit:
+    """A visit the membership may see, with its school, people, actions, responses and promoted points; else 404."""
+    visit = (
+        visit_list(membership=membership)
+        .filter(pk=pk)
+        .select_related("school", "visitor", "shared_by", "created_by")
+        .prefetch_related(
+            "actions",
+            Prefetch("responses", VisitResponse.objects.select_related("user")),
+            Prefetch("points", VisitPoint.objects.select_related("entry", "created_by")),
+        )
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+def access_visit_school(*, membership: Membership, urn: int) -> School:
+    """The school whose visits the membership may see: any school of the partnership for officers, the own school
+    for its head and chair; else 404."""
+    school = School.objects.filter(partnership_id=membership.partnership_id, urn=urn).first()
+    if school is None or not (is_officer(membership) or is_school_of(membership, school.pk)):
+        raise Http404("No such school")
+    return school
+
+
+def school_visit_list(*, membership: Membership, school: School) -> list[Visit]:
+    """The school's visits the membership may see, newest first, with their counts (one query)."""
+    return list(
+        visit_list(membership=membership)
+        .filter(school=school)
+        .select_related("visitor")
+        .annotate(action_count=Count("actions", distinct=True), response_count=Count("responses", distinct=True))
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def visit_settings_for(*, partnership_id: int) -> VisitSettings:
+    """The partnership's visit frequencies (the defaults, unsaved, until someone changes them)."""
+    found = VisitSettings.objects.filter(partnership_id=partnership_id).first()
+    return found or VisitSettings(partnership_id=partnership_id)
+
+
+def agreed_categories(*, partnership_id: int, school_ids: list[int] | None = None) -> dict[int, tuple[int, dt.date]]:
+    """Each school's latest agreed category (an agreed or published round, annual, termly or in-year) and the day it
+    was agreed: ``{school_id: (category, agreed_on)}``, in one query."""
+    rows = SchoolCategory.objects.filter(round__partnership_id=partnership_id, round__state__in=AGREED_STATES)
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    latest = (
+        rows.order_by("school_id", "-round__agreed_on", "-round__pk")
+        .distinct("school_id")
+        .values_list("school_id", "category", "round__agreed_on", "round__created_at")
+    )
+    return {
+        school_id: (category, agreed_on or timezone.localdate(created_at))
+        for school_id, category, agreed_on, created_at in latest
+    }
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One school's place in the visit schedule."""
+
+    school: School
+    category: int | None
+    frequency: str
+    frequency_label: str
+    last_visit_on: dt.date | None
+    due_on: dt.date | None
+    overdue: bool
+
+    @property
+    def days_overdue(self) -> int:
+        if self.due_on is None:
+            return 0
+        return max((timezone.localdate() - self.due_on).days, 0)
+
+
+def due_date(
+    *, frequency: str, last_visit_on: dt.date | None, agreed_on: dt.date | None
+) -> tuple[dt.date | None, bool]:
+    """When the next visit is due and whether it is overdue (today is past it). The interval runs from the last
+    visit or, before any visit, from the day the category was agreed; a school with a routine frequency but no
+    visit and no agreed date is overdue (it has never been visited)."""
+    days = FREQUENCY_DAYS.get(frequency)
+    if days is None:
+        return None, False
+    base = last_visit_on or agreed_on
+    if base is None:
+        return None, True
+    due = base + dt.timedelta(days=days)
+    return due, due < timezone.localdate()
+
+
+def _schedule(partnership_id: int, schools: list[School]) -> list[ScheduleRow]:
+    settings = visit_settings_for(partnership_id=partnership_id)
+    categories = agreed_categories(partnership_id=partnership_id)
+    last_visits = dict(
+        Visit.objects.filter(partnership_id=partnership_id)
+        .order_by()
+        .values_list("school_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("school_id", "last")
+    )
+    labels = dict(Frequency.choices)
+    rows = []
+    for school in schools:
+        category, agreed_on = categories.get(school.pk, (None, None))
+        if category == 0:
+            category = None
+        frequency = settings.frequency_for(category)
+        last = last_visits.get(school.pk)
+        due, overdue = due_date(frequency=frequency, last_visit_on=last, agreed_on=agreed_on)
+        rows.append(ScheduleRow(school, category, frequency, labels[frequency], last, due, overdue))
+    return rows
+
+
+def _scheduled_schools(partnership_id: int) -> list[School]:
+    return list(
+        School.objects.filter(partnership_id=partnership_id)
+        .open()
+        .state_funded()
+        .only("pk", "urn", "name", "phase", "partnership_id")
+        .order_by("name")
+    )
+
+
+def visit_schedule(*, membership: Membership, show: str = "overdue") -> list[ScheduleRow]:
+    """Open state-funded schools with a routine visit frequency, the most overdue first: ``show`` is
+    ``overdue``, ``soon`` (overdue or due within 30 days) or ``all`` (every school with a frequency). Officers only."""
+    if not is_officer(membership):
+        return []
+    rows = _schedule(membership.partnership_id, _scheduled_schools(membership.partnership_id))
+    rows = [r for r in rows if r.frequency != Frequency.NONE]
+    horizon = timezone.localdate() + dt.timedelta(days=30)
+    if show == "overdue":
+        rows = [r for r in rows if r.overdue]
+    elif show == "soon":
+        rows = [r for r in rows if r.overdue or (r.due_on is not None and r.due_on <= horizon)]
+    return sorted(rows, key=lambda r: (not r.overdue, r.due_on or dt.date.min, r.school.name))
+
+
+def school_schedule(*, membership: Membership, school: School) -> ScheduleRow | None:
+    """The school's row of the schedule (officers only; None for anyone else)."""
+    if not is_officer(membership):
+        return None
+    return _schedule(membership.partnership_id, [school])[0]
+
+
+def overdue_count(*, membership: Membership) -> int:
+    """How many schools' routine visits are overdue (officers only)."""
+    return len(visit_schedule(membership=membership, show="overdue"))
+
+
+def awaiting_response(*, membership: Membership) -> QuerySet[Visit]:
+    """The own school's shared visits this person has not yet responded to (head and chair)."""
+    if membership.school_id is None or not membership_can(membership, Permission.RESPOND_TO_VISITS):
+        return Visit.objects.none()
+    mine = VisitResponse.objects.filter(visit=OuterRef("pk"), user_id=membership.user_id)
+    return visit_list(membership=membership).filter(~Exists(mine))
+
+
+def home_work_items(*, membership: Membership) -> list[WorkItem]:
+    """The home page's lines: overdue visits and unshared drafts (officers); notes to answer (head, chair)."""
+    items: list[WorkItem] = []
+    if is_officer(membership):
+        items.append(WorkItem(overdue_count(membership=membership), "school visits overdue", reverse("visits:due")))
+        drafts = visit_list(membership=membership).filter(state=S.DRAFT, created_by_id=membership.user_id).count()
+        items.append(WorkItem(drafts, "your notes of visit not yet shared", reverse("visits:list") + "?state=draft"))
+    if membership.school_id is not None and membership_can(membership, Permission.RESPOND_TO_VISITS):
+        waiting = awaiting_response(membership=membership).count()
+        if waiting:
+            urn = School.objects.filter(pk=membership.school_id).values_list("urn", flat=True).first()
+            items.append(WorkItem(waiting, "notes of visit to read and respond to", reverse("visits:school", args=[urn])))
+    return items
+
+
+def visit_sources(*, membership: Membership, school: School) -> dict[int, Visit]:
+    """The visits that soft-intelligence entries of ``school`` were promoted from, by entry id (one query), for the
+    entry's link back to its visit. Only visits the membership may see."""
+    points = VisitPoint.objects.filter(visit__in=visit_list(membership=membership).filter(school=school)).select_related(
+        "visit"
+    )
+    return {p.entry_id: p.visit for p in points}
+
+
+@dataclass(frozen=True)
+class SchoolPanel:
+    """What the school page shows of its visits."""
+
+    visits: list[Visit]
+    schedule: ScheduleRow | None
+    officer: bool
+    waiting: int
+
+
+def school_visit_panel(*, membership: Membership, school: School) -> SchoolPanel | None:
+    """The school page's panel: recent visits, and for officers when the next is due; None for anyone who sees
+    no visits of this school."""
+    if not (is_officer(membership) or is_school_of(membership, school.pk)):
+        return None
+    visits = list(
+        visit_list(membership=membership)
+        .filter(school=school)
+        .annotate(
+            mine=Exists(VisitResponse.objects.filter(visit=OuterRef("pk"), user_id=membership.user_id)),
+        )
+        .order_by("-visited_on", "-pk")[:5]
+    )
+    officer = is_officer(membership)
+    waiting = 0 if officer else sum(1 for v in visits if not v.mine)  # type: ignore[attr-defined]
+    return SchoolPanel(visits, school_schedule(membership=membership, school=school), officer, waiting)
