@@ -126,9 +126,34 @@ def sentence_text(sentence: str) -> str:
     return _STOP_BEFORE_MARK.sub("", sentence)
 
 
-def sentences_text(sentences) -> list[str]:
-    """``sentence_text`` for each of a stored list of sentences (reasons, overrides, missing inputs)."""
-    return [sentence_text(str(s)) for s in sentences or []]
+def sentences_text(sentences, register_note: str = "") -> list[str]:
+    """``sentence_text`` for each of a stored list of sentences (reasons, overrides, missing inputs), with
+    ``register_inspection_note`` where the engine found no inspection."""
+    return [with_register_inspection(sentence_text(str(s)), register_note) for s in sentences or []]
+
+
+NO_INSPECTION = "No graded inspection on record"
+
+
+def register_inspection_note(school) -> str:
+    """What the register (GIAS) says about the school's last inspection when it says anything: the engine reads
+    only Ofsted's management information, so a school with a GIAS rating and no imported Ofsted row would
+    otherwise read "no inspection" in its trace beside "Good" on its school page (#14.9)."""
+    rating = (getattr(school, "ofsted_rating", "") or "").strip()
+    if not rating:
+        return ""
+    last = school.ofsted_last_inspection
+    on = f", last inspection {last.day} {last:%B %Y}" if last else ""
+    return f"the register (GIAS) shows Ofsted rating \"{rating}\"{on}, which the engine does not read"
+
+
+def with_register_inspection(sentence: str, note: str) -> str:
+    """"No graded inspection on record: S1 not scored" says where it looked, and what the register shows."""
+    if not note or not sentence.startswith(NO_INSPECTION):
+        return sentence
+    return sentence.replace(
+        NO_INSPECTION, f"No graded inspection in the Ofsted management information imported ({note})", 1
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +168,7 @@ class IndicatorRow:
     sentence: str
 
 
-def indicator_rows(indicators: dict) -> list[IndicatorRow]:
+def indicator_rows(indicators: dict, register_note: str = "") -> list[IndicatorRow]:
     """Every indicator S1…S9, C1…C9 in order, whether or not the assessment holds it (blank when missing)."""
     rows = []
     for indicator in INDICATORS:
@@ -153,7 +178,12 @@ def indicator_rows(indicators: dict) -> list[IndicatorRow]:
         shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
         rows.append(
             IndicatorRow(
-                indicator.code, indicator.label, rating, tag, shown, sentence_text(found.get("sentence") or "")
+                indicator.code,
+                indicator.label,
+                rating,
+                tag,
+                shown,
+                with_register_inspection(sentence_text(found.get("sentence") or ""), register_note),
             )
         )
     return rows

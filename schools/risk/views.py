@@ -292,7 +292,7 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
             label=category_labels(assessment.run.ruleset_version).get(assessment.proposed_category)
             if assessment
             else None,
-            trace=officer_trace(assessment) if assessment else None,
+            trace=officer_trace(assessment, school=page.school) if assessment else None,
             overrides=sentences_text(assessment.overrides) if assessment else [],
             history=history_rows(page.history),
             categorisations=[

@@ -97,3 +97,31 @@ def test_after_a_new_round_the_head_still_sees_the_earlier_reply_and_is_emailed_
     assert "Replies to Autumn round" in page
     assert "Our reading results rose sharply" in page
     assert "category stands until the next round" in page
+
+
+def test_a_gias_rating_without_an_ofsted_mi_row_says_so_in_the_trace(world):
+    """The school page shows GIAS's "Good"; the trace must not flatly say there is no inspection on record."""
+    world.own_school.ofsted_rating = "Good"
+    world.own_school.ofsted_last_inspection = dt.date(2019, 5, 3)
+    world.own_school.save()
+    run = succeeded_run(world.home, assess=False)
+    from schools.risk.models import RiskAssessment
+
+    RiskAssessment.objects.create(
+        run=run,
+        school=world.own_school,
+        proposed_category=2,
+        standards_band="B",
+        capacity_band="B",
+        score=3,
+        indicators={"S1": {"rating": None, "value": None, "sentence": "No graded inspection on record: S1 not scored"}},
+        reasons=[],
+        missing_inputs=["No graded inspection on record: S1 not scored"],
+    )
+    client = client_for(make_member(world, Role.OFFICER).user)
+    page = client.get(reverse("risk:school", args=[world.own_school.urn])).content.decode()
+    assert "No graded inspection on record" not in page
+    assert (
+        "No graded inspection in the Ofsted management information imported (the register (GIAS) shows Ofsted "
+        "rating &quot;Good&quot;, last inspection 3 May 2019, which the engine does not read): S1 not scored"
+    ) in page

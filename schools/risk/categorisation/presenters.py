@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY, school_facing
 from schools.risk.models import CategoryDecision, RiskAssessment, SchoolCategory
-from schools.risk.presenters import IndicatorRow, indicator_rows, sentence_text, sentences_text
+from schools.risk.presenters import (
+    IndicatorRow,
+    indicator_rows,
+    register_inspection_note,
+    sentence_text,
+    sentences_text,
+    with_register_inspection,
+)
 
 
 def academy_threshold(sc: SchoolCategory) -> int | None:
@@ -58,12 +65,14 @@ class SchoolTrace:
     missing_inputs: list[str]
 
 
-def officer_trace(assessment: RiskAssessment) -> SchoolTrace:
-    """The whole trace, confidential intelligence included, for the officers' risk and round pages."""
+def officer_trace(assessment: RiskAssessment, school=None) -> SchoolTrace:
+    """The whole trace, confidential intelligence included, for the officers' risk and round pages (``school``,
+    the assessment's school when already fetched, for what the register says about its inspection)."""
+    note = register_inspection_note(school if school is not None else assessment.school)
     return SchoolTrace(
-        reasons=sentences_text(assessment.reasons),
-        indicators=indicator_rows(assessment.indicators),
-        missing_inputs=sentences_text(assessment.missing_inputs),
+        reasons=sentences_text(assessment.reasons, note),
+        indicators=indicator_rows(assessment.indicators, note),
+        missing_inputs=sentences_text(assessment.missing_inputs, note),
     )
 
 
@@ -99,8 +108,10 @@ def school_trace(sc: SchoolCategory) -> SchoolTrace:
     assessment = sc.assessment
     threshold = academy_threshold(sc)
 
+    note = register_inspection_note(sc.school)
+
     def written(sentence: str) -> str:
-        sentence = school_facing(sentence_text(sentence))
+        sentence = school_facing(with_register_inspection(sentence_text(sentence), note))
         return for_academy(sentence, threshold) if threshold is not None else sentence
 
     indicators = []

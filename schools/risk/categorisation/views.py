@@ -336,7 +336,7 @@ class RoundSchoolView(RoundSchoolMixin, TemplateView):
         sc = self.get_school_category()
         return super().get_context_data(
             assessment=sc.assessment,
-            trace=officer_trace(sc.assessment),
+            trace=officer_trace(sc.assessment, school=sc.school),
             decisions=decision_rows(sc.decisions.all()),
             can_adjust=self.can(Permission.CATEGORISE),
             can_moderate=self.can(Permission.MODERATE),
