@@ -18,6 +18,8 @@ ACTION_ROWS = 3
 
 def _text(label: str, what: str, *, max_length: int, required: bool = True, rows: int = 0, help_text: str = ""):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    name = what.removeprefix("the ")
+    name = name[0].upper() + name[1:]
     return forms.CharField(
         label=label,
         required=required,
@@ -26,8 +28,8 @@ def _text(label: str, what: str, *, max_length: int, required: bool = True, rows
         widget=widget,
         error_messages={
             "required": f"Enter {what}",
-            "max_length": f"{what[0].upper()}{what[1:].removeprefix('the ')} must be {max_length:,} characters or fewer",
-            "null_characters_not_allowed": f"{what[0].upper()}{what[1:]} must not contain null characters",
+            "max_length": f"{name} must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": f"{name} must not contain null characters",
         },
     )
 

@@ -15,6 +15,13 @@ from schools.models import School
 from schools.risk.models import IntelligenceEntry
 
 
+def no_null_characters(**fields: str) -> None:
+    """Refuse text with NUL bytes (PostgreSQL cannot store them; forms refuse them first)."""
+    bad = {name: "Remove the null characters" for name, value in fields.items() if value and "\x00" in value}
+    if bad:
+        raise ValidationError(bad)
+
+
 class Frequency(models.TextChoices):
     """How often a school is visited: the next visit is due this long after the last one."""
 
@@ -100,6 +107,7 @@ class Visit(TrackedModel):
         return f"Visit to {self.school_id} on {self.visited_on}"
 
     def clean(self) -> None:
+        no_null_characters(focus=self.focus, attendees=self.attendees, notes=self.notes)
         if self.school_id and self.partnership_id and self.school.partnership_id != self.partnership_id:
             raise ValidationError({"school": "Choose a school in this partnership"})
         if self.visited_on and self.visited_on > timezone.localdate():
@@ -128,6 +136,7 @@ class VisitAction(models.Model):
         return f"{self.action} ({self.owner}, by {self.due_on})"
 
     def clean(self) -> None:
+        no_null_characters(action=self.action, owner=self.owner)
         if not self.action.strip():
             raise ValidationError({"action": "Enter the action"})
         if not self.owner.strip():
@@ -152,6 +161,9 @@ class VisitResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to visit {self.visit_id}: {'accurate' if self.accurate else 'not accurate'}"
+
+    def clean(self) -> None:
+        no_null_characters(reply=self.reply)
 
 
 class VisitPoint(models.Model):
