@@ -173,10 +173,16 @@ def risk_register_runs(*, membership: Membership) -> tuple[RiskRun | None, RiskR
 
 
 def _agreed(agreed: CategorisationRound | None):
+    """Each school's current agreed category, whichever round set it (#14.11: an annual round, a termly or an
+    in-year review; as ``categorisation.selectors.current_categories``), once any round has been agreed."""
     if agreed is None:
         return Value(None, output_field=IntegerField())
-    rows = SchoolCategory.objects.filter(round=agreed, school_id=OuterRef("school_id")).values("category")
-    return Subquery(rows[:1])
+    rows = SchoolCategory.objects.filter(
+        round__partnership_id=agreed.partnership_id,
+        round__state__in=[CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED],
+        school_id=OuterRef("school_id"),
+    ).order_by("-round__agreed_on", "-round__created_at", "-round__pk")
+    return Subquery(rows.values("category")[:1])
 
 
 def risk_register_list(
@@ -267,18 +273,17 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
     )
     frame = pd.DataFrame(rows, columns=list(fields), dtype=object)
     compact = (frame["trace_ratings"] != "").to_numpy(dtype=bool)
+    texts = run_texts(run=run) if compact.any() and run is not None else []
     if compact.any() and run is not None:
-        texts = run_texts(run=run)
         letters = frame.loc[compact, "trace_ratings"]
         for position, code in enumerate(run.trace_codes):
             if code in CODES:
-                frame.loc[compact, code] = letters.str[position]
-    else:
-        texts = []
+                frame.loc[compact, code] = frame.loc[compact, code].fillna(letters.str[position])
     for column, numbers in (("missing_inputs", "trace_missing"), ("reasons", "trace_reasons")):
+        # as ``assessments_expand``: a list stored in full wins, else the compact one
         frame[column] = [
-            " | ".join([texts[n] for n in refs] if is_compact else [str(item) for item in items or []])
-            for is_compact, items, refs in zip(compact, frame[column], frame[numbers], strict=True)
+            " | ".join([str(item) for item in items] if items else [texts[n] for n in refs or []])
+            for items, refs in zip(frame[column], frame[numbers], strict=True)
         ]
     frame["agreed_category"] = frame["agreed_category"].map(lambda c: "" if c is None or pd.isna(c) else int(c))
     frame["leading"] = frame["leading"].map({True: "yes", False: "no"})
@@ -329,7 +334,8 @@ def assessment_is_compact(assessment: RiskAssessment) -> bool:
 def assessments_expand(assessments: Iterable[RiskAssessment | None]) -> None:
     """Fill ``indicators``, ``reasons``, ``missing_inputs`` and ``overrides`` of compact assessments (in memory,
     never saved) from their runs' texts, exactly as the engine wrote them; two queries at most, whatever the
-    number of assessments. Assessments stored in full (older runs) are left as they are."""
+    number of assessments. Assessments stored in full (older runs) are left as they are, and so is any of the
+    four that already holds something (written in full)."""
     compact = [a for a in assessments if a is not None and assessment_is_compact(a)]
     if not compact:
         return
@@ -360,19 +366,19 @@ def _trace_codes(assessments: list[RiskAssessment]) -> dict[int, list[str]]:
 
 
 def _expand(assessment: RiskAssessment, codes: list[str], text) -> None:
-    assessment.indicators = {
-        code: {
-            "rating": None if rating == NO_RATING else rating,
-            "value": value,
-            "sentence": text(number),
+    if not assessment.indicators:
+        assessment.indicators = {
+            code: {"rating": None if rating == NO_RATING else rating, "value": value, "sentence": text(number)}
+            for code, rating, value, number in zip(
+                codes, assessment.trace_ratings, assessment.trace_values, assessment.trace_sentences, strict=True
+            )
         }
-        for code, rating, value, number in zip(
-            codes, assessment.trace_ratings, assessment.trace_values, assessment.trace_sentences, strict=True
-        )
-    }
-    assessment.reasons = [text(n) for n in assessment.trace_reasons]
-    assessment.missing_inputs = [text(n) for n in assessment.trace_missing]
-    assessment.overrides = [text(n) for n in assessment.trace_overrides]
+    if not assessment.reasons:
+        assessment.reasons = [text(n) for n in assessment.trace_reasons]
+    if not assessment.missing_inputs:
+        assessment.missing_inputs = [text(n) for n in assessment.trace_missing]
+    if not assessment.overrides:
+        assessment.overrides = [text(n) for n in assessment.trace_overrides]
 
 
 def run_texts(*, run: RiskRun) -> list[str]:
