@@ -36,6 +36,7 @@ from schools.models import School
 from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, ruleset_from_dict, ruleset_to_dict
 from schools.risk.engine.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
 from schools.risk.engine.assessment_text import TEXT_COLUMNS, assessment_copy_text, compact_trace, text_copy_text
+from schools.risk.engine.ruleset import LEGACY_SECTIONS
 from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RiskText, RuleSetVersion
 
@@ -149,9 +150,11 @@ def ruleset_version_ruleset(*, version: RuleSetVersion) -> Ruleset:
     """The engine's rule set stored in ``version`` (RulesetError if it no longer validates).
 
     A version saved before the register of concern existed keeps meaning what it meant: without a ``concerns``
-    section the rule is off (``steps`` 0), so re-running an old version gives the categories it gave then.
+    section the rule is off (``steps`` 0), so re-running an old version gives the categories it gave then. The
+    same for the small-cohort pooling and the evidence score (#14): without ``pooling`` and ``score`` sections a
+    version drops small KS2 cohorts from S3 and scores by points, as it did (``LEGACY_SECTIONS``).
     """
-    return ruleset_from_dict({"concerns": {"steps": 0}} | version.config)
+    return ruleset_from_dict({"concerns": {"steps": 0}} | LEGACY_SECTIONS | version.config)
 
 
 def _next_version(partnership: Partnership) -> int:

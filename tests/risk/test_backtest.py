@@ -214,7 +214,9 @@ def test_the_command_prints_the_figures_and_stores_the_report(leaky):
     assert f"Backtest {backtest.pk} for leaky as at 2018" in text
     assert "As at 2017/18 (data known on 31 August 2018), outcomes in 2018/19:" in text
     assert "Attainment decline: Of the 5 schools with a known outcome, 4 (80%) declined." in text
-    assert "AUC of risk score (indicator points): " in text
+    # A new partnership's rule set scores by evidence (#14 item 7); the label says which score was ranked.
+    assert "AUC of risk score (standard errors below national, with the indicator points): " in text
+    assert "KS2 reading or maths progress banded below or well below average: " in text
     assert "Note: 2 school values and 0 averages for 2017/18 or earlier were published only in later files" in text
 
 

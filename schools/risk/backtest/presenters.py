@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from schools.risk.engine.backtest import year_label
+from schools.risk.engine.backtest import BASELINES, year_label
 from schools.risk.models import RiskBacktest
 
 STAGE_NAMES = {"ks2": "Key stage 2", "ks4": "Key stage 4"}
-BASELINES = ("attainment", "inspection")
 
 
 def auc_text(auc: dict) -> str:
@@ -115,7 +114,9 @@ def _outcome_view(outcome: dict, concern_numbers: list[int]) -> OutcomeView:
             schools=p["n"],
             positives=p["positives"],
             auc=auc_text(p),
-            same_schools=auc_text(p["score_same_schools"]) if p["key"] in BASELINES else "Not applicable",
+            same_schools=auc_text(p["score_same_schools"])
+            if p["key"] in BASELINES and "score_same_schools" in p
+            else "Not applicable",
             few=bool(p.get("few")),
         )
         for p in outcome["predictors"]
@@ -161,11 +162,19 @@ def backtest_summary_text(backtest: RiskBacktest) -> list[str]:
     for as_at, figures in sorted(backtest.summary.items()):
         score = figures.get("score_auc")
         category = figures.get("category_auc")
-        lines.append(
+        line = (
             f"As at {year_label(int(as_at))}: {figures.get('declines', 0)} of {figures.get('schools', 0)} declined; "
             f"score {'not computable' if score is None else f'{score:.2f}'}, "
             f"category {'not computable' if category is None else f'{category:.2f}'}"
         )
+        banded, best = figures.get("banded_score_auc"), figures.get("banded_best_baseline_auc")
+        if "banded" in figures:
+            line += (
+                f"; KS2 progress banded below average next year: {figures['banded']} of "
+                f"{figures['banded_schools']}, score {'not computable' if banded is None else f'{banded:.2f}'}, "
+                f"best single indicator {'not computable' if best is None else f'{best:.2f}'}"
+            )
+        lines.append(line)
     return lines
 
 
@@ -189,7 +198,7 @@ def backtest_lines(backtest: RiskBacktest) -> list[str]:
                     if row.same_schools != "Not applicable"
                     else ""
                 )
-                on = f" on {row.schools:,} schools" if row.schools else ""
+                on = f" on {row.schools:,} schools ({row.positives:,} with the outcome)" if row.schools else ""
                 lines.append(f"    AUC of {row.label.lower()}: {row.auc}{on}{few}{same}")
             lines += [f"    {label}: {value}" for label, value in outcome.capture]
         lines += [f"  Note: {note}" for note in year.notes]

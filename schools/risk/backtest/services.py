@@ -31,6 +31,7 @@ from schools.risk.engine.backtest import (
     backtest_year,
     definition_dict,
     graded_inspections,
+    progress_frame,
     stage_gaps,
     summary,
     year_label,
@@ -42,6 +43,10 @@ from schools.risk.services import ruleset_version_active, ruleset_version_rulese
 OWN_YEAR = PerformanceValue.Rank.OWN_YEAR.value
 PAGE_MAX_SCHOOLS = 2000  # above this, running from the page could outlast a web request: use the command
 MAX_YEARS = 10
+SCORE_LABELS = {
+    "points": "Risk score (indicator points)",
+    "evidence": "Risk score (standard errors below national, with the indicator points)",
+}
 
 
 class BacktestError(Exception):
@@ -184,6 +189,9 @@ def backtest_year_compute(
         graded_before=graded_inspections(before.inspections, register),
         graded_after=graded_inspections(after.inspections, register),
         hidden=hidden,
+        progress_before=progress_frame(before.measures),
+        progress_after=progress_frame(after.measures),
+        score_label=SCORE_LABELS.get(ruleset.score.method, "Risk score"),
     )
     return backtest_year(frames, definition=definition)
 

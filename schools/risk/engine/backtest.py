@@ -9,7 +9,15 @@ that went on to:
   years, with a cohort big enough in both;
 * **be judged below good**: its first graded inspection in the three academic years after ``Y`` had a legacy
   overall grade of 3 or 4 (only where the data has such an inspection; report cards have no overall grade and
-  are never converted).
+  are never converted);
+* **have KS2 progress banded below or well below average** (#14 item 7): in ``Y + 1`` its reading or its maths
+  progress had a 95% confidence interval wholly below zero, which is how the DfE bands a school "below" or
+  "well below average" (bands 4 and 5 of ``READPROG_DESCR``/``MATPROG_DESCR``). The band columns are not
+  imported; on Surrey's 2017/18 and 2018/19 files the interval agrees with the band for every banded school
+  (221 and 223, each subject), and the interval also covers the one school the DfE left unbanded (cohort 6).
+
+Baselines for it (the best single indicators): last year's lowest progress score (reading or maths), its
+two-year mean, and last year's reading, writing and maths attainment.
 
 Every predictor is "higher means more at risk". Nothing here knows about the database.
 """
@@ -309,6 +317,9 @@ class YearFrames:
     graded_before: pd.DataFrame  # graded_inspections known at the as-at date
     graded_after: pd.DataFrame  # graded_inspections known now
     hidden: dict[str, int] = field(default_factory=dict)  # rows left out because they were not known then
+    progress_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # progress_frame of the data known then
+    progress_after: pd.DataFrame = field(default_factory=pd.DataFrame)  # progress_frame of everything known now
+    score_label: str = "Risk score (indicator points)"
 
 
 PREDICTORS = (
@@ -316,7 +327,67 @@ PREDICTORS = (
     ("category", "Proposed category"),
     ("attainment", "Last year's attainment alone"),
     ("inspection", "Last inspection grade alone"),
+    ("lowest_progress", "Last year's lowest KS2 progress score (reading or maths) alone"),
+    ("progress_two_years", "Its two-year mean alone"),
+    ("rwm", "Last year's KS2 reading, writing and maths (% expected standard) alone"),
 )
+BASELINES = ("attainment", "inspection", "lowest_progress", "progress_two_years", "rwm")
+PROGRESS_CODES = (
+    "ks2_read_prog",
+    "ks2_read_prog_upper",
+    "ks2_mat_prog",
+    "ks2_mat_prog_upper",
+    "ks2_rwm_exp",
+)
+
+
+# --------------------------------------------------------------------------------------------- KS2 progress
+
+
+def progress_frame(measures: pd.DataFrame) -> pd.DataFrame:
+    """The KS2 progress and attainment values the progress outcome and its baselines read, one row per school and
+    year (columns ``PROGRESS_CODES``; NaN where suppressed or missing)."""
+    if measures.empty:
+        return pd.DataFrame(
+            columns=list(PROGRESS_CODES), index=pd.MultiIndex.from_arrays([[], []], names=["school_id", "year"])
+        )
+    rows = measures[measures["code"].isin(PROGRESS_CODES)]
+    rows = rows.assign(value=pd.to_numeric(rows["value"], errors="coerce")).dropna(subset=["value"])
+    table = rows.pivot_table(index=["school_id", "year"], columns="code", values="value", aggfunc="first")
+    return table.reindex(columns=list(PROGRESS_CODES)).astype("float64")
+
+
+def _year_rows(progress: pd.DataFrame, year: int) -> pd.DataFrame:
+    if progress.empty or "year" not in (progress.index.names or []):
+        empty = pd.Index([], name="school_id", dtype="int64")
+        return pd.DataFrame(index=empty, columns=list(PROGRESS_CODES), dtype="float64")
+    rows = progress[progress.index.get_level_values("year") == year]
+    return rows.droplevel("year").reindex(columns=list(PROGRESS_CODES))
+
+
+def progress_band_outcomes(progress_after: pd.DataFrame, *, as_at: int) -> pd.Series:
+    """Per school with KS2 progress in ``as_at + 1``: True when its reading or maths progress interval lay wholly
+    below zero (the DfE's "below" or "well below average"), False when neither did."""
+    rows = _year_rows(progress_after, as_at + 1)
+    upper = rows[["ks2_read_prog_upper", "ks2_mat_prog_upper"]]
+    known = upper.notna().any(axis=1)
+    return (upper < 0).any(axis=1).where(known).dropna().astype("boolean").rename_axis("school_id")
+
+
+def progress_baselines(progress_before: pd.DataFrame, *, as_at: int) -> dict[str, pd.Series]:
+    """The single-indicator baselines (higher = more at risk): last year's lowest of reading and maths progress,
+    the mean of that over the as-at year and the one before (one year where only one is on file), and last year's
+    reading, writing and maths attainment."""
+    now = _year_rows(progress_before, as_at)
+    before = _year_rows(progress_before, as_at - 1)
+    lowest = now[["ks2_read_prog", "ks2_mat_prog"]].min(axis=1)
+    lowest_before = before[["ks2_read_prog", "ks2_mat_prog"]].min(axis=1)
+    two = pd.concat([lowest, lowest_before], axis=1).mean(axis=1)
+    return {
+        "lowest_progress": -lowest,
+        "progress_two_years": -two,
+        "rwm": -now["ks2_rwm_exp"],
+    }
 
 
 def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINITION) -> dict:
@@ -338,6 +409,9 @@ def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINI
         "attainment": attainment_baseline(frames.gaps_before, as_at=as_at).reindex(index),
         "inspection": latest_grade(frames.graded_before, on=as_at_date).reindex(index),
     }
+    predictors |= {k: v.reindex(index) for k, v in progress_baselines(frames.progress_before, as_at=as_at).items()}
+    banded = progress_band_outcomes(frames.progress_after, as_at=as_at).reindex(index)
+    labels = dict(PREDICTORS) | {"score": frames.score_label}
     outcomes = [
         _outcome_report(
             "decline",
@@ -357,7 +431,19 @@ def backtest_year(frames: YearFrames, *, definition: BacktestDefinition = DEFINI
             proposed,
             definition,
         ),
+        _outcome_report(
+            "progress_band",
+            "KS2 reading or maths progress banded below or well below average",
+            banded,
+            "had reading or maths progress banded below or well below average",
+            predictors,
+            proposed,
+            definition,
+        ),
     ]
+    for outcome in outcomes:
+        for row in outcome["predictors"]:
+            row["label"] = labels[row["key"]]
     outcomes[0]["by_stage"] = _stage_counts(decline, definition)
     categories = frames.categorised["proposed_category"].value_counts().sort_index()
     report = {
@@ -390,7 +476,7 @@ def _outcome_report(
     for name, predictor_label in PREDICTORS:
         auc = auc_compute(predictors[name], outcome, event=event)
         row = {"key": name, "label": predictor_label, **asdict(auc), "few": _few(auc)}
-        if name in ("attainment", "inspection"):
+        if name in BASELINES:
             # The engine's score on exactly the schools the baseline could be computed for: a fair comparison.
             same = predictors[name].notna()
             row["score_same_schools"] = asdict(auc_compute(predictors["score"][same], outcome[same], event=event))
@@ -456,6 +542,9 @@ def year_notes(report: dict, predictors: dict[str, pd.Series], definition: Backt
             "cannot be computed."
         )
     notes += _ranking_notes(report)
+    banded = next((o for o in report["outcomes"] if o["key"] == "progress_band"), None)
+    if banded is not None and progress_note(banded):
+        notes.append(progress_note(banded))
     rated_s1 = next((c for c in report["coverage"] if c["code"] == "S1"), None)
     if rated_s1 is not None and rated_s1["rated"] == 0:
         notes.append(
@@ -534,4 +623,49 @@ def summary(years: list[dict]) -> dict:
             "category_auc": aucs.get("category"),
             "share_in_concern": decline["capture"]["share_of_positives_flagged"],
         }
+        banded = next((o for o in year["outcomes"] if o["key"] == "progress_band"), None)
+        if banded is not None and banded["measured"]:
+            out[str(year["as_at"])] |= _progress_summary(banded)
     return out
+
+
+def best_baseline(outcome: dict) -> dict | None:
+    """The KS2 baseline with the highest AUC on ``outcome`` (None when none could be computed)."""
+    rows = [
+        p
+        for p in outcome["predictors"]
+        if p["key"] in ("lowest_progress", "progress_two_years", "rwm") and p["value"] is not None
+    ]
+    return max(rows, key=lambda p: p["value"]) if rows else None
+
+
+def _progress_summary(outcome: dict) -> dict:
+    score = next(p for p in outcome["predictors"] if p["key"] == "score")
+    best = best_baseline(outcome)
+    return {
+        "banded_schools": outcome["measured"],
+        "banded": outcome["positives"],
+        "banded_score_auc": score["value"],
+        "banded_best_baseline": None if best is None else best["label"],
+        "banded_best_baseline_auc": None if best is None else best["value"],
+    }
+
+
+def progress_note(outcome: dict) -> str:
+    """One honest sentence: did the score rank the banded schools better than the best single indicator?"""
+    score = next(p for p in outcome["predictors"] if p["key"] == "score")
+    best = best_baseline(outcome)
+    if score["value"] is None or best is None:
+        return ""
+    same = best["score_same_schools"]
+    verdict = "better than" if same["value"] is not None and same["value"] > best["value"] else "no better than"
+    overlap = (
+        " The intervals overlap, so the difference is within chance."
+        if same["value"] is not None and not (same["low"] > best["high"] or best["low"] > same["high"])
+        else ""
+    )
+    return (
+        f"{outcome['label']}: on the {best['n']:,} schools it could be computed for, the score's AUC is "
+        f"{same['value']:.2f} against {best['value']:.2f} for the best single indicator "
+        f"({best['label'][0].lower() + best['label'][1:]}), so the score ranked them {verdict} it.{overlap}"
+    )

@@ -20,6 +20,8 @@ from .escalation import concerns_compute, concerns_escalate
 from .frames import RiskInputs, RiskResult
 from .indicators import CODES, INDICATORS, indicators_compute
 from .indicators.common import Rows, choose, distinct, join, long_date, nones, num, when
+from .indicators.evidence import evidence_compute
+from .indicators.standards import s3_progress_inputs
 from .overrides import overrides_compute
 from .ruleset import BANDS, DEFAULT_RULESET, REPORT_CARD_AREAS, BandRule, Ruleset, RulesetError, ruleset_validate
 
@@ -64,7 +66,9 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     proposed = np.where(insufficient, INSUFFICIENT, proposed)
 
     points = _points(ratings, ruleset)
-    score = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
+    points_total = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
+    evidence = _evidence(ctx)
+    score = _score(points_total, evidence, ruleset)
 
     categories = {c.number: c for c in ruleset.categories}
     category = pd.Series(proposed, index=idx)
@@ -87,6 +91,8 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
             "capacity_band": np.asarray(BANDS)[c_band],
             "trend_raised": trend & (s_band > s_before),
             "score": score,
+            "points": points_total,
+            "evidence": evidence,
         },
         index=idx,
     )
@@ -135,6 +141,22 @@ def band_compute(ratings: pd.DataFrame, rule: BandRule) -> np.ndarray:
         [3, 2, 1],
         0,
     ).astype(int)
+
+
+def _evidence(ctx: RiskContext) -> pd.Series:
+    """Standard errors below national of each school's latest results (``ScoreRule``; NaN: no such evidence)."""
+    s3 = s3_progress_inputs(ctx)
+    return evidence_compute(ctx, s3.scores, s3.upper, s3.gate.ok & ~s3.unpublished)
+
+
+def _score(points: pd.Series, evidence: pd.Series, ruleset: Ruleset) -> pd.Series:
+    """The score that ranks schools: the points (``method`` "points"), or the evidence in standard errors weighed
+    with the points, in tenths (``method`` "evidence"; a school with no such evidence counts as national, 0)."""
+    rule = ruleset.score
+    if rule.method == "points":
+        return points.astype(int)
+    raw = rule.evidence_weight * evidence.fillna(0.0) + rule.points_weight * points
+    return (raw * rule.scale).round().astype(int)
 
 
 def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:

@@ -172,6 +172,52 @@ class S8Rule:
 
 
 @dataclass(frozen=True)
+class PoolingRule:
+    """Small KS2 cohorts pooled over the years available for S3 (#14 item 6; DOMAIN "Missing data").
+
+    A school whose latest KS2 cohort is below ``data.ks2_min_pupils`` is rated on its progress pooled over the last
+    ``years`` years with a published progress score and confidence interval (within ``data.history_span_years``),
+    as the DfE's three-year averages pool pupils: each year weighted by the inverse of its variance (the DfE
+    computes every interval from one national pupil-level standard deviation, so this is a weighting by the
+    pupils with a progress score), with the combined interval. Still fewer than the minimum pupils pooled: not
+    scored. Off in versions saved before this rule existed (they dropped small cohorts).
+    """
+
+    ks2_progress: bool = True
+    years: int = 3
+
+
+@dataclass(frozen=True)
+class ScoreRule:
+    """How the score that ranks schools (within a category, and in the backtest) is computed (#14 item 7).
+
+    ``points`` (versions saved before #14): the sum of the indicator points (green 0, amber 1, red 2) plus S9's.
+    ``evidence``: the standards evidence in standard errors, plus the indicator points as a tie-breaker:
+
+        score = evidence_weight * E + points_weight * points, stored in tenths (``scale``)
+
+    E is how many standard errors the school's latest result lies below zero (national), the worse of:
+    KS2 reading and maths progress (score / its standard error, from the DfE's published 95% interval: half
+    its width / 1.96; writing is teacher assessed and is left to S3's rating); KS4 Progress 8 likewise; and,
+    only for a school with no such progress figure (progress unpublished 2020-21 and 2024-25, or suppressed),
+    its KS2 reading, writing and maths gap to national over the binomial standard error of a percentage of its
+    cohort, times ``attainment_weight``. A progress score is shrunk towards the national mean (zero) by
+    ``shrink_sd**2 / (shrink_sd**2 + se**2)`` before the division, so a small cohort's extreme score counts for
+    less (empirical Bayes, ``shrink_sd`` = the spread of schools' true progress). A small cohort uses its pooled
+    figure (``PoolingRule``). Negative when the school is above national. The points separate schools with the
+    same evidence and carry the capacity indicators.
+    Weights chosen on the 2016/17 Surrey backtest only (ADR 0011); 2017/18 was held out.
+    """
+
+    method: str = "evidence"
+    evidence_weight: float = 1.0
+    points_weight: float = 0.25
+    attainment_weight: float = 1.0
+    shrink_sd: float = 2.0  # KS2 progress points; Progress 8 uses shrink_sd / 10 (its scale is a tenth)
+    scale: int = 10  # the stored score is round(scale * score): tenths
+
+
+@dataclass(frozen=True)
 class TrendRule:
     """S9 the trend modifier: a three-year decline on enough of S2-S8 raises the standards band."""
 
@@ -342,7 +388,7 @@ DEFAULT_CATEGORIES: tuple[CategoryDef, ...] = (
 class Ruleset:
     """A complete, versioned rule set. Build with ``ruleset_from_dict``; check with ``ruleset_validate``."""
 
-    version: str = "default-1"
+    version: str = "default-2"
     data: DataRules = field(default_factory=DataRules)
     s1: S1Rule = field(default_factory=S1Rule)
     s2: S2Rule = field(default_factory=S2Rule)
@@ -353,6 +399,8 @@ class Ruleset:
     s7: S7Rule = field(default_factory=S7Rule)
     s8: S8Rule = field(default_factory=S8Rule)
     trend: TrendRule = field(default_factory=TrendRule)
+    pooling: PoolingRule = field(default_factory=PoolingRule)
+    score: ScoreRule = field(default_factory=ScoreRule)
     c1: HeadRule = field(default_factory=HeadRule)
     c2: LeadershipRule = field(default_factory=LeadershipRule)
     intelligence: IntelligenceRule = field(default_factory=IntelligenceRule)
@@ -589,11 +637,37 @@ def _validate_standards(r: Ruleset) -> list[str]:
         lower_is_worse=False,
     )
     errors += _years("s8.red_min_years", r.s8.red_min_years, r.data.history_years)
+    errors += _validate_pooling_score(r)
     if not 1 <= r.trend.min_declining_indicators <= 7:
         errors.append("trend.min_declining_indicators: must be from 1 to 7 (the indicators S2-S8)")
     if not 0 <= r.trend.band_steps <= 3:
         errors.append("trend.band_steps: must be from 0 to 3")
     errors += _at_least("trend.points", r.trend.points, 0)
+    return errors
+
+
+SCORE_METHODS = ("points", "evidence")
+
+# Versions saved before these sections existed keep computing what they computed: small KS2 cohorts dropped from
+# S3, and the score as the sum of points (``LEGACY_SECTIONS | stored config`` before ``ruleset_from_dict``).
+LEGACY_SECTIONS: dict[str, Any] = {
+    "pooling": {"ks2_progress": False},
+    "score": {"method": "points"},
+}
+
+
+def _validate_pooling_score(r: Ruleset) -> list[str]:
+    errors = []
+    if not 2 <= r.pooling.years <= 6:
+        errors.append(f"pooling.years: must be from 2 to 6 (is {r.pooling.years})")
+    if r.score.method not in SCORE_METHODS:
+        errors.append(f"score.method: must be one of {', '.join(SCORE_METHODS)} (is {r.score.method!r})")
+    for name in ("evidence_weight", "points_weight", "attainment_weight"):
+        errors += _at_least(f"score.{name}", getattr(r.score, name), 0)
+    if r.score.shrink_sd <= 0:
+        errors.append(f"score.shrink_sd: must be above 0 (is {r.score.shrink_sd:g})")
+    if not 1 <= r.score.scale <= 1000:
+        errors.append(f"score.scale: must be from 1 to 1000 (is {r.score.scale})")
     return errors
 
 

@@ -225,6 +225,87 @@ def test_s3_missing_interval_cannot_give_red_and_says_so() -> None:
     assert "No confidence interval for reading: red needs the interval wholly below zero" in row["missing"]
 
 
+# ---------------------------------------------------------------------------------------------- S3 small cohorts
+# (#14 item 6): a cohort under 11 is pooled over the years available, as the DfE's three-year averages pool
+# pupils, and rated on the pooled figure with a caveat, rather than not scored.
+
+
+def _small_school(cohorts: dict[int, float], read: dict[int, float], half_width: dict[int, float]) -> list:
+    """KS2 rows of school 1 with its own cohort per year, reading progress with its interval, maths and writing 0."""
+    rows = series(1, "ks2_rwm_exp", {y: 40.0 for y in cohorts}) + series(1, "ks2_cohort", cohorts)
+    zero = {y: 0.0 for y in cohorts}
+    rows += series(1, "ks2_read_prog", read) + series(1, "ks2_writ_prog", zero) + series(1, "ks2_mat_prog", zero)
+    rows += series(1, "ks2_read_prog_upper", {y: read[y] + half_width[y] for y in cohorts})
+    rows += series(1, "ks2_read_prog_lower", {y: read[y] - half_width[y] for y in cohorts})
+    for code in ("ks2_writ_prog", "ks2_mat_prog"):
+        rows += series(1, f"{code}_upper", {y: half_width[y] for y in cohorts})
+        rows += series(1, f"{code}_lower", {y: -half_width[y] for y in cohorts})
+    return rows
+
+
+def test_s3_small_cohorts_are_pooled_over_the_years_and_rated_with_a_caveat() -> None:
+    # The DfE bands such a school well below average one year at a time; each year alone is under 11 pupils.
+    rows = _small_school(
+        {2017: 6, 2018: 8, 2019: 9}, {2017: -8.0, 2018: -10.0, 2019: -9.0}, {y: 4.0 for y in (2017, 2018, 2019)}
+    )
+    result = run(measures_frame=measures(rows), as_at=2019)
+    row = indicator(result, 1, "S3")
+    # Equal intervals: the pooled figure is the plain mean (-9), its interval 4 / sqrt(3) = 2.3 wide each side,
+    # so wholly below zero and below the -5 floor: red.
+    assert row["rating"] == "R"
+    assert row["value"] == pytest.approx(-9.0)
+    assert row["sentence"].startswith(
+        "KS2 progress pooled over 2016/17 to 2018/19 (cohorts of 6, 8 and 9 pupils, 23 in all; 95% interval of "
+        "reading -11.3 to -6.7): reading -9, writing 0, maths 0; reading below the floor"
+    )
+    assert "S3" not in " ".join(result.schools.loc[1, "missing_inputs"])
+    assert any(
+        r.startswith("S3 red: KS2 progress pooled over 2016/17 to 2018/19") for r in result.schools.loc[1, "reasons"]
+    )
+
+
+def test_s3_pooling_weights_each_year_by_its_pupils() -> None:
+    # The DfE draws every interval from one national pupil-level spread, so 1 / variance weights by pupils: a year
+    # with half the interval width counts four times as much. (-2 * 4 + -10 * 1) / 5 = -3.6.
+    rows = _small_school({2018: 8, 2019: 8}, {2018: -2.0, 2019: -10.0}, {2018: 2.0, 2019: 4.0})
+    result = run(measures_frame=measures(rows), as_at=2019)
+    row = indicator(result, 1, "S3")
+    assert row["value"] == pytest.approx(-3.6)
+    assert row["rating"] == "A"  # below the coasting line, above the floor
+    assert "(cohorts of 8 and 8 pupils, 16 in all;" in row["sentence"]
+
+
+def test_s3_pooled_cohort_still_too_small_is_not_scored_and_says_so() -> None:
+    rows = _small_school({2018: 3, 2019: 4}, {2018: -8.0, 2019: -9.0}, {2018: 6.0, 2019: 6.0})
+    result = run(measures_frame=measures(rows), as_at=2019)
+    row = indicator(result, 1, "S3")
+    assert row["rating"] is None
+    assert row["missing"] == (
+        "KS2 cohort of 4 pupils in 2018/19 is below the 11 needed, and pooled over 2017/18 to 2018/19 only 7 "
+        "pupils: S3 suppressed"
+    )
+
+
+def test_s3_a_big_latest_cohort_is_not_pooled() -> None:
+    rows = _small_school({2018: 8, 2019: 30}, {2018: -12.0, 2019: -1.0}, {2018: 4.0, 2019: 2.0})
+    row = indicator(run(measures_frame=measures(rows), as_at=2019), 1, "S3")
+    assert row["rating"] == "G" and row["value"] == pytest.approx(-1.0)
+    assert "pooled" not in row["sentence"]
+
+
+def test_s3_versions_saved_before_pooling_still_drop_small_cohorts() -> None:
+    from schools.risk import ruleset_from_dict
+    from schools.risk.engine.ruleset import LEGACY_SECTIONS
+
+    legacy = ruleset_from_dict(dict(LEGACY_SECTIONS))
+    rows = _small_school(
+        {2017: 6, 2018: 8, 2019: 9}, {2017: -8.0, 2018: -10.0, 2019: -9.0}, {y: 4.0 for y in (2017, 2018, 2019)}
+    )
+    row = indicator(run(measures_frame=measures(rows), as_at=2019, ruleset=legacy), 1, "S3")
+    assert row["rating"] is None
+    assert row["missing"] == "KS2 cohort of 9 pupils in 2018/19 is below the 11 needed: S3 suppressed"
+
+
 # ---------------------------------------------------------------------------------------------- S4
 
 

@@ -32,6 +32,7 @@ from .common import (
     worst,
     year_text,
 )
+from .evidence import Pooled, ks2_progress_pooled
 
 AREA_LABELS = {
     "rc_inclusion": "inclusion",
@@ -245,16 +246,52 @@ def s2_ks2_attainment(ctx: RiskContext) -> pd.DataFrame:
 SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"))
 
 
-def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
-    """S3: KS2 progress against the coasting (amber) and floor (red, CI wholly below zero) lines."""
-    rule, data, idx = ctx.rules.s3, ctx.rules.data, ctx.index
+@dataclass(frozen=True)
+class ProgressInputs:
+    """What S3 rates: each subject's progress and upper confidence limit in the school's KS2 year, or pooled over
+    the years for a small cohort (#14 item 6); ``gate.ok`` is True where either can be rated."""
+
+    gate: Gate
+    pooled: Pooled
+    unpublished: pd.Series
+    scores: dict[str, pd.Series]
+    upper: dict[str, pd.Series]
+
+
+def s3_progress_inputs(ctx: RiskContext) -> ProgressInputs:
+    """S3's gate and figures (the score's evidence reads the same ones)."""
+    data = ctx.rules.data
     app = ctx.ks2
     gate = stage_gate(
         ctx, stage="ks2", label="KS2", code="S3", applicable=app, cohort_code="ks2_cohort", minimum=data.ks2_min_pupils
     )
-    unpublished = gate.ok & gate.year.isin(rule.not_published_years)
-    scores = {s: ctx.at(f"ks2_{c}_prog", gate.year) for s, c in SUBJECTS}
-    upper = {s: ctx.at(f"ks2_{c}_prog_upper", gate.year) for s, c in SUBJECTS}
+    small = app & gate.year.notna() & (ctx.at("ks2_cohort", gate.year) < data.ks2_min_pupils)
+    pooled = ks2_progress_pooled(ctx, gate.year, small)
+    on_few = Rows(pooled.too_few != "")
+    gate_missing = choose(
+        [pooled.too_few != ""],
+        [
+            on_few(gate.missing).str.replace(": S3 suppressed", "", regex=False)
+            + on_few(pooled.too_few)
+            + ": S3 suppressed"
+        ],
+        gate.missing,
+    )
+    gate = Gate(
+        year=gate.year, label=gate.label, ok=gate.ok | pooled.ok, missing=choose([pooled.ok], [""], gate_missing)
+    )
+    unpublished = gate.ok & gate.year.isin(ctx.rules.s3.not_published_years)
+    scores = {s: ctx.at(f"ks2_{c}_prog", gate.year).mask(pooled.ok, pooled.score[s]) for s, c in SUBJECTS}
+    upper = {s: ctx.at(f"ks2_{c}_prog_upper", gate.year).mask(pooled.ok, pooled.upper[s]) for s, c in SUBJECTS}
+    return ProgressInputs(gate=gate, pooled=pooled, unpublished=unpublished, scores=scores, upper=upper)
+
+
+def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
+    """S3: KS2 progress against the coasting (amber) and floor (red, CI wholly below zero) lines."""
+    rule, data, idx = ctx.rules.s3, ctx.rules.data, ctx.index
+    app = ctx.ks2
+    inputs = s3_progress_inputs(ctx)
+    gate, unpublished, scores, upper = inputs.gate, inputs.unpublished, inputs.scores, inputs.upper
     amber_s = {s: scores[s] < getattr(rule, f"amber_below_{s}") for s, _ in SUBJECTS}
     floor_s = {s: scores[s] < getattr(rule, f"red_below_{s}") for s, _ in SUBJECTS}
     ci_below = {s: (upper[s] < 0) if rule.red_needs_ci_below_zero else pd.Series(True, index=idx) for s, _ in SUBJECTS}
@@ -278,7 +315,8 @@ def s3_ks2_progress(ctx: RiskContext) -> pd.DataFrame:
         ],
         "no subject below the coasting line",
     )
-    sentence = "KS2 progress " + on(gate.label) + ": " + listed + "; " + finding
+    period = choose([on(inputs.pooled.ok)], [on(inputs.pooled.caveat)], on(gate.label))
+    sentence = "KS2 progress " + period + ": " + listed + "; " + finding
     yr = gate.label
     no_score = gate.ok & ~unpublished & ~any_score
     on_unpublished, on_no_score = Rows(unpublished), Rows(no_score)
