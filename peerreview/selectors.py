@@ -629,6 +629,16 @@ def support_needed_actions(*, partnership: Partnership) -> QuerySet[Action]:
     )
 
 
+def reviews_of_school(*, membership: Membership, school_id: int) -> QuerySet[Review]:
+    """Reviews hosted by a school of the membership's partnership, newest visit first (not cancelled): what a
+    school page lists (dates and states; what may be opened is ``peerreview.access``'s answer)."""
+    return (
+        Review.objects.filter(partnership_id=membership.partnership_id, host_id=school_id)
+        .exclude(state=S.CANCELLED)
+        .order_by("-visit_starts_on", "-pk")
+    )
+
+
 def reviews_of_school_within(*, school, since: dt.date) -> QuerySet[Review]:
     """Reviews of ``school`` with a visit on or after ``since`` (not cancelled): for conflict checks."""
     return Review.objects.filter(host=school, visit_starts_on__gte=since).exclude(state=S.CANCELLED)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Q, QuerySet
 
-from schools.models import School
+from partnership.charts import Chart, Series, line_chart, percent
+from schools.models import PerformanceValue, School
+from schools.performance.layouts import ABSENCE_LAYOUT, KS2_LAYOUT, KS4_LAYOUT, PERCENT
+from schools.performance.years import academic_year_label
+from schools.selectors import RESULT_CODES, SchoolResults
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -173,4 +178,134 @@ def import_count_rows(counts: dict) -> list[tuple[str, object]]:
         else:
             label = key.replace("_", " ").capitalize()
         rows.append((label, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value))
+    return rows
+
+
+# --- A school's results and inspections by year (#14.9) ---------------------------------------------------------
+
+RESULT_LABELS: dict[str, str] = {
+    "ks2_rwm_exp": "KS2 reading, writing and maths at the expected standard",
+    "ks2_read_prog": "KS2 reading progress",
+    "ks2_mat_prog": "KS2 maths progress",
+    "ks4_att8": "Attainment 8",
+    "ks4_p8": "Progress 8",
+    "abs_overall": "Overall absence",
+    "abs_persistent": "Persistent absence",
+}
+LEGACY_GRADES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+
+
+MEASURE_KINDS = {m.code: m.kind for layout in (KS2_LAYOUT, KS4_LAYOUT, ABSENCE_LAYOUT) for m in layout.measures}
+
+
+def _is_percent(code: str) -> bool:
+    return MEASURE_KINDS.get(code) == PERCENT
+
+
+def result_text(code: str, value: float | None, missing: str = "") -> str:
+    """A published figure as people read it: a percentage with its per cent sign ("64.5%"), a score signed to two
+    decimals ("-1.23"), or why there is none ("Suppressed (small numbers)")."""
+    if value is None:
+        return dict(PerformanceValue.Missing.choices).get(missing, "Not published") if missing else "Not published"
+    if _is_percent(code):
+        return f"{value:.1f}%"
+    if code.endswith("_prog") or code.endswith("_p8"):
+        return f"{value:+.2f}"
+    return f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class ResultsTable:
+    """Years down, the school's measures across (only those it has a figure or a reason for)."""
+
+    head: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+def results_table(results: SchoolResults) -> ResultsTable:
+    """``schools.selectors.SchoolResults`` as a small table: each cell the school's figure and England's."""
+    found = {(year, code): (value, missing) for year, code, value, missing in results.values}
+    codes = [c for c in RESULT_CODES if any(code == c for _, code in found)]
+    years = sorted({year for year, _ in found}, reverse=True)
+    rows = []
+    for year in years:
+        cells = []
+        for code in codes:
+            value, missing = found.get((year, code), (None, ""))
+            text = result_text(code, value, missing) if (year, code) in found else "Not imported"
+            england = results.england.get((year, code))
+            cells.append(text + (f" (England {result_text(code, england)})" if england is not None else ""))
+        rows.append((academic_year_label(year), cells))
+    return ResultsTable(head=["Year", *(RESULT_LABELS[c] for c in codes)], rows=rows)
+
+
+def results_chart(results: SchoolResults, school_name: str) -> Chart | None:
+    """A trend chart of the school's percentage measures against England (None when it has none): a line per
+    measure for the school and one for England, with the same numbers in the chart's table."""
+    found = {(year, code): value for year, code, value, _ in results.values}
+    codes = [c for c in RESULT_CODES if _is_percent(c) and any(v is not None for (_, k), v in found.items() if k == c)]
+    if not codes:
+        return None
+    years = sorted({year for year, _ in found})
+    series = []
+    for code in codes:
+        series.append(Series(f"{RESULT_LABELS[code]}: this school", [found.get((y, code)) for y in years]))
+        england = [results.england.get((y, code)) for y in years]
+        if any(v is not None for v in england):
+            series.append(Series(f"{RESULT_LABELS[code]}: England", england))
+    return line_chart(
+        key="school-results",
+        title=f"{school_name}: results over time (percentages)",
+        x=[academic_year_label(y) for y in years],
+        series=series,
+        x_label="Academic year",
+        value_label="Per cent",
+        fmt=percent,
+        value_range=(0, 100),
+    )
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One Ofsted inspection on the school page."""
+
+    date: str
+    kind: str
+    outcome: str
+    note: str
+
+
+def inspection_rows(results: SchoolResults) -> list[InspectionRow]:
+    """The school's inspections, newest first, in Ofsted's own words (grades are never converted); a predecessor's
+    inspection filed under this URN is marked as such."""
+    rows = []
+    for ins in results.inspections:
+        if ins.framework == "report_card":
+            areas = [
+                (label, getattr(ins, field))
+                for field, label in (
+                    ("rc_achievement", "achievement"),
+                    ("rc_curriculum_teaching", "curriculum and teaching"),
+                    ("rc_inclusion", "inclusion"),
+                    ("rc_attendance_behaviour", "attendance and behaviour"),
+                    ("rc_leadership_governance", "leadership and governance"),
+                )
+                if getattr(ins, field)
+            ]
+            grade = dict(ins._meta.get_field("rc_achievement").choices or [])
+            outcome = "; ".join(f"{label}: {grade.get(value, value).lower()}" for label, value in areas)
+        elif ins.framework == "oeif":
+            outcome = LEGACY_GRADES.get(ins.overall or 0, "Overall effectiveness not judged")
+        else:
+            outcome = ins.ungraded_outcome or "Ungraded inspection"
+        if ins.category_of_concern:
+            outcome += f" ({ins.category_of_concern})"
+        note = ""
+        if ins.relates_to_current_urn is False:
+            note = f"A predecessor school's inspection (URN {ins.urn_at_inspection or 'not given'})"
+        rows.append(
+            InspectionRow(
+                f"{ins.start_date.day} {ins.start_date:%B %Y}", ins.get_framework_display(), outcome or "—", note
+            )
+        )
     return rows

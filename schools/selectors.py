@@ -10,7 +10,17 @@ from django.http import Http404
 from clusters.models import ClusterMembership
 from partnership.models import Membership
 from partnership.permissions import Permission, membership_can
-from schools.models import ImportJob, Network, NetworkMembership, School, SchoolChange, SchoolLink
+from schools.models import (
+    AreaAverage,
+    ImportJob,
+    Inspection,
+    Network,
+    NetworkMembership,
+    PerformanceValue,
+    School,
+    SchoolChange,
+    SchoolLink,
+)
 
 
 def school_list(*, membership: Membership) -> QuerySet[School]:
@@ -47,6 +57,66 @@ def access_school(*, membership: Membership, urn: int) -> School:
     return school
 
 
+# The headline published measures a school page shows by year (#14.9), in order; the engine reads many more.
+RESULT_CODES: tuple[str, ...] = (
+    "ks2_rwm_exp",
+    "ks2_read_prog",
+    "ks2_mat_prog",
+    "ks4_att8",
+    "ks4_p8",
+    "abs_overall",
+    "abs_persistent",
+)
+RESULT_YEARS = 5
+
+
+@dataclass(frozen=True)
+class SchoolResults:
+    """A school's published results and inspections: ``values`` (year, code, value or None, missing code) for
+    ``RESULT_CODES`` in its latest ``RESULT_YEARS`` years, England's figure per (year, code) (the school's own
+    phase where the file publishes one), and its Ofsted inspections, newest first. Three queries."""
+
+    values: list[tuple[int, str, float | None, str]]
+    england: dict[tuple[int, str], float]
+    inspections: list[Inspection]
+
+
+def _england_areas(school: School) -> tuple[str, ...]:
+    """The areas to compare ``school`` with, preferred first: its phase's national figure, then all England."""
+    text = f"{school.phase} {school.type_group} {school.type_name}".lower()
+    if "special" in text:
+        return ("england/special", "england")
+    if "secondary" in text:
+        return ("england/secondary", "england")
+    if "primary" in text:
+        return ("england/primary", "england")
+    return ("england",)
+
+
+def school_results(*, school: School) -> SchoolResults:
+    """The school's headline results by year against England, and its inspections (the register's own data)."""
+    rows = list(
+        PerformanceValue.objects.filter(
+            partnership_id=school.partnership_id, school=school, code__in=RESULT_CODES
+        ).values_list("year", "code", "value", "missing")
+    )
+    years = sorted({year for year, *_ in rows})[-RESULT_YEARS:]
+    rows = [row for row in rows if row[0] in years]
+    areas = _england_areas(school)
+    england: dict[tuple[int, str], float] = {}
+    averages = AreaAverage.objects.filter(
+        partnership_id=school.partnership_id, year__in=years, code__in=RESULT_CODES, area__in=areas
+    ).values_list("year", "code", "area", "value")
+    for year, code, _area, value in sorted(averages, key=lambda a: areas.index(a[2]), reverse=True):
+        england[(year, code)] = value  # the preferred area is written last
+    inspections = list(
+        Inspection.objects.filter(partnership_id=school.partnership_id, school=school).order_by("-start_date", "-pk")[
+            :10
+        ]
+    )
+    return SchoolResults(values=rows, england=england, inspections=inspections)
+
+
 @dataclass(frozen=True)
 class SchoolPage:
     """Everything the school page shows, fetched in a fixed number of queries."""
@@ -58,6 +128,7 @@ class SchoolPage:
     changes: list[SchoolChange]
     links: list[SchoolLink]
     linked_schools: dict[int, School]
+    results: SchoolResults
 
 
 def school_page(*, membership: Membership, urn: int) -> SchoolPage:
@@ -78,7 +149,7 @@ def school_page(*, membership: Membership, urn: int) -> SchoolPage:
         for s in School.objects.filter(partnership_id=school.partnership_id, urn__in=[lnk.linked_urn for lnk in links])
     }
     changes = list(SchoolChange.objects.filter(school=school)[:200]) if full else []
-    return SchoolPage(school, full, clusters, networks, changes, links, linked)
+    return SchoolPage(school, full, clusters, networks, changes, links, linked, school_results(school=school))
 
 
 def network_list(*, membership: Membership) -> QuerySet[Network]:

@@ -22,7 +22,15 @@ from schools.filters import SchoolFilter
 from schools.forms import AddSchoolForm, ImportUploadForm, NetworkForm
 from schools.importers import import_job_create
 from schools.models import Network, NetworkMembership
-from schools.presenters import import_count_rows, school_facts, schools_csv_rows, with_cluster_names
+from schools.presenters import (
+    import_count_rows,
+    inspection_rows,
+    results_chart,
+    results_table,
+    school_facts,
+    schools_csv_rows,
+    with_cluster_names,
+)
 
 PAGE_SIZE = 50
 
@@ -65,13 +73,23 @@ class SchoolExportView(PartnershipViewMixin, View):
 
 
 class SchoolDetailView(PartnershipViewMixin, TemplateView):
-    """A school's register facts, networks, clusters, links and (with full access) change history."""
+    """A school's register facts, category (for those who may see it), results and inspections by year, active
+    support, peer reviews, networks, clusters, links and (with full access) change history. Other apps' sections
+    come from their own template tags (risk, brokerage, peer review, visits): the register imports none of them."""
 
     template_name = "schools/school_detail.html"
 
     def get_context_data(self, **kwargs):
         page = selectors.school_page(membership=self.membership, urn=self.kwargs["urn"])
-        return super().get_context_data(page=page, school=page.school, facts=school_facts(page.school), **kwargs)
+        return super().get_context_data(
+            page=page,
+            school=page.school,
+            facts=school_facts(page.school),
+            results=results_table(page.results),
+            results_chart=results_chart(page.results, page.school.name),
+            inspections=inspection_rows(page.results),
+            **kwargs,
+        )
 
 
 class NetworkListView(PartnershipViewMixin, TemplateView):

@@ -144,11 +144,11 @@ def register_inspection_note(school) -> str:
         return ""
     last = school.ofsted_last_inspection
     on = f", last inspection {last.day} {last:%B %Y}" if last else ""
-    return f"the register (GIAS) shows Ofsted rating \"{rating}\"{on}, which the engine does not read"
+    return f'the register (GIAS) shows Ofsted rating "{rating}"{on}, which the engine does not read'
 
 
 def with_register_inspection(sentence: str, note: str) -> str:
-    """"No graded inspection on record: S1 not scored" says where it looked, and what the register shows."""
+    """ "No graded inspection on record: S1 not scored" says where it looked, and what the register shows."""
     if not note or not sentence.startswith(NO_INSPECTION):
         return sentence
     return sentence.replace(

@@ -18,14 +18,14 @@ from tests.risk.helpers import succeeded_run
 
 
 def _agreed_round(world, officer, name: str):
-    opened = rounds.categorisation_round_create(partnership=world.home, run=succeeded_run(world.home), name=name, user=officer)
+    opened = rounds.categorisation_round_create(
+        partnership=world.home, run=succeeded_run(world.home), name=name, user=officer
+    )
     return rounds.categorisation_round_agree(round_=opened, agreed_on=dt.date.today(), minute="SB/1", user=officer)
 
 
 def _head(world, school, email: str, role: str = Role.HEADTEACHER) -> Membership:
-    return Membership.objects.create(
-        user=UserFactory(email=email), partnership=world.home, roles=[role], school=school
-    )
+    return Membership.objects.create(user=UserFactory(email=email), partnership=world.home, roles=[role], school=school)
 
 
 def test_the_register_s_movement_label_says_what_it_is_measured_against(world):

@@ -21,6 +21,7 @@ from schools.risk.models import (
     CategoryDecision,
     CategoryReply,
     PublicationNotice,
+    RiskAssessment,
     RiskRun,
     SchoolCategory,
 )
@@ -330,3 +331,45 @@ def access_school_holiday(*, membership: Membership, pk: int) -> SchoolHoliday:
     if holiday is None:
         raise Http404("No such holiday")
     return holiday
+
+
+@dataclass(frozen=True)
+class SchoolPageCategory:
+    """A school's category as its school page shows it (#14.9): for officers, the current agreed category and the
+    latest finished run's proposal when that run is newer than the round; for the school's own head or chair, the
+    current published category only. ``shown`` is False for anyone else."""
+
+    shown: bool
+    officer: bool = False
+    current: SchoolCategory | None = None
+    proposal: RiskAssessment | None = None
+    proposal_newer: bool = False
+
+
+def school_page_category(*, membership: Membership, school: School) -> SchoolPageCategory:
+    """What the school page says about ``school``'s category: at most three queries, whatever the data."""
+    if school.partnership_id != membership.partnership_id:
+        return SchoolPageCategory(shown=False)
+    officer = membership_can(membership, Permission.VIEW_RISK)
+    own = membership_can(membership, Permission.VIEW_OWN_CATEGORY) and membership.school_id == school.pk
+    if not (officer or own):
+        return SchoolPageCategory(shown=False)
+    current = (
+        current_categories(partnership_id=membership.partnership_id, published_only=not officer)
+        .filter(school_id=school.pk)
+        .select_related("round", "round__run", "round__run__ruleset_version", "assessment")
+        .first()
+    )
+    if not officer:
+        return SchoolPageCategory(shown=True, current=current)
+    proposal = (
+        RiskAssessment.objects.filter(
+            school_id=school.pk, run__partnership_id=membership.partnership_id, run__state=RiskRun.State.SUCCEEDED
+        )
+        .select_related("run", "run__ruleset_version")
+        .defer("indicators", "reasons", "missing_inputs", "overrides")
+        .order_by("-run__created_at", "-run__pk")
+        .first()
+    )
+    newer = proposal is not None and (current is None or proposal.run.created_at > current.round.run.created_at)
+    return SchoolPageCategory(shown=True, officer=True, current=current, proposal=proposal, proposal_newer=newer)
