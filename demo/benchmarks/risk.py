@@ -632,6 +632,7 @@ def risk_run_benchmark(*, schools: int = ENGLAND_SCHOOLS, repeats: int = 3) -> l
 
 BENCH_TABLES = (
     "risk_riskassessment",
+    "risk_risktext",
     "risk_riskrun",
     "risk_rulesetversion",
     "risk_intelligenceentry",
@@ -646,6 +647,7 @@ BENCH_TABLES = (
 
 RISK_DELETES = (
     "DELETE FROM risk_riskassessment WHERE run_id IN (SELECT id FROM risk_riskrun WHERE partnership_id = ANY(%s))",
+    "DELETE FROM risk_risktext WHERE run_id IN (SELECT id FROM risk_riskrun WHERE partnership_id = ANY(%s))",
     "DELETE FROM risk_riskrun WHERE partnership_id = ANY(%s)",
     "DELETE FROM risk_rulesetversion WHERE partnership_id = ANY(%s)",
     "DELETE FROM risk_intelligenceentry WHERE partnership_id = ANY(%s)",
