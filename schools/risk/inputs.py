@@ -5,16 +5,19 @@ history and one for the GIAS links), each returned by PostgreSQL as CSV text and
 Every step after the queries is vectorised.
 
 * ``schools``: open, state-funded schools of the register (``School.objects.open().state_funded()``).
-* ``head_changes_3y`` / ``head_since``: from the GIAS change history (``SchoolChange`` rows of the head's first
-  or last name; one change of head usually writes both, so changes are counted as distinct dates).
+* ``head_changes_3y`` / ``head_since``: from the GIAS change history (``SchoolChange`` rows of the head's title,
+  first and last name; one change of head usually writes several, so changes are counted as distinct dates), only
+  the changes that are a new head, not the same person (``schools.risk.headchanges``, #14.5). ``head_since`` is the
+  date GIAS recorded the latest new head, not the day the head started.
 * ``measures``: a predecessor's rows (GIAS links "Predecessor…" / "Successor…") are moved onto its successor in
   the register, following chains, so a converted school keeps its trend;
   the better source (``source_rank``) wins, then the successor's own rows.
 * ``inspections``: by ``Inspection.urn``, the school the Ofsted MI row is for (Ofsted itself files a converted
   school's predecessor inspection under the current URN, with ``urn_at_inspection``); nothing else is moved.
 * ``intelligence``: per school and kind, the latest entry up to ``today`` that is not archived, plus the entries
-  the register of concern counts, with the kind as the engine reads it (``IntelligenceEntry.engine_kind``); a
-  confidential entry's summary is replaced by ``CONFIDENTIAL_SUMMARY``.
+  the register of concern counts, with the kind as the engine reads it (``IntelligenceEntry.engine_kind``) and
+  the issue it belongs to (``thread``: its first entry's id, #14.5); a confidential entry's summary is replaced by
+  ``CONFIDENTIAL_SUMMARY``.
 """
 
 from __future__ import annotations
@@ -27,15 +30,16 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnership.models import Partnership
-from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
-from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
+from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolLink
 from schools.risk.engine.confidential import CONFIDENTIAL_SUMMARY
 from schools.risk.engine.frames import INSPECTION_GRADES, INSPECTION_TEXT, RiskInputs
 from schools.risk.engine.ruleset import DEFAULT_RULESET, Ruleset
+from schools.risk.headchanges import head_changes_list
 from schools.risk.models import IntelligenceEntry
 
 FactProvider = Callable[[Partnership, dt.date, Ruleset], pd.DataFrame]
@@ -51,7 +55,6 @@ def intelligence_facts_register(provider: FactProvider) -> None:
         INTELLIGENCE_FACT_PROVIDERS.append(provider)
 
 
-HEAD_CHANGE_FIELDS = (FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME)
 HEAD_CHANGE_YEARS = 3
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
 MAX_LINK_STEPS = 6  # a URN converted more than six times over is not a real case
@@ -87,7 +90,7 @@ def risk_inputs_load(
         if as_at is not None:
             today = min(today, dt.date(as_at, 8, 31))
     as_at = as_at if as_at is not None else academic_year_end(today)
-    schools = _schools(partnership, today)
+    schools = _schools(partnership, today, ruleset)
     ids_by_urn = pd.Series(schools.index.to_numpy(), index=schools["urn"].to_numpy(), dtype="int64")
     return RiskInputs(
         as_at=as_at,
@@ -178,7 +181,7 @@ def _column_kinds(model: type[models.Model], names: tuple[str, ...]) -> dict[str
 # --------------------------------------------------------------------------------------------- frames
 
 
-def _schools(partnership: Partnership, today: dt.date) -> pd.DataFrame:
+def _schools(partnership: Partnership, today: dt.date, ruleset: Ruleset) -> pd.DataFrame:
     """One row per open, state-funded school, indexed by ``school_id``, with its head-teacher history."""
     kinds = {
         "school_id": "int",
@@ -204,28 +207,29 @@ def _schools(partnership: Partnership, today: dt.date) -> pd.DataFrame:
     special = (frame["type_group"] == "Special schools") | type_name.str.contains("special", regex=False)
     ap = type_name.str.contains("pupil referral", regex=False) | type_name.str.contains("alternative provision")
     frame["provision"] = np.select([special.to_numpy(bool), ap.to_numpy(bool)], ["special", "ap"], "")
-    heads = _head_history(partnership, today).reindex(frame["school_id"])
+    heads = _head_history(partnership, today, ruleset).reindex(frame["school_id"])
     frame["head_changes_3y"] = heads["changes"].fillna(0).to_numpy(dtype="int64")
     frame["head_since"] = heads["since"].to_numpy()
     return frame.drop(columns=["type_name"]).set_index("school_id")
 
 
-def _head_history(partnership: Partnership, today: dt.date) -> pd.DataFrame:
-    """Per school: distinct dates the head's name changed in the last three years, and the latest such date."""
+def _head_history(partnership: Partnership, today: dt.date, ruleset: Ruleset) -> pd.DataFrame:
+    """Per school: distinct dates in the last three years when GIAS recorded a new head, and the latest such date.
+
+    A change of the head's name is a new head only when it is not the same person (#14.5): a marriage or a spelling
+    fix is not, and an officer's "same person" or "new head" wins (``schools.risk.headchanges``)."""
     cutoff = today.replace(year=today.year - HEAD_CHANGE_YEARS) if (today.month, today.day) != (2, 29) else today
-    rows = (
-        SchoolChange.objects.filter(
-            school__partnership=partnership, field__in=HEAD_CHANGE_FIELDS, changed_on__lte=today
-        )
-        .values("school_id")
-        .annotate(
-            changes=Count("changed_on", distinct=True, filter=Q(changed_on__gt=cutoff)),
-            since=Max("changed_on"),
-        )
-        .values_list("school_id", "changes", "since")
-    )
-    frame = _read(rows, {"school_id": "int", "changes": "int", "since": "date"})
-    return frame.set_index(frame["school_id"].astype("int64"))[["changes", "since"]]
+    changes = [
+        (c.school_id, pd.Timestamp(c.changed_on), c.changed_on > cutoff)
+        for c in head_changes_list(partnership=partnership, until=today, similarity=ruleset.c1.name_similarity)
+        if c.new_head
+    ]
+    if not changes:
+        return pd.DataFrame({"changes": pd.Series(dtype="float64"), "since": pd.Series(dtype="datetime64[ns]")})
+    frame = pd.DataFrame(changes, columns=["school_id", "on", "recent"])
+    recent = frame[frame["recent"]].groupby("school_id")["on"].nunique()
+    since = frame.groupby("school_id")["on"].max()
+    return pd.DataFrame({"changes": recent, "since": since}, index=since.index.astype("int64"))
 
 
 def _successors(partnership: Partnership, ids_by_urn: pd.Series) -> pd.DataFrame:
@@ -328,6 +332,7 @@ def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index
         created_at__lte=end_of_day,
     ).annotate(
         shown=Case(When(confidential=True, then=Value(CONFIDENTIAL_SUMMARY)), default=F("summary")),
+        issue=Coalesce("thread_id", "id"),  # #14.5: updates on one issue share its first entry's id
     )
     columns = {
         "id": "int",
@@ -336,6 +341,7 @@ def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index
         "rating": "text",
         "recorded_on": "date",
         "shown": "text",
+        "issue": "int",
     }
     latest = (
         current.order_by("school_id", "kind", "-recorded_on", "-created_at")
@@ -347,7 +353,7 @@ def _intelligence(partnership: Partnership, today: dt.date, school_ids: pd.Index
         recorded_on__gt=today - dt.timedelta(days=ruleset.concerns.window_days),
     ).values_list(*columns)
     frame = pd.concat([_read(latest, columns, keep_order=True), _read(concerns, columns)], ignore_index=True)
-    frame = frame.drop_duplicates("id").drop(columns="id").rename(columns={"shown": "summary"})
+    frame = frame.drop_duplicates("id").drop(columns="id").rename(columns={"shown": "summary", "issue": "thread"})
     frame["school_id"] = frame["school_id"].astype("int64")
     frame["kind"] = frame["kind"].replace({str(k): v for k, v in IntelligenceEntry.ENGINE_KINDS.items()})
     for provider in INTELLIGENCE_FACT_PROVIDERS:

@@ -233,6 +233,9 @@ class HeadRule:
     new_head_days: int = 365  # DOMAIN: head new (< 1 year)
     red_min_changes_3y: int = 2  # DOMAIN: two or more head changes in three years
     intelligence_kinds: tuple[str, ...] = ("head",)  # officer rates acting/interim amber, vacancy red
+    # #14.5: a change of the head's name in GIAS is the same person (not a new head) when the names match as
+    # ``schools.risk.engine.people`` says; surnames or first names this similar (difflib ratio) are a spelling fix.
+    name_similarity: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -699,6 +702,8 @@ def _validate_legacy(path: str, grades: tuple[int, ...]) -> list[str]:
 def _validate_capacity(r: Ruleset) -> list[str]:
     errors = _at_least("c1.new_head_days", r.c1.new_head_days, 0)
     errors += _at_least("c1.red_min_changes_3y", r.c1.red_min_changes_3y, 1)
+    if not 0.5 <= r.c1.name_similarity <= 1:
+        errors.append(f"c1.name_similarity: must be from 0.5 to 1 (is {r.c1.name_similarity:g})")
     errors += _validate_grades("c2.amber_grades", r.c2.amber_grades) + _validate_grades(
         "c2.red_grades", r.c2.red_grades
     )

@@ -1,6 +1,6 @@
 """Rows of the risk app (label ``risk``), one module per sub-domain; every model is importable from here.
 
-- ``intelligence``: ``IntelligenceEntry``;
+- ``intelligence``: ``IntelligenceEntry``, ``HeadChangeJudgement``;
 - ``runs``: ``RuleSetVersion``, ``RiskRun``, ``RiskAssessment``, ``RiskText``;
 - ``schools.risk.categorisation.models``: ``CategorisationRound``, ``SchoolCategory``, ``CategoryDecision``,
   ``CategoryReply``, ``PublicationNotice``;
@@ -17,13 +17,14 @@ from schools.risk.categorisation.models import (
     PublicationNotice,
     SchoolCategory,
 )
-from schools.risk.models.intelligence import IntelligenceEntry
+from schools.risk.models.intelligence import HeadChangeJudgement, IntelligenceEntry
 from schools.risk.models.runs import RiskAssessment, RiskRun, RiskText, RuleSetVersion
 
 __all__ = [
     "CategorisationRound",
     "CategoryDecision",
     "CategoryReply",
+    "HeadChangeJudgement",
     "IntelligenceEntry",
     "PublicationNotice",
     "RiskAssessment",

@@ -62,6 +62,14 @@ class IntelligenceEntry(TrackedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    thread = models.ForeignKey(  # #14.5: updates on one issue count once in the register of concern
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="thread_updates",
+        help_text="The first entry on the issue this entry is an update on; empty: a new issue.",
+    )
 
     class Meta:
         ordering = ["-recorded_on", "-created_at"]
@@ -78,7 +86,47 @@ class IntelligenceEntry(TrackedModel):
             raise ValidationError({"school": "Choose a school in this partnership"})
         if self.recorded_on and self.recorded_on > timezone.localdate():
             raise ValidationError({"recorded_on": "Date recorded must be today or in the past"})
+        thread = self.thread if self.thread_id is not None else None
+        if thread is not None:
+            if thread.pk == self.pk or thread.school_id != self.school_id:
+                raise ValidationError({"thread": "Choose an earlier entry about this school"})
+            if thread.thread_id is not None:
+                raise ValidationError({"thread": "Choose the first entry on the issue"})
+
+    @property
+    def thread_root_id(self) -> int | None:
+        """The id of the first entry on this entry's issue (its own id for a new issue)."""
+        return self.thread_id or self.pk
 
     @property
     def engine_kind(self) -> str:
         return self.ENGINE_KINDS.get(self.kind, self.kind)
+
+
+class HeadChangeJudgement(TrackedModel):
+    """An officer's word on one change of the headteacher's name in GIAS (#14.5): the same person (a marriage, a
+    spelling fix) or a new head. The loader then uses it instead of its own name match (``same_person``).
+
+    One per school and GIAS change date (the date the register recorded the change, not the head's start date).
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="head_change_judgements")
+    changed_on = models.DateField(help_text="The date GIAS recorded the change.")
+    old_name = models.CharField(max_length=200, blank=True)
+    new_name = models.CharField(max_length=200, blank=True)
+    same_person = models.BooleanField()
+
+    class Meta:
+        ordering = ["-changed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "changed_on"], name="one_head_change_judgement_per_date")
+        ]
+
+    def __str__(self) -> str:
+        word = "same person" if self.same_person else "new head"
+        return f"{self.school_id} {self.changed_on}: {self.old_name!r} → {self.new_name!r} ({word})"
+
+    def clean(self) -> None:
+        if self.school_id and self.partnership_id and self.school.partnership_id != self.partnership_id:
+            raise ValidationError({"school": "Choose a school in this partnership"})

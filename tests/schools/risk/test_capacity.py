@@ -36,7 +36,8 @@ def test_c1_acting_or_vacant_head_from_intelligence(rating: str, expected: str) 
 def test_c1_sentence() -> None:
     result = run(schools(school(1, head_since=pd.Timestamp("2025-09-01"), head_changes_3y=1)))
     assert indicator(result, 1, "C1")["sentence"] == (
-        "Headteacher in post since 1 September 2025 (under a year); 1 headteacher changes in the last three years"
+        "New headteacher recorded on 1 September 2025 (under a year ago; the date GIAS recorded the change, not the"
+        " start date); 1 headteacher changes in the last three years"
     )
 
 
@@ -155,7 +156,7 @@ def test_c5_falling_roll_is_shown_but_never_scored() -> None:
     )
     school_row = result.schools.loc[1]
     assert school_row["capacity_band"] == "A"  # only the finance amber counts
-    assert school_row["score"] == 1
+    assert school_row["points"] == 1
 
 
 def test_c5_roll_not_falling_every_year_is_green() -> None:

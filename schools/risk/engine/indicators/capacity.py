@@ -58,7 +58,10 @@ def _intel_sentence(label: str, entries: pd.DataFrame) -> pd.Series:
 
 
 def c1_headteacher(ctx: RiskContext) -> pd.DataFrame:
-    """C1: head new (< 1 year), acting or vacant (intelligence), or two or more head changes in three years."""
+    """C1: head new (< 1 year), acting or vacant (intelligence), or two or more head changes in three years.
+
+    ``head_since`` is the date GIAS recorded the latest change of head (a change of person, not of spelling: the
+    loader judges it, #14.5), so the sentence says "recorded on", not "in post since"."""
     rule, idx, schools = ctx.rules.c1, ctx.index, ctx.schools
     since = schools["head_since"]
     days = (ctx.today - since).dt.days
@@ -71,7 +74,12 @@ def c1_headteacher(ctx: RiskContext) -> pd.DataFrame:
     from_data = rate(idx, known=since.notna() | changes.notna(), amber=new, red=many)
     rating = worst(from_data, intel_rating)
     sentence = join(
-        when(since.notna(), "Headteacher in post since " + long_date(since) + when(new, " (under a year)")),
+        when(
+            since.notna(),
+            "New headteacher recorded on "
+            + long_date(since)
+            + when(new, " (under a year ago; the date GIAS recorded the change, not the start date)"),
+        ),
         when(changes.notna(), num(changes, 0) + " headteacher changes in the last three years"),
         when(intel_rating.notna(), _intel_sentence("headship", intel[intel_rating.notna().to_numpy()])),
     )
