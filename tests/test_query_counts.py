@@ -139,6 +139,16 @@ from tests.brokerage.query_pages import BROKERAGE_OFFICER_ONLY, BROKERAGE_PAGES 
 PAGES += BROKERAGE_PAGES
 OFFICER_ONLY |= BROKERAGE_OFFICER_ONLY
 
+from tests.visits.query_pages import (  # noqa: E402 - notes of visit (issue #14 item 10)
+    VISITS_OFFICER_ONLY,
+    VISITS_PAGES,
+    VISITS_SCHOOL_ONLY,
+)
+
+PAGES += VISITS_PAGES
+OFFICER_ONLY |= VISITS_OFFICER_ONLY
+SCHOOL_ONLY |= VISITS_SCHOOL_ONLY
+
 
 def _holidays(w) -> list:
     """One closed day per school in the partnership (up to 40), so the holiday list grows with the data."""

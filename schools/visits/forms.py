@@ -52,9 +52,14 @@ class VisitForm(GovForm):
     purpose = forms.ChoiceField(
         label="Purpose of the visit",
         choices=[("", "Choose the purpose"), *Visit.Purpose.choices],
-        error_messages={"required": "Select the purpose of the visit", "invalid_choice": "Select the purpose of the visit"},
+        error_messages={
+            "required": "Select the purpose of the visit",
+            "invalid_choice": "Select the purpose of the visit",
+        },
     )
-    focus = _text("Focus", "the focus of the visit", max_length=200, help_text="A short title, like “Reading in key stage 1”.")
+    focus = _text(
+        "Focus", "the focus of the visit", max_length=200, help_text="A short title, like “Reading in key stage 1”."
+    )
     attendees = _text(
         "Who attended",
         "who attended",
@@ -93,7 +98,7 @@ class VisitCreateForm(VisitForm):
         self.govuk_style_fields()
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         visited_on = data.get("visited_on")
         for i in range(1, ACTION_ROWS + 1):
             action, owner, due = data.get(f"action_{i}", ""), data.get(f"owner_{i}", ""), data.get(f"due_{i}")
@@ -125,7 +130,9 @@ class ActionForm(GovForm):
     """One more agreed action."""
 
     action = _text("Agreed action", "the agreed action", max_length=500, rows=2)
-    owner = _text("Who owns it", "who owns the action", max_length=200, help_text="A person or role, like “Headteacher”.")
+    owner = _text(
+        "Who owns it", "who owns the action", max_length=200, help_text="A person or role, like “Headteacher”."
+    )
     due_on = _date("Due by", "the date the action is due")
 
 
@@ -151,7 +158,7 @@ class ResponseForm(GovForm):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("accurate") == "no" and not data.get("reply", "").strip():
             self.add_error("reply", "Enter what is not accurate in the note")
         return data
@@ -163,7 +170,10 @@ class PromoteForm(GovForm):
     kind = forms.ChoiceField(
         label="What it is about",
         choices=[("", "Choose what it is about"), *IntelligenceEntry.Kind.choices],
-        error_messages={"required": "Select what the point is about", "invalid_choice": "Select what the point is about"},
+        error_messages={
+            "required": "Select what the point is about",
+            "invalid_choice": "Select what the point is about",
+        },
     )
     rating = forms.ChoiceField(
         label="Rating",
@@ -171,8 +181,12 @@ class PromoteForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the rating"},
     )
-    summary = _text("Summary", "the summary", max_length=300, help_text="One sentence, as the register of concern shows it.")
-    evidence = _text("Evidence", "the evidence", max_length=10_000, rows=5, help_text="What was seen or said at the visit.")
+    summary = _text(
+        "Summary", "the summary", max_length=300, help_text="One sentence, as the register of concern shows it."
+    )
+    evidence = _text(
+        "Evidence", "the evidence", max_length=10_000, rows=5, help_text="What was seen or said at the visit."
+    )
     confidential = forms.BooleanField(
         label="Confidential: seen by LA officers and admins only, never by the school", required=False
     )
@@ -189,10 +203,11 @@ class SettingsForm(GovForm):
     category_3 = forms.ChoiceField(label="Category 3 (targeted)", **_FREQUENCY)  # type: ignore[arg-type]
     category_4 = forms.ChoiceField(label="Category 4 (intensive)", **_FREQUENCY)  # type: ignore[arg-type]
     uncategorised = forms.ChoiceField(
-        label="Schools with no agreed category", **_FREQUENCY  # type: ignore[arg-type]
+        label="Schools with no agreed category",
+        **_FREQUENCY,  # type: ignore[arg-type]
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.error_messages["required"] = f"Select how often to visit: {field.label.lower()}"
+        for field in self.fields.values():
+            field.error_messages["required"] = f"Select how often to visit: {str(field.label).lower()}"

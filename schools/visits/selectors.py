@@ -5,9 +5,10 @@ Another partnership's visit, an unshared draft for the school, or another school
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -100,23 +101,6 @@ def visit_settings_for(*, partnership_id: int) -> VisitSettings:
     return found or VisitSettings(partnership_id=partnership_id)
 
 
-def agreed_categories(*, partnership_id: int, school_ids: list[int] | None = None) -> dict[int, tuple[int, dt.date]]:
-    """Each school's latest agreed category (an agreed or published round, annual, termly or in-year) and the day it
-    was agreed: ``{school_id: (category, agreed_on)}``, in one query."""
-    rows = SchoolCategory.objects.filter(round__partnership_id=partnership_id, round__state__in=AGREED_STATES)
-    if school_ids is not None:
-        rows = rows.filter(school_id__in=school_ids)
-    latest = (
-        rows.order_by("school_id", "-round__agreed_on", "-round__pk")
-        .distinct("school_id")
-        .values_list("school_id", "category", "round__agreed_on", "round__created_at")
-    )
-    return {
-        school_id: (category, agreed_on or timezone.localdate(created_at))
-        for school_id, category, agreed_on, created_at in latest
-    }
-
-
 @dataclass(frozen=True)
 class ScheduleRow:
     """One school's place in the visit schedule."""
@@ -152,37 +136,41 @@ def due_date(
     return due, due < timezone.localdate()
 
 
-def _schedule(partnership_id: int, schools: list[School]) -> list[ScheduleRow]:
-    settings = visit_settings_for(partnership_id=partnership_id)
-    categories = agreed_categories(partnership_id=partnership_id)
-    last_visits = dict(
-        Visit.objects.filter(partnership_id=partnership_id)
-        .order_by()
-        .values_list("school_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("school_id", "last")
+SETTING_FIELDS = ("category_1", "category_2", "category_3", "category_4", "uncategorised")
+
+
+def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[ScheduleRow]:
+    """Every open state-funded school (or the one ``school_id``) with its latest agreed category, its last visit
+    and the partnership's frequencies, in one query (the home page asks for this on every visit)."""
+    latest = SchoolCategory.objects.filter(school=OuterRef("pk"), round__state__in=AGREED_STATES).order_by(
+        "-round__agreed_on", "-round__pk"
     )
+    settings_row = VisitSettings.objects.filter(partnership_id=OuterRef("partnership_id"))
+    schools = School.objects.filter(partnership_id=partnership_id)
+    schools = schools.filter(pk=school_id) if school_id is not None else schools.open().state_funded()
+    schools = (
+        schools.annotate(
+            last_visit_on=Subquery(
+                Visit.objects.filter(school=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+            ),
+            agreed_category=Subquery(latest.values("category")[:1]),
+            agreed_on=Subquery(latest.values("round__agreed_on")[:1]),
+            **{f"setting_{f}": Subquery(settings_row.values(f)[:1]) for f in SETTING_FIELDS},
+        )
+        .only("pk", "urn", "name", "partnership_id")
+        .order_by("name")
+    )
+    defaults = VisitSettings()
     labels = dict(Frequency.choices)
     rows = []
     for school in schools:
-        category, agreed_on = categories.get(school.pk, (None, None))
-        if category == 0:
-            category = None
-        frequency = settings.frequency_for(category)
-        last = last_visits.get(school.pk)
-        due, overdue = due_date(frequency=frequency, last_visit_on=last, agreed_on=agreed_on)
+        category = school.agreed_category or None  # type: ignore[attr-defined]  # 0: insufficient evidence
+        field = f"category_{category}" if category in (1, 2, 3, 4) else "uncategorised"
+        frequency = getattr(school, f"setting_{field}") or getattr(defaults, field)
+        last = school.last_visit_on  # type: ignore[attr-defined]
+        due, overdue = due_date(frequency=frequency, last_visit_on=last, agreed_on=school.agreed_on)  # type: ignore[attr-defined]
         rows.append(ScheduleRow(school, category, frequency, labels[frequency], last, due, overdue))
     return rows
-
-
-def _scheduled_schools(partnership_id: int) -> list[School]:
-    return list(
-        School.objects.filter(partnership_id=partnership_id)
-        .open()
-        .state_funded()
-        .only("pk", "urn", "name", "phase", "partnership_id")
-        .order_by("name")
-    )
 
 
 def visit_schedule(*, membership: Membership, show: str = "overdue") -> list[ScheduleRow]:
@@ -190,7 +178,7 @@ def visit_schedule(*, membership: Membership, show: str = "overdue") -> list[Sch
     ``overdue``, ``soon`` (overdue or due within 30 days) or ``all`` (every school with a frequency). Officers only."""
     if not is_officer(membership):
         return []
-    rows = _schedule(membership.partnership_id, _scheduled_schools(membership.partnership_id))
+    rows = _schedule(membership.partnership_id)
     rows = [r for r in rows if r.frequency != Frequency.NONE]
     horizon = timezone.localdate() + dt.timedelta(days=30)
     if show == "overdue":
@@ -204,7 +192,8 @@ def school_schedule(*, membership: Membership, school: School) -> ScheduleRow | 
     """The school's row of the schedule (officers only; None for anyone else)."""
     if not is_officer(membership):
         return None
-    return _schedule(membership.partnership_id, [school])[0]
+    rows = _schedule(membership.partnership_id, school_id=school.pk)
+    return rows[0] if rows else None
 
 
 def overdue_count(*, membership: Membership) -> int:
@@ -221,26 +210,26 @@ def awaiting_response(*, membership: Membership) -> QuerySet[Visit]:
 
 
 def home_work_items(*, membership: Membership) -> list[WorkItem]:
-    """The home page's lines: overdue visits and unshared drafts (officers); notes to answer (head, chair)."""
+    """The home page's lines: overdue visits (officers, one query); notes to answer (head, chair)."""
     items: list[WorkItem] = []
     if is_officer(membership):
         items.append(WorkItem(overdue_count(membership=membership), "school visits overdue", reverse("visits:due")))
-        drafts = visit_list(membership=membership).filter(state=S.DRAFT, created_by_id=membership.user_id).count()
-        items.append(WorkItem(drafts, "your notes of visit not yet shared", reverse("visits:list") + "?state=draft"))
     if membership.school_id is not None and membership_can(membership, Permission.RESPOND_TO_VISITS):
         waiting = awaiting_response(membership=membership).count()
         if waiting:
             urn = School.objects.filter(pk=membership.school_id).values_list("urn", flat=True).first()
-            items.append(WorkItem(waiting, "notes of visit to read and respond to", reverse("visits:school", args=[urn])))
+            items.append(
+                WorkItem(waiting, "notes of visit to read and respond to", reverse("visits:school", args=[urn]))
+            )
     return items
 
 
 def visit_sources(*, membership: Membership, school: School) -> dict[int, Visit]:
     """The visits that soft-intelligence entries of ``school`` were promoted from, by entry id (one query), for the
     entry's link back to its visit. Only visits the membership may see."""
-    points = VisitPoint.objects.filter(visit__in=visit_list(membership=membership).filter(school=school)).select_related(
-        "visit"
-    )
+    points = VisitPoint.objects.filter(
+        visit__in=visit_list(membership=membership).filter(school=school)
+    ).select_related("visit")
     return {p.entry_id: p.visit for p in points}
 
 
@@ -248,7 +237,7 @@ def visit_sources(*, membership: Membership, school: School) -> dict[int, Visit]
 class SchoolPanel:
     """What the school page shows of its visits."""
 
-    visits: list[Visit]
+    visits: Sequence[Visit]
     schedule: ScheduleRow | None
     officer: bool
     waiting: int

@@ -176,7 +176,9 @@ def _respond(visit: Visit, by: Membership, accurate: bool | None, reply: str, no
     if VisitResponse.objects.filter(visit=visit, user=by.user).exists():
         raise ValidationError("You have already responded to this note of visit")
     roles = " and ".join(Role(r).label for r in by.roles if r in SCHOOL_ROLES)
-    response = VisitResponse(visit=visit, user=by.user, role=roles[:60], accurate=accurate, reply=reply, responded_at=now)
+    response = VisitResponse(
+        visit=visit, user=by.user, role=roles[:60], accurate=accurate, reply=reply, responded_at=now
+    )
     response.full_clean()
     response.save()
 

@@ -20,7 +20,11 @@ from schools.visits import selectors, services
 from schools.visits.forms import ActionForm, PromoteForm, ResponseForm, SettingsForm, VisitCreateForm, VisitForm
 
 PAGE_SIZE = 50
-SHOW_CHOICES = [("overdue", "Overdue"), ("soon", "Overdue or due in the next 30 days"), ("all", "Every scheduled school")]
+SHOW_CHOICES = [
+    ("overdue", "Overdue"),
+    ("soon", "Overdue or due in the next 30 days"),
+    ("all", "Every scheduled school"),
+]
 
 
 class VisitReaderMixin(PartnershipViewMixin):
@@ -47,9 +51,7 @@ class VisitListView(PartnershipViewMixin, TemplateView):
         state = self.request.GET.get("state", "")
         visits = selectors.visit_list_page(membership=self.membership, state=state)
         page = Paginator(visits, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            page_obj=page, state=state, states=selectors.S.choices, **kwargs
-        )
+        return super().get_context_data(page_obj=page, state=state, states=selectors.S.choices, **kwargs)
 
 
 class VisitDueView(PartnershipViewMixin, TemplateView):
@@ -192,7 +194,13 @@ class VisitEditView(VisitMixin, VisitFormPage):
 
     def get_initial(self):
         v = self.get_visit()
-        return {"visited_on": v.visited_on, "purpose": v.purpose, "focus": v.focus, "attendees": v.attendees, "notes": v.notes}
+        return {
+            "visited_on": v.visited_on,
+            "purpose": v.purpose,
+            "focus": v.focus,
+            "attendees": v.attendees,
+            "notes": v.notes,
+        }
 
     def form_valid(self, form):
         try:

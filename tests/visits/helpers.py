@@ -54,22 +54,23 @@ def share(visit: Visit, by: Membership) -> Visit:
     return services.visit_transition(obj=visit, to=Visit.State.SHARED, by=by, base_url="http://testserver/")
 
 
-def agree_categories(partnership, categories: dict[int, int], *, agreed_on: dt.date | None = None) -> CategorisationRound:
-    """An agreed round of ``partnership`` placing each school id in its category (written directly: the rounds'
-    workflow is tested in tests/risk)."""
+def agree_categories(
+    partnership, categories: dict[int, int], *, agreed_on: dt.date | None = None
+) -> CategorisationRound:
+    """An agreed (published) round of ``partnership`` placing each school id in its category (written directly:
+    the rounds' workflow is tested in tests/risk)."""
     run = succeeded_run(partnership)
     round_ = CategorisationRound.objects.create(
         partnership=partnership,
         name="Test round",
         run=run,
-        state=CategorisationRound.State.AGREED,
+        state=CategorisationRound.State.PUBLISHED,  # published: any number of them may exist
         agreed_on=agreed_on or timezone.localdate(),
+        published_at=timezone.now(),
     )
     assessments = {a.school_id: a for a in RiskAssessment.objects.filter(run=run)}
     SchoolCategory.objects.bulk_create(
-        SchoolCategory(
-            round=round_, school_id=sid, assessment=assessments[sid], proposed_category=cat, category=cat
-        )
+        SchoolCategory(round=round_, school_id=sid, assessment=assessments[sid], proposed_category=cat, category=cat)
         for sid, cat in categories.items()
     )
     return round_

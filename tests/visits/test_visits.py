@@ -225,7 +225,9 @@ def test_emails_go_to_the_schools_head_and_chair_then_to_the_officer(world, queu
     assert mail.outbox[-1].to == [officer_m.user.email]
 
 
-def test_sharing_queues_the_email_task_on_the_email_queue_after_commit(world, monkeypatch, django_capture_on_commit_callbacks):
+def test_sharing_queues_the_email_task_on_the_email_queue_after_commit(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     calls = []
 
     class FakeTask:
@@ -256,7 +258,12 @@ def test_a_point_is_promoted_to_soft_intelligence_and_linked_both_ways(world, qu
     assert refused.context["form"].errors["summary"] == ["Enter the summary"]
     response = officer.post(
         url,
-        {"kind": "staffing", "rating": "amber", "summary": "Two long-term absences in Year 6", "evidence": "Said by the head."},
+        {
+            "kind": "staffing",
+            "rating": "amber",
+            "summary": "Two long-term absences in Year 6",
+            "evidence": "Said by the head.",
+        },
     )
     assert response.status_code == 302
     entry = IntelligenceEntry.objects.get(school=world.own_school)
@@ -298,13 +305,18 @@ def test_visits_due_follow_the_agreed_category_and_the_settings(world, queued):
 
     response = officer.post(
         reverse("visits:settings"),
-        {"category_1": "termly", "category_2": "yearly", "category_3": "termly", "category_4": "half_termly",
-         "uncategorised": "none"},
+        {
+            "category_1": "termly",
+            "category_2": "yearly",
+            "category_3": "termly",
+            "category_4": "half_termly",
+            "uncategorised": "none",
+        },
     )
     assert response.status_code == 302
     overdue = selectors.visit_schedule(membership=officer_m, show="overdue")
     assert {r.school for r in overdue} == {cat3, cat4, cat1}
-    assert not client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("visits:due")).status_code == 200
+    assert client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("visits:due")).status_code == 403
 
 
 def test_settings_refuse_an_unknown_frequency(world):
@@ -312,7 +324,9 @@ def test_settings_refuse_an_unknown_frequency(world):
     response = officer.post(reverse("visits:settings"), {"category_1": "daily"})
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "category_1" in errors and errors["category_2"] == ["Select how often to visit: category 2 (universal plus, monitor)"]
+    assert "category_1" in errors and errors["category_2"] == [
+        "Select how often to visit: category 2 (universal plus, monitor)"
+    ]
 
 
 def test_a_school_with_no_agreed_category_has_no_routine_visit_by_default(world):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django import template
 
-from schools.visits.selectors import school_visit_panel, visit_sources as _visit_sources
+from schools.visits.selectors import school_visit_panel
+from schools.visits.selectors import visit_sources as _visit_sources
 
 register = template.Library()
 
