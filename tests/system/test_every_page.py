@@ -112,6 +112,9 @@ PREFILLED_FORMS |= {
     "brokerage:fund_create",
 }
 NOT_HTML |= {"brokerage:export"}
+# notes of visit (issue #14 item 10): the settings page's radios are valid untouched, so it is not here
+FORMS |= {"visits:create", "visits:edit", "visits:respond", "visits:promote", "visits:action_add"}
+PREFILLED_FORMS |= {"visits:edit"}
 
 
 def _sign_in(page, live_server, user) -> None:
