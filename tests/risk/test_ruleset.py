@@ -97,3 +97,21 @@ def test_a_version_saved_before_the_register_of_concern_keeps_its_meaning(world)
     assert ruleset_version_ruleset(version=before).concerns.steps == 0
     now = RuleSetVersion(partnership=world.home, version=10, config=ruleset_to_dict(DEFAULT_RULESET))
     assert ruleset_version_ruleset(version=now).concerns.steps == 1
+
+
+def test_a_version_saved_before_pooling_and_the_evidence_score_keeps_its_meaning(world):
+    """#14 items 6-7: version 1 of an existing partnership keeps dropping small KS2 cohorts and scoring by points;
+    a new partnership's first version (and any version saved now) pools them and scores by evidence."""
+    from schools.risk import DEFAULT_RULESET, ruleset_to_dict
+    from schools.risk.models import RuleSetVersion
+    from schools.risk.services import ruleset_version_ruleset
+
+    old = ruleset_to_dict(DEFAULT_RULESET)
+    del old["pooling"], old["score"]
+    old["version"] = "default-1"
+    before = ruleset_version_ruleset(version=RuleSetVersion(partnership=world.home, version=9, config=old))
+    assert (before.version, before.score.method, before.pooling.ks2_progress) == ("default-1", "points", False)
+    now = ruleset_version_ruleset(
+        version=RuleSetVersion(partnership=world.home, version=10, config=ruleset_to_dict(DEFAULT_RULESET))
+    )
+    assert (now.version, now.score.method, now.pooling.ks2_progress) == ("default-2", "evidence", True)

@@ -11,13 +11,19 @@ import pytest
 
 from schools.risk.engine.backtest import (
     DEFINITION,
+    PREDICTORS,
     attainment_baseline,
     auc_compute,
+    best_baseline,
     concern_capture,
     decline_outcomes,
     graded_inspections,
     inspection_outcomes,
     latest_grade,
+    progress_band_outcomes,
+    progress_baselines,
+    progress_frame,
+    progress_note,
     stage_gaps,
 )
 from tests.risk.backtest_helpers import gaps, register, sample_year
@@ -282,3 +288,74 @@ def test_one_year_report_on_six_schools():
     }
     assert any("only 3 of 6 schools declined" in note for note in report["notes"])
     assert any("12 school values" in note for note in report["notes"])
+
+
+# ---------------------------------------------------------------------------------------------- progress bands (#14.7)
+
+
+def _progress(rows: list[tuple[int, int, float, float, float, float, float]]) -> pd.DataFrame:
+    """progress_frame from (school, year, reading, reading upper, maths, maths upper, RWM %) rows."""
+    codes = ("ks2_read_prog", "ks2_read_prog_upper", "ks2_mat_prog", "ks2_mat_prog_upper", "ks2_rwm_exp")
+    long = [
+        {"school_id": s, "year": y, "code": code, "value": v, "missing": ""}
+        for s, y, *values in rows
+        for code, v in zip(codes, values, strict=True)
+    ]
+    return progress_frame(pd.DataFrame(long))
+
+
+def test_progress_banded_below_average_is_an_interval_wholly_below_zero_in_reading_or_maths():
+    after = _progress(
+        [
+            (1, 2019, -3.0, -0.1, 1.0, 3.0, 60),  # reading interval below zero: banded below average
+            (2, 2019, -3.0, 0.2, -2.0, 0.5, 60),  # both reach zero: average
+            (3, 2019, 0.0, 2.0, -6.0, -2.0, 60),  # maths well below
+            (4, 2018, -9.0, -5.0, -9.0, -5.0, 60),  # the as-at year itself is not the outcome
+        ]
+    )
+    outcome = progress_band_outcomes(after, as_at=2018)
+    assert outcome.to_dict() == {1: True, 2: False, 3: True}
+
+
+def test_progress_baselines_are_last_years_lowest_score_its_two_year_mean_and_rwm():
+    before = _progress(
+        [
+            (1, 2018, -3.0, 0.0, -1.0, 1.0, 55),
+            (1, 2017, -5.0, 0.0, 2.0, 4.0, 50),
+            (2, 2018, 1.0, 3.0, 2.0, 4.0, 70),  # one year on file: its mean is that year
+        ]
+    )
+    base = progress_baselines(before, as_at=2018)
+    assert base["lowest_progress"].to_dict() == {1: 3.0, 2: -1.0}
+    assert base["progress_two_years"].to_dict() == {1: 4.0, 2: -1.0}
+    assert base["rwm"].to_dict() == {1: -55.0, 2: -70.0}
+
+
+def test_the_note_says_whether_the_score_beat_the_best_single_indicator_and_on_how_many_schools():
+    def row(key, value, low, high, n=200, same=None):
+        return {
+            "key": key,
+            "label": dict(PREDICTORS)[key],
+            "value": value,
+            "low": low,
+            "high": high,
+            "n": n,
+            "score_same_schools": same,
+        }
+
+    same = {"value": 0.80, "low": 0.73, "high": 0.87}
+    outcome = {
+        "label": "KS2 reading or maths progress banded below or well below average",
+        "predictors": [
+            row("score", 0.81, 0.74, 0.88, n=220),
+            row("lowest_progress", 0.78, 0.71, 0.86, same=same),
+            row("progress_two_years", 0.79, 0.72, 0.87, n=217, same=same),
+            row("rwm", 0.75, 0.67, 0.83, same=same),
+        ],
+    }
+    assert best_baseline(outcome)["key"] == "progress_two_years"
+    assert progress_note(outcome) == (
+        "KS2 reading or maths progress banded below or well below average: on the 217 schools it could be computed "
+        "for, the score's AUC is 0.80 against 0.79 for the best single indicator (its two-year mean alone), so the "
+        "score ranked them better than it. The intervals overlap, so the difference is within chance."
+    )

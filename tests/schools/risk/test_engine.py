@@ -287,7 +287,7 @@ def test_decline_on_two_indicators_raises_the_standards_band() -> None:
     assert (row["standards_band_before_trend"], row["standards_band"], row["trend_raised"]) == ("A", "B", True)
     assert row["proposed_category"] == 2
     assert "S9 amber: 3-year decline on S2, S6: standards band raised one step" in row["reasons"]
-    assert row["score"] == 1  # S9's point
+    assert row["points"] == 1  # S9's point
 
 
 def test_decline_on_one_indicator_does_not_raise() -> None:
@@ -317,11 +317,11 @@ def test_band_d_stays_d() -> None:
 # ---------------------------------------------------------------------------------------------- score, Leading
 
 
-def test_score_sums_points_over_scored_indicators() -> None:
+def test_points_sum_over_scored_indicators() -> None:
     frame = measures(ks2(1, {2023: 40, 2024: 40, 2025: 40}))  # S2 red
     entries = [intel(1, "finance", "amber"), intel(1, "roll", "red")]  # C4 amber; C5 context only
     row = run(measures_frame=frame, intelligence=entries).schools.loc[1]
-    assert row["score"] == 3
+    assert row["points"] == 3  # the score weighs them with the evidence (test_evidence_score.py)
 
 
 def test_leading_for_a_strong_school() -> None:
