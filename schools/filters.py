@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 
 from clusters.models import Alliance, Cluster
 from partnership.forms import GovFilterForm
-from partnership.models import Partnership
+from partnership.models import Membership, Partnership
 from schools.models import School
+from schools.selectors import ListColumn, school_list_columns
 
 OFSTED_NONE = "__none__"
 
@@ -61,8 +62,10 @@ class SchoolFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = GovFilterForm
 
-    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+    def __init__(self, *args, partnership: Partnership, membership: Membership | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if membership is not None:
+            self._add_columns(membership)
         schools = School.objects.filter(partnership=partnership)
         for name in ("phase", "type_name", "status", "district", "trust_name"):
             self.filters[name].extra["choices"] = _distinct(schools, name)
@@ -72,6 +75,23 @@ class SchoolFilter(django_filters.FilterSet):
         ]
         self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
         self.filters["alliance"].queryset = Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
+
+    def _add_columns(self, membership: Membership) -> None:
+        """A filter for each column another app added to the list (``selectors.school_list_columns``), before
+        the sort."""
+        sort = self.filters.pop("sort")
+        for column in school_list_columns(membership=membership):
+
+            def apply(queryset: QuerySet[School], name: str, value: str, column: ListColumn = column) -> QuerySet:
+                return column.apply(queryset, value, membership)
+
+            self.filters[column.key] = django_filters.ChoiceFilter(
+                label=column.filter_label,
+                empty_label=f"Any {column.label.lower()}",
+                choices=column.choices(membership),
+                method=apply,
+            )
+        self.filters["sort"] = sort
 
     def filter_search(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         return queryset.search(value)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -28,6 +29,48 @@ def school_list(*, membership: Membership) -> QuerySet[School]:
     if not membership_can(membership, Permission.VIEW_REGISTER):
         return School.objects.none()
     return School.objects.filter(partnership_id=membership.partnership_id)
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column (and a filter on it) that an app above the register adds to the schools list, registered in its
+    ``AppConfig.ready()`` with ``school_list_column_register``, so the register imports none of its consumers.
+
+    ``annotate(schools, membership)`` adds the attribute ``key`` to each school (in SQL: no query per row);
+    ``choices(membership)`` lists the filter's values; ``apply(schools, value, membership)`` filters on one;
+    ``cell_template`` renders a cell from ``value`` and ``cell`` (what ``cell_context(membership)`` returns, read
+    once per page). Only shown to memberships for which ``visible`` holds."""
+
+    key: str
+    label: str
+    filter_label: str
+    visible: Callable[[Membership], bool]
+    annotate: Callable[[QuerySet[School], Membership], QuerySet[School]]
+    choices: Callable[[Membership], list[tuple[str, str]]]
+    apply: Callable[[QuerySet[School], str, Membership], QuerySet[School]]
+    cell_template: str
+    cell_context: Callable[[Membership], dict] = lambda membership: {}
+
+
+_LIST_COLUMNS: list[ListColumn] = []
+
+
+def school_list_column_register(column: ListColumn) -> None:
+    """Add ``column`` to the schools list (once per key; the app's ``ready()`` calls it)."""
+    if all(c.key != column.key for c in _LIST_COLUMNS):
+        _LIST_COLUMNS.append(column)
+
+
+def school_list_columns(*, membership: Membership) -> list[ListColumn]:
+    """The registered columns this membership may see, in registration order."""
+    return [c for c in _LIST_COLUMNS if c.visible(membership)]
+
+
+def school_list_annotated(*, membership: Membership, schools: QuerySet[School]) -> QuerySet[School]:
+    """``schools`` with every visible column's attribute (one SQL query for the page, whatever the columns)."""
+    for column in school_list_columns(membership=membership):
+        schools = column.annotate(schools, membership)
+    return schools
 
 
 def school_by_urn(*, membership: Membership, urn: int) -> School | None:

@@ -43,11 +43,16 @@ class SchoolListView(PartnershipViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         schools = selectors.school_list(membership=self.membership)
-        school_filter = SchoolFilter(self.request.GET or None, queryset=schools, partnership=self.partnership)
+        columns = selectors.school_list_columns(membership=self.membership)
+        school_filter = SchoolFilter(
+            self.request.GET or None, queryset=schools, partnership=self.partnership, membership=self.membership
+        )
         rows = with_cluster_names(school_filter.qs if school_filter.is_bound else schools)
+        rows = selectors.school_list_annotated(membership=self.membership, schools=rows)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             filter=school_filter,
+            columns=[(column, column.cell_context(self.membership)) for column in columns],
             page_obj=page,
             sort=self.request.GET.get("sort") or "name",
             can_export=self.can(Permission.EXPORT_REGISTER),
@@ -62,7 +67,9 @@ class SchoolExportView(PartnershipViewMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         schools = selectors.school_list(membership=self.membership)
-        school_filter = SchoolFilter(request.GET or None, queryset=schools, partnership=self.partnership)
+        school_filter = SchoolFilter(
+            request.GET or None, queryset=schools, partnership=self.partnership, membership=self.membership
+        )
         if school_filter.is_bound and not school_filter.is_valid():
             return redirect(reverse("schools:list") + "?" + request.GET.urlencode())
         rows = with_cluster_names(school_filter.qs if school_filter.is_bound else schools)

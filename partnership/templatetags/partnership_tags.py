@@ -81,3 +81,9 @@ def url_section(href: str) -> str:
     """The first segment of a path ("/risk/register/" → "/risk/"): a section's prefix for ``nav_current``."""
     first = (href or "").strip("/").split("/", 1)[0]
     return f"/{first}/" if first else "/"
+
+
+@register.filter
+def attr(obj, name: str):
+    """``getattr(obj, name)`` or None: a value another app annotated on a row (e.g. a schools-list column)."""
+    return getattr(obj, name, None)

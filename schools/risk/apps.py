@@ -26,3 +26,8 @@ class RiskConfig(AppConfig):
         from schools.risk.categorisation.triggers import review_work_items
 
         home_work_register(review_work_items)  # "Schools with an in-year review suggested" (#14.11)
+
+        from schools.risk.categorisation.school_list import CATEGORY_COLUMN
+        from schools.selectors import school_list_column_register
+
+        school_list_column_register(CATEGORY_COLUMN)  # the schools list's category column and filter (#14.9)

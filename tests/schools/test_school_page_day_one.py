@@ -126,3 +126,75 @@ def test_peer_reviews_follow_the_confidentiality_matrix(world):
     assert reverse("peerreview:review_detail", args=[world.pr_review.pk]) in host_page
     # a head looking at another school (register facts only) sees nothing of its reviews
     assert "Peer reviews" not in _page(client_for(host.user), world.cluster_school)
+
+
+# --- the schools list: category column and filter ----------------------------------------------------------------
+
+
+def _names(response) -> list[str]:
+    return sorted(s.name for s in response.context["page_obj"])
+
+
+def test_the_schools_list_shows_and_filters_by_agreed_category_for_officers_only(world):
+    officer = make_member(world, Role.OFFICER)
+    round_ = _published_round(world, officer.user)
+    categories = dict(round_.schools.values_list("school__name", "category"))
+    client = client_for(officer.user)
+    response = client.get(reverse("schools:list"))
+    content = response.content.decode()
+    assert '<th scope="col" class="govuk-table__header">Category</th>' in content
+    assert "Agreed risk category" in content  # the filter
+    listed = {s.name: s.category for s in response.context["page_obj"]}
+    assert {name: listed[name] for name in categories} == categories
+    some = sorted(set(categories.values()))[0]
+    expected = sorted(name for name, c in categories.items() if c == some)
+    assert _names(client.get(reverse("schools:list"), {"category": str(some)})) == expected
+    # a school in no agreed round (not in the round's run) has no category
+    from tests.factories import SchoolFactory
+
+    SchoolFactory(partnership=world.home, name="Brand New Free School")
+    assert _names(client.get(reverse("schools:list"), {"category": "none"})) == ["Brand New Free School"]
+
+    head = client_for(make_member(world, Role.HEADTEACHER).user)
+    head_list = head.get(reverse("schools:list"), {"category": str(some)})
+    assert "Agreed risk category" not in head_list.content.decode()
+    assert len(_names(head_list)) == len(categories) + 1  # the parameter means nothing to a head
+
+
+def test_school_page_and_list_queries_do_not_grow_with_rounds_runs_results_and_reviews(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = make_member(world, Role.OFFICER)
+    client = client_for(officer.user)
+    client.get(reverse("partnership:home"))
+    school = world.own_school
+
+    def grow(year: int) -> None:
+        _published_round(world, officer.user, name=f"Round {year}")
+        succeeded_run(world.home)
+        PerformanceValue.objects.create(
+            partnership=world.home, school=school, urn=school.urn, year=year, code="ks2_rwm_exp", value=60.0
+        )
+        AreaAverage.objects.create(partnership=world.home, year=year, code="ks2_rwm_exp", area="england", value=65.0)
+        Inspection.objects.create(
+            partnership=world.home, school=school, urn=school.urn, inspection_number=f"I{year}", framework="oeif",
+            start_date=dt.date(year, 3, 1), overall=2,
+        )  # fmt: skip
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    pr_world(world)  # reviews of the school (an empty list needs fewer queries than one with rows)
+    grow(2017)
+    page, listing = reverse("schools:detail", args=[school.urn]), reverse("schools:list") + "?category=2"
+    small = (count(page), count(listing))
+    for year in (2018, 2019, 2020, 2021):
+        grow(year)
+    from tests.peerreview.helpers import make_review
+
+    for _ in range(5):
+        make_review(world.programme, school)
+    assert (count(page), count(listing)) == small
