@@ -255,12 +255,13 @@ def test_s3_small_cohorts_are_pooled_over_the_years_and_rated_with_a_caveat() ->
     assert row["rating"] == "R"
     assert row["value"] == pytest.approx(-9.0)
     assert row["sentence"].startswith(
-        "KS2 progress pooled over 2016/17 to 2018/19 (cohorts of 6, 8 and 9 pupils, 23 in all; 95% interval of "
-        "reading -11.3 to -6.7): reading -9, writing 0, maths 0; reading below the floor"
+        "KS2 progress pooled over 2016/17, 2017/18 and 2018/19 (cohorts of 6, 8 and 9 pupils, 23 in all; "
+        "95% interval of reading -11.3 to -6.7): reading -9, writing 0, maths 0; reading below the floor"
     )
     assert "S3" not in " ".join(result.schools.loc[1, "missing_inputs"])
     assert any(
-        r.startswith("S3 red: KS2 progress pooled over 2016/17 to 2018/19") for r in result.schools.loc[1, "reasons"]
+        r.startswith("S3 red: KS2 progress pooled over 2016/17, 2017/18 and 2018/19")
+        for r in result.schools.loc[1, "reasons"]
     )
 
 
@@ -281,7 +282,7 @@ def test_s3_pooled_cohort_still_too_small_is_not_scored_and_says_so() -> None:
     row = indicator(result, 1, "S3")
     assert row["rating"] is None
     assert row["missing"] == (
-        "KS2 cohort of 4 pupils in 2018/19 is below the 11 needed, and pooled over 2017/18 to 2018/19 only 7 "
+        "KS2 cohort of 4 pupils in 2018/19 is below the 11 needed, and pooled over 2017/18 and 2018/19 only 7 "
         "pupils: S3 suppressed"
     )
 

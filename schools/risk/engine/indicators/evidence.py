@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import RiskContext
-from .common import Rows, academic_year, choose, join, num
+from .common import Rows, choose, join, num, year_text
 
 Z95 = 1.959964
 SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"))
@@ -74,11 +74,8 @@ def ks2_progress_pooled(ctx: RiskContext, year: pd.Series, small: pd.Series) -> 
         upper_out[subject] = pd.Series(pooled + half, index=idx)
     used = pd.Series(keep.sum(axis=1), index=idx)
     ok = tried & (used > 0) & (pupils >= rules.data.ks2_min_pupils)
-    first_col = np.argmax(keep, axis=1) if keep.shape[1] else np.zeros(len(idx), dtype=int)
-    first = pd.Series(np.where(keep.any(axis=1), years[first_col] if len(years) else np.nan, np.nan), index=idx)
-    span = academic_year(first.where(used > 0)) + " to " + academic_year(year.where(used > 0))
-    span = choose([used == 1], [academic_year(year)], span)
-    cohorts = _cohort_list(keep, cohort, idx)
+    span = _listed(keep, [pd.Series(year_text(int(y)), index=idx) for y in years], idx)
+    cohorts = _listed(keep, [num(pd.Series(cohort[:, j], index=idx), 0) for j in range(keep.shape[1])], idx)
     low_subject, low_range = _lowest_interval(score_out, upper_out, idx, ok)
     on = Rows(ok)
     caveat = (
@@ -107,14 +104,11 @@ def ks2_progress_pooled(ctx: RiskContext, year: pd.Series, small: pd.Series) -> 
     )
 
 
-def _cohort_list(keep: np.ndarray, cohort: np.ndarray, idx: pd.Index) -> pd.Series:
-    """ "6, 8 and 9" per school: the cohorts of the kept years, oldest first."""
-    parts = [pd.Series(np.where(keep[:, j], cohort[:, j], np.nan), index=idx) for j in range(keep.shape[1])]
-    texts = [num(p, 0) for p in parts]
-    listed = join(*texts, sep=", ") if texts else pd.Series("", index=idx, dtype=object)
-    # "6, 8, 9" -> "6, 8 and 9": replace the last ", " by " and "
-    as_text = listed.astype(str)
-    return as_text.str.replace(r", (?=[^,]*$)", " and ", regex=True)
+def _listed(keep: np.ndarray, texts: list[pd.Series], idx: pd.Index) -> pd.Series:
+    """Per school, the texts of its kept columns, oldest first: "2016/17, 2017/18 and 2018/19", "6, 8 and 9"."""
+    parts = [pd.Series(np.where(keep[:, j], texts[j].to_numpy(dtype=object), ""), index=idx) for j in range(len(texts))]
+    listed = join(*parts, sep=", ") if parts else pd.Series("", index=idx, dtype=object)
+    return listed.astype(str).str.replace(r", (?=[^,]*$)", " and ", regex=True)
 
 
 def _lowest_interval(
