@@ -168,14 +168,35 @@ class IndicatorRow:
     sentence: str
 
 
+# What each indicator's stored value measures, so the risk page shows it with its unit (#14.9): gaps to national in
+# percentage points, ratios to national as "× national", progress scores signed; counts and the rest as numbers.
+PERCENTAGE_POINT_GAPS = frozenset({"S2", "S5", "S8"})
+RATIOS_TO_NATIONAL = frozenset({"S6", "S7"})
+SIGNED_SCORES = frozenset({"S3"})
+
+
+def value_text(code: str, value) -> str:
+    """An indicator's value as people read it: "-2.0 percentage points", "2.00 × national", "-1.25"."""
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return ""
+    if not isinstance(value, int | float):
+        return str(value)
+    if code in PERCENTAGE_POINT_GAPS:
+        return f"{value:+.1f} percentage points"
+    if code in RATIOS_TO_NATIONAL:
+        return f"{value:.2f} × national"
+    if code in SIGNED_SCORES:
+        return f"{value:+.2f}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def indicator_rows(indicators: dict, register_note: str = "") -> list[IndicatorRow]:
     """Every indicator S1…S9, C1…C9 in order, whether or not the assessment holds it (blank when missing)."""
     rows = []
     for indicator in INDICATORS:
         found = indicators.get(indicator.code) or {}
         rating, tag = RATING_LETTER_TAGS.get(found.get("rating") or "", ("Not rated", ""))
-        value = found.get("value")
-        shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+        shown = value_text(indicator.code, found.get("value"))
         rows.append(
             IndicatorRow(
                 indicator.code,

@@ -125,3 +125,16 @@ def test_a_gias_rating_without_an_ofsted_mi_row_says_so_in_the_trace(world):
         "No graded inspection in the Ofsted management information imported (the register (GIAS) shows Ofsted "
         "rating &quot;Good&quot;, last inspection 3 May 2019, which the engine does not read): S1 not scored"
     ) in page
+
+
+def test_indicator_values_are_shown_with_their_units():
+    """Raw numbers in the risk page's Value column ("2", "-2") become percentage points and ratios to national."""
+    from schools.risk.presenters import indicator_rows, value_text
+
+    assert value_text("S2", -2.0) == "-2.0 percentage points"
+    assert value_text("S6", 2.0) == "2.00 × national"
+    assert value_text("S3", -1.254) == "-1.25"
+    assert value_text("S1", 2.0) == "2"
+    assert value_text("S2", None) == value_text("S2", float("nan")) == ""
+    rows = {r.code: r.value for r in indicator_rows({"S7": {"rating": "R", "value": 3.0, "sentence": "x"}})}
+    assert rows["S7"] == "3.00 × national"
