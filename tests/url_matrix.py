@@ -62,6 +62,17 @@ def register_world(w) -> bool:
     return True
 
 
+def head_change_data(w) -> dict[str, str]:
+    """A change of the own school's head recorded in GIAS (made once), and the answer "same person" to it."""
+    from schools.models import SchoolChange
+
+    on = "2025-11-03"
+    SchoolChange.objects.get_or_create(
+        school=w.own_school, field="head_last_name", changed_on=on, defaults={"old_value": "Old", "new_value": "New"}
+    )
+    return {"changed_on": on, "same_person": "yes"}
+
+
 MATRIX: dict[str, Case] = {
     # partnership
     "partnership:home": Case(),
@@ -174,6 +185,13 @@ MATRIX: dict[str, Case] = {
     "risk:school": Case(
         args=lambda w: register_world(w) and [w.own_school.urn],
         other_args=lambda w: register_world(w) and [w.other_school.urn],
+        roles=STAFF,
+    ),
+    "risk:head_change_judge": Case(  # #14.5: the officer's "same person" on a change of head (a real change)
+        method="post",
+        args=lambda w: [w.own_school.urn],
+        other_args=lambda w: [w.other_school.urn],
+        data=lambda w: head_change_data(w),
         roles=STAFF,
     ),
     "risk:ruleset_edit": Case(roles=expect(DENY, admin=OK)),

@@ -74,6 +74,24 @@ class IntelligenceEntryForm(GovForm):
         return evidence
 
 
+class HeadChangeJudgementForm(GovForm):
+    """The officer's word on one change of headteacher in GIAS (#14.5): the same person, or a new head."""
+
+    changed_on = forms.DateField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a change of headteacher", "invalid": "Choose a change of headteacher"},
+    )
+    same_person = forms.ChoiceField(
+        label="Is this the same person?",
+        choices=[("yes", "Yes: the same person (a change of name or a correction)"), ("no", "No: a new head")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether it is the same person",
+            "invalid_choice": "Select whether it is the same person",
+        },
+    )
+
+
 class RulesetForm(GovForm):
     """A new version of the rule set as JSON, checked by the engine's own validation."""
 

@@ -21,6 +21,7 @@ from partnership.permissions import Permission, membership_can
 from schools.models import School
 from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.engine.indicators import CODES
+from schools.risk.headchanges import HeadChange, head_changes_list
 from schools.risk.models import (
     CategorisationRound,
     IntelligenceEntry,
@@ -53,6 +54,14 @@ def intelligence_list(*, membership: Membership, school: School) -> QuerySet[Int
     if not membership_can(membership, Permission.VIEW_CONFIDENTIAL_INTELLIGENCE):
         entries = entries.filter(confidential=False)
     return entries.select_related("recorded_by").order_by("-recorded_on", "-created_at", "-pk")
+
+
+def head_changes_for_school(*, membership: Membership, school: School) -> list[HeadChange]:
+    """The school's changes of headteacher recorded in GIAS, newest first, judged (#14.5); three queries."""
+    if school.partnership_id != membership.partnership_id or not membership_can(membership, Permission.VIEW_RISK):
+        return []
+    changes = head_changes_list(partnership=school.partnership, school_ids=[school.pk])
+    return sorted(changes, key=lambda c: c.changed_on, reverse=True)
 
 
 def access_intelligence_entry(*, membership: Membership, pk: int) -> IntelligenceEntry:

@@ -37,8 +37,16 @@ from schools.risk import DEFAULT_RULESET, Ruleset, RulesetError, risk_compute, r
 from schools.risk.engine.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
 from schools.risk.engine.assessment_text import TEXT_COLUMNS, assessment_copy_text, compact_trace, text_copy_text
 from schools.risk.engine.ruleset import LEGACY_SECTIONS
+from schools.risk.headchanges import head_changes_list
 from schools.risk.inputs import risk_inputs_load
-from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun, RiskText, RuleSetVersion
+from schools.risk.models import (
+    HeadChangeJudgement,
+    IntelligenceEntry,
+    RiskAssessment,
+    RiskRun,
+    RiskText,
+    RuleSetVersion,
+)
 
 logger = logging.getLogger(__name__)
 # schools.risk.tasks imports this module: the task is looked up by name in Celery's registry, never imported here.
@@ -101,6 +109,31 @@ def intelligence_entry_archive(*, entry: IntelligenceEntry, user: User | None) -
     tracked_save(entry, user=user, creating=False)
     risk_run_create(partnership=entry.partnership, trigger=RiskRun.Trigger.INTELLIGENCE, school_ids=[entry.school_id])
     return entry
+
+
+@transaction.atomic
+def head_change_judge(
+    *, partnership: Partnership, school: School, changed_on: dt.date, same_person: bool, user: User | None
+) -> HeadChangeJudgement:
+    """Record the officer's word on the change of head GIAS recorded on ``changed_on`` (#14.5): the same person or
+    a new head; it wins over the name rule. A second word replaces the first. Categories are recomputed."""
+    if school.partnership_id != partnership.pk:
+        raise ValidationError({"school": "Choose a school in this partnership"})
+    change = next(
+        (c for c in head_changes_list(partnership=partnership, school_ids=[school.pk]) if c.changed_on == changed_on),
+        None,
+    )
+    if change is None:
+        day = f"{changed_on.day} {changed_on:%B %Y}"
+        raise ValidationError({"changed_on": f"There is no change of headteacher recorded on {day}"})
+    judgement = HeadChangeJudgement.objects.select_for_update().filter(school=school, changed_on=changed_on).first()
+    creating = judgement is None
+    judgement = judgement or HeadChangeJudgement(partnership=partnership, school=school, changed_on=changed_on)
+    judgement.old_name, judgement.new_name = str(change.old)[:200], str(change.new)[:200]
+    judgement.same_person = same_person
+    tracked_save(judgement, user=user, creating=creating)
+    risk_run_create(partnership=partnership, trigger=RiskRun.Trigger.INTELLIGENCE, school_ids=[school.pk])
+    return judgement
 
 
 # --------------------------------------------------------------------------------------------- rule sets

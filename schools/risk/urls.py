@@ -17,6 +17,7 @@ urlpatterns = [
     path("register/", views.RiskRegisterView.as_view(), name="register"),
     path("register/export.csv", views.RiskRegisterExportView.as_view(), name="register_export"),
     path("schools/<int:urn>/", views.RiskSchoolView.as_view(), name="school"),
+    path("schools/<int:urn>/head-changes/", views.HeadChangeJudgeView.as_view(), name="head_change_judge"),
     path("rules/", views.RulesetView.as_view(), name="ruleset"),
     path("rules/edit/", views.RulesetEditView.as_view(), name="ruleset_edit"),
     path("rounds/", rounds.RoundListView.as_view(), name="round_list"),

@@ -24,7 +24,7 @@ from schools.risk.categorisation.selectors import (
 )
 from schools.risk.categorisation.triggers import review_suggestion_for
 from schools.risk.filters import RiskRegisterFilter
-from schools.risk.forms import IntelligenceEntryForm, RulesetForm
+from schools.risk.forms import HeadChangeJudgementForm, IntelligenceEntryForm, RulesetForm
 from schools.risk.models import RiskRun
 from schools.risk.presenters import (
     RATING_TAGS,
@@ -305,5 +305,41 @@ class RiskSchoolView(PartnershipViewMixin, TemplateView):
                 page.school.pk
             ),
             can_review=self.can(Permission.CATEGORISE),
+            head_changes=selectors.head_changes_for_school(membership=self.membership, school=page.school),
+            can_judge_head_changes=self.can(Permission.RECORD_INTELLIGENCE),
             **kwargs,
         )
+
+
+class HeadChangeJudgeView(PartnershipViewMixin, View):
+    """The officer's word on a change of headteacher in GIAS (POST only, #14.5): the same person or a new head.
+
+    The form sits on the school's risk page; a problem is said there as an error message, and nothing is lost (the
+    form has only the answer)."""
+
+    permission = Permission.RECORD_INTELLIGENCE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
+        school = selectors.access_intelligence_school(membership=self.membership, urn=urn)
+        form = HeadChangeJudgementForm(request.POST)
+        if form.is_valid():
+            try:
+                services.head_change_judge(
+                    partnership=self.partnership,
+                    school=school,
+                    changed_on=form.cleaned_data["changed_on"],
+                    same_person=form.cleaned_data["same_person"] == "yes",
+                    user=request_user(request),
+                )
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.error(request, text)
+            else:
+                word = "the same person" if form.cleaned_data["same_person"] == "yes" else "a new head"
+                messages.success(request, f"Recorded: {word}. Categories will be recomputed")
+        else:
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, text)
+        return redirect("risk:school", urn=school.urn)
