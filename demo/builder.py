@@ -57,6 +57,7 @@ from demo.context import DemoContext, DemoStep
 from demo.health import HEALTH_STEP
 from demo.peerreview import PEER_REVIEW_STEP
 from demo.people import PEOPLE_STEP
+from demo.visits import VISITS_STEP
 from partnership import calendar
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
 from partnership.services import board_member_save, dated_membership_end, tracked_save
@@ -131,6 +132,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (PEER_REVIEW_STEP,)
 DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
 DEMO_STEPS += (PEOPLE_STEP,)  # people managed after invitation (issue #9)
+DEMO_STEPS += (VISITS_STEP,)  # notes of visit (issue #14 item 10): after the round, whose categories it reads
 DEMO_STEPS += (BOARD_STEP,)  # the strategic board (issue #13): last, its KPIs and pack read every other feature
 
 
