@@ -1,5 +1,5 @@
 """Notes of visit (label ``visits``): the LA's own visits to schools, the school's response, and visit frequency by
-category (docs/adr/0024-notes-of-visit.md).
+category (docs/adr/0026-notes-of-visit.md).
 
 A consumer of the register and of risk (it reads agreed categories and writes soft intelligence through risk's
 services); neither imports it. It adds its waiting work to the home page through the kernel's hook.
