@@ -198,3 +198,16 @@ def test_school_page_and_list_queries_do_not_grow_with_rounds_runs_results_and_r
     for _ in range(5):
         make_review(world.programme, school)
     assert (count(page), count(listing)) == small
+
+
+def test_the_csv_export_honours_the_category_filter(world):
+    officer = make_member(world, Role.OFFICER)
+    round_ = _published_round(world, officer.user)
+    some = round_.schools.order_by("category").first()
+    expected = sorted(round_.schools.filter(category=some.category).values_list("school__name", flat=True))
+    response = client_for(officer.user).get(reverse("schools:export"), {"category": str(some.category)})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    import csv
+    import io
+
+    assert sorted(r["School name"] for r in csv.DictReader(io.StringIO(body))) == expected
