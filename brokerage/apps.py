@@ -13,3 +13,8 @@ class BrokerageConfig(AppConfig):
         from brokerage import receivers
 
         receivers.connect()
+
+        from brokerage.job_kinds import NOTIFICATIONS
+        from partnership.jobs import job_kind_register
+
+        job_kind_register(NOTIFICATIONS)  # the admins' jobs page

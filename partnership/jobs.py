@@ -9,8 +9,10 @@ what happened, because the pages read it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, OperationalError
@@ -90,21 +92,25 @@ def job_start_count(*, job: Job) -> int:
     return record.starts + 1
 
 
-def jobs_requeue(*, model: type[Job], enqueue: Callable[..., bool], lock: Callable) -> int:
+def jobs_requeue(
+    *, model: type[Job], enqueue: Callable[..., bool], lock: Callable, lock_key: Callable[[Job], int] | None = None
+) -> int:
     """Send again every job of ``model`` still waiting, and every one left RUNNING by a worker that died.
 
-    A RUNNING job is orphaned when nobody holds its partnership's lock for the kind (``lock(partnership_id)``
-    yields True when it could take it): the worker that held it is gone. Safe to repeat: the task skips finished
-    jobs, waits behind a job really running, and a job that keeps killing its worker is failed at its next start
-    (``JOB_MAX_STARTS``). ``enqueue(job=...)`` sends one job's task and says whether the broker took it.
+    A RUNNING job is orphaned when nobody holds its lock (``lock(lock_key(job))`` yields True when it could take
+    it; the key is the job's partnership unless ``lock_key`` says otherwise, e.g. the job's own id): the worker
+    that held it is gone. Safe to repeat: the task skips finished jobs, waits behind a job really running, and a
+    job that keeps killing its worker is failed at its next start (``JOB_MAX_STARTS``). ``enqueue(job=...)`` sends
+    one job's task and says whether the broker took it.
     """
+    key = lock_key or (lambda job: job.partnership_id)
     waiting = list(model._default_manager.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING]))
-    stale = [job for job in waiting if job.state == Job.State.QUEUED or _orphaned(job, lock)]
+    stale = [job for job in waiting if job.state == Job.State.QUEUED or _orphaned(key(job), lock)]
     return sum(bool(enqueue(job=job)) for job in stale)
 
 
-def _orphaned(job: Job, lock: Callable) -> bool:
-    with lock(job.partnership_id) as acquired:
+def _orphaned(key: int, lock: Callable) -> bool:
+    with lock(key) as acquired:
         return bool(acquired)
 
 
@@ -158,3 +164,118 @@ def requeue_on_worker_start(requeue: Callable[[], int], noun: str) -> None:
         return
     if count:
         logger.info("Requeued %s waiting %ss", count, noun)
+
+
+# --- What admins see of every kind of job (the jobs page) ---------------------------------------------------
+
+JOBS_WINDOW_DAYS = 7
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_KEY_VALUES = re.compile(r"(Key \([^)]*\)=)\([^)]*\)")  # PostgreSQL's "Key (email)=(someone@...)" detail
+
+
+def job_error_redacted(text: str) -> str:
+    """An error message fit for the jobs page: email addresses and the values PostgreSQL quotes are removed (an
+    SMTP refusal names the recipient, a constraint error the row's values), and it is kept to one short line."""
+    text = _KEY_VALUES.sub(r"\1(…)", _EMAIL.sub("[email address]", text or ""))
+    return " ".join(text.split())[:300]
+
+
+@dataclass(frozen=True)
+class JobKindCounts:
+    """One kind of job's numbers for a partnership: waiting and running now, failed in the window, the latest
+    failure's (redacted) message and time."""
+
+    queued: int
+    running: int
+    failed: int
+    latest_error: str = ""
+    latest_error_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job an app runs, as the jobs page shows it.
+
+    ``counts(partnership_id=..., since=...)`` gives its ``JobKindCounts``; ``retry(partnership_id=..., user=...)``
+    (None when the kind cannot be retried, ``no_retry`` says why) queues the failed ones again and says how many.
+    """
+
+    key: str
+    label: str
+    counts: Callable[..., JobKindCounts]
+    retry: Callable[..., int] | None = None
+    no_retry: str = ""
+
+    @property
+    def retryable(self) -> bool:
+        """For templates, which would call ``retry`` rather than test it."""
+        return self.retry is not None
+
+
+_JOB_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind_register(kind: JobKind) -> None:
+    """Apps add their kinds of job in ``ready()`` (the kernel imports no app)."""
+    _JOB_KINDS[kind.key] = kind
+
+
+def job_kinds() -> list[JobKind]:
+    """Every registered kind, in registration order."""
+    return list(_JOB_KINDS.values())
+
+
+def job_kind(key: str) -> JobKind | None:
+    return _JOB_KINDS.get(key)
+
+
+def job_counts(
+    queryset,
+    *,
+    since: datetime,
+    queued: str | None = Job.State.QUEUED,
+    running: str | None = Job.State.RUNNING,
+    failed: str = Job.State.FAILED,
+    failed_at: str = "finished_at",
+    error: str = "message",
+) -> JobKindCounts:
+    """``JobKindCounts`` of a queryset of one partnership's jobs (or outgoing emails) in two queries: the waiting
+    and running ones now, the failed ones since ``since`` (by ``failed_at``) and the latest failure's message."""
+    from django.db.models import Count, Q
+
+    failed_since = Q(state=failed, **{f"{failed_at}__gte": since})
+    now = {
+        name: Count("pk", filter=Q(state=state)) for name, state in (("queued", queued), ("running", running)) if state
+    }
+    numbers = {"queued": 0, "running": 0, **queryset.aggregate(failed=Count("pk", filter=failed_since), **now)}
+    latest = queryset.filter(failed_since).order_by(f"-{failed_at}", "-pk").values(error, failed_at).first()
+    return JobKindCounts(
+        queued=numbers["queued"],
+        running=numbers["running"],
+        failed=numbers["failed"],
+        latest_error=job_error_redacted(latest[error]) if latest else "",
+        latest_error_at=latest[failed_at] if latest else None,
+    )
+
+
+@dataclass(frozen=True)
+class JobKindRow:
+    kind: JobKind
+    counts: JobKindCounts
+
+
+def jobs_overview(*, partnership_id: int) -> list[JobKindRow]:
+    """Every kind of job's counts for the partnership over the last ``JOBS_WINDOW_DAYS`` days."""
+    from datetime import timedelta
+
+    since = timezone.now() - timedelta(days=JOBS_WINDOW_DAYS)
+    return [JobKindRow(kind, kind.counts(partnership_id=partnership_id, since=since)) for kind in job_kinds()]
+
+
+def jobs_retry(*, partnership_id: int, key: str, user) -> int:
+    """Queue again the failed jobs of kind ``key`` for the partnership; how many. LookupError: no such kind, or
+    one that cannot be retried."""
+    kind = job_kind(key)
+    if kind is None or kind.retry is None:
+        raise LookupError(key)
+    return kind.retry(partnership_id=partnership_id, user=user)

@@ -147,6 +147,10 @@ class Permission(enum.Enum):
     RESPOND_TO_VISITS = "respond_to_visits"
     """See the notes of visit shared with the own school, mark each accurate or not, and reply."""
 
+    VIEW_JOBS = "view_jobs"
+    """See the partnership's background jobs by kind (waiting, running, failed in the last 7 days, the latest
+    failure's message) and queue the failed ones again where the kind allows it."""
+
 
 P = Permission
 _SCHOOL_FACING = {P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.EXPORT_REGISTER}
@@ -185,6 +189,9 @@ for _role in (Role.ADMIN, Role.OFFICER):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] - {P.RESPOND_TO_VISITS}
 for _role in (Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {P.RESPOND_TO_VISITS}
+
+# The background jobs page (issue #15): admins only; officers follow their own jobs on their pages.
+ROLE_PERMISSIONS[Role.OFFICER] = ROLE_PERMISSIONS[Role.OFFICER] - {P.VIEW_JOBS}
 
 
 def permissions_for(membership: Membership | None) -> frozenset[Permission]:

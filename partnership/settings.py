@@ -171,13 +171,20 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING belo
 # ``max_retries: 0``: no reconnect loop while publishing; socket timeouts: a broker that accepts the TCP
 # connection but never answers (failover, NAT, firewall) costs seconds, not a hung gunicorn worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 60 * 60,  # longer than any task's time limit, so late-acked tasks are not run twice
+    # Longer than any task's time limit, so late-acked tasks are not run twice; also how long a task whose worker
+    # was killed outright (not a pool child: that is requeued at once) waits before another worker takes it.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),
     "max_retries": 0,
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
     "socket_keepalive": True,
 }
 CELERY_TASK_DEFAULT_QUEUE = f"partnership-test{_TEST_SUFFIX}" if TESTING else "partnership"
+if TESTING:  # a test run's unacknowledged messages are its own: another run's worker never restores them
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        name: f"{name.removesuffix('_key')}{_TEST_SUFFIX}"
+        for name in ("unacked_key", "unacked_index_key", "unacked_mutex_key")
+    }
 # One queue per kind of work (partnership/queues.py): imports, risk runs, email and board packs never wait behind
 # each other. A worker without -Q consumes them all; docker-compose.yml runs a worker per queue.
 from kombu import Queue  # noqa: E402
@@ -214,6 +221,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": IMPORT_REQUEUE_SECONDS,
         "options": {"expires": IMPORT_REQUEUE_SECONDS},
     },
+    "board-jobs-requeue": {  # KPI refreshes and meeting packs left waiting, or RUNNING by a worker that died
+        "task": "partnership.board.tasks.board_jobs_requeue_task",
+        "schedule": IMPORT_REQUEUE_SECONDS,
+        "options": {"expires": IMPORT_REQUEUE_SECONDS},
+    },
 }
 if RISK_SCHEDULE_CRON.strip().lower() != "off":
     from celery.schedules import crontab
@@ -234,7 +246,8 @@ if PEER_REVIEW_REMINDERS_CRON.strip().lower() != "off":
     CELERY_BEAT_SCHEDULE["peer-review-reminders"] = {
         "task": "peerreview.tasks.review_reminders_task",
         "schedule": _crontab(**dict(zip(_fields, PEER_REVIEW_REMINDERS_CRON.split(), strict=True))),
-        "options": {"expires": 60 * 60},
+        # Outlives the broker's visibility timeout: a run whose worker was killed is taken up again the same day.
+        "options": {"expires": 12 * 60 * 60},
     }
 # Peer-review roll-ups show no count below this: a small cell could identify a school.
 PEER_REVIEW_MIN_CELL = int(os.environ.get("PEER_REVIEW_MIN_CELL", "3"))

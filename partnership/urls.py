@@ -21,6 +21,8 @@ partnership_patterns = [
     path("people/<int:pk>/restore/", views.PersonRestoreView.as_view(), name="person_restore"),
     path("people/<int:pk>/two-factor-reset/", views.PersonMFAResetView.as_view(), name="person_mfa_reset"),
     path("invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept_invitation"),
+    path("jobs/", views.JobsView.as_view(), name="jobs"),
+    path("jobs/<slug:kind>/retry/", views.JobsRetryView.as_view(), name="jobs_retry"),
 ]
 
 health_patterns = [

@@ -19,8 +19,8 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from partnership import presenters, selectors, services
-from partnership.access import PartnershipViewMixin
+from partnership import jobs, presenters, selectors, services
+from partnership.access import PartnershipViewMixin, request_user
 from partnership.forms import (
     AcceptInvitationForm,
     BoardMemberForm,
@@ -465,3 +465,34 @@ class DatedMembershipEndView(PartnershipViewMixin, View):
         else:
             messages.success(request, f"{getattr(member, self.member_field)} removed from {parent}")
         return redirect(self.redirect_name, pk=parent.pk)
+
+
+class JobsView(PartnershipViewMixin, TemplateView):
+    """The partnership's background jobs by kind: waiting and running now, failed in the last 7 days with the
+    latest failure's message, and a button to queue the failed ones again where the kind allows it."""
+
+    permission = Permission.VIEW_JOBS
+    template_name = "partnership/jobs.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rows=jobs.jobs_overview(partnership_id=self.partnership.pk), days=jobs.JOBS_WINDOW_DAYS, **kwargs
+        )
+
+
+class JobsRetryView(PartnershipViewMixin, View):
+    """Queue again the failed jobs of one kind (POST)."""
+
+    permission = Permission.VIEW_JOBS
+
+    def post(self, request: HttpRequest, kind: str) -> HttpResponse:
+        try:
+            retried = jobs.jobs_retry(partnership_id=self.partnership.pk, key=kind, user=request_user(request))
+        except LookupError:
+            raise Http404 from None
+        label = jobs.job_kind(kind).label  # type: ignore[union-attr] - jobs_retry found it
+        if retried:
+            messages.success(request, f"{label}: {retried} queued again")
+        else:
+            messages.info(request, f"{label}: nothing to queue again")
+        return redirect("partnership:jobs")

@@ -1,7 +1,8 @@
 """Daily reminders (Celery beat): milestones coming up, actions overdue, a report waiting for the host.
 
-Each reminder is keyed (kind, object, date) in ``ReminderSent`` so a rerun the same day, or a retry after a
-crash, sends nothing twice. Emails carry no review content: they say what is due and where to sign in.
+Each reminder is keyed (kind, object, date) in ``ReminderSent``, claimed in the transaction that sends it, so a
+rerun the same day, or a retry after a crash, sends nothing twice and loses nothing. Emails carry no review
+content: they say what is due and where to sign in.
 """
 
 from __future__ import annotations
@@ -31,13 +32,6 @@ MILESTONES = [
 ]
 
 
-def _claim(key: str) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(key=key[:120])
-    except IntegrityError:
-        return False
-    return True
 
 
 def _heads(review: Review) -> list[str]:
@@ -52,13 +46,19 @@ def _heads(review: Review) -> list[str]:
 
 
 def _send(key: str, subject: str, body: str, to: list[str]) -> int:
+    """Send one reminder unless its key is already claimed: the claim and the sending share one transaction, so a
+    failure (or a worker killed while it sends) leaves it unclaimed for the next run, and a second run at the same
+    moment waits on the key's unique index and then finds it taken."""
     to = sorted(set(filter(None, to)))
-    if not to or not _claim(key):
+    if not to:
         return 0
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    except Exception:  # noqa: BLE001 - unclaim so tomorrow's run tries again
-        ReminderSent.objects.filter(key=key[:120]).delete()
+        with transaction.atomic():
+            ReminderSent.objects.create(key=key[:120])
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    except IntegrityError:
+        return 0  # sent already
+    except Exception:  # noqa: BLE001 - not claimed, so the next run tries again
         log.exception("peer review reminder not sent: %s", key)
         return 0
     return 1

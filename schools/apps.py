@@ -12,3 +12,8 @@ class SchoolsConfig(AppConfig):
 
         # An import's stored upload is deleted when its job ends, however it ended.
         job_finished.connect(import_job_upload_delete, sender=ImportJob, dispatch_uid="import-upload-delete")
+
+        from partnership.jobs import job_kind_register
+        from schools.job_kinds import IMPORTS
+
+        job_kind_register(IMPORTS)  # the admins' jobs page

@@ -241,3 +241,43 @@ def test_query_count_does_not_grow_with_data(world, name, args, role):
     large = _count(client, name, args(world))
     assert small == large, f"{name}: {small} queries at 10 schools, {large} at 500"
     assert large <= 20, f"{name} runs {large} queries"
+
+
+def _failed_jobs(w, n: int) -> None:
+    """``n`` failed and a waiting job of every kind on the jobs page (issue #15), each failure with its message."""
+    from django.utils import timezone
+
+    from brokerage.models import Notification
+    from partnership.board.models import KpiRefresh, Meeting, MeetingPack
+    from schools.models import ImportJob
+    from schools.risk.models import RiskRun
+
+    now, run = timezone.now(), succeeded_run(w.home)
+    meeting = Meeting.objects.create(partnership=w.home, title=f"Grown meeting {n}", meets_on=dt.date.today())
+    for i in range(n):
+        failed = {"state": "failed", "message": f"Failed {i}", "finished_at": now}
+        ImportJob.objects.create(partnership=w.home, kind="gias", original_filename=f"{i}.csv", **failed)
+        RiskRun.objects.create(partnership=w.home, ruleset_version=run.ruleset_version, trigger="button", **failed)
+        KpiRefresh.objects.create(partnership=w.home, **failed)
+        MeetingPack.objects.create(partnership=w.home, meeting=meeting, **failed)
+        Notification.objects.create(
+            partnership=w.home,
+            key=f"grown-{n}-{i}",
+            email=f"x{i}@example.test",
+            subject="s",
+            body="b",
+            state="failed",
+            last_error="550 refused",
+        )
+
+
+def test_the_jobs_page_query_count_does_not_grow_with_jobs(world):
+    """The admins' background jobs page (issue #15): a fixed number of queries per kind of job."""
+    client = client_for(make_member(world, Role.ADMIN).user)
+    client.get(reverse("partnership:home"))
+    _failed_jobs(world, 2)
+    small = _count(client, "partnership:jobs", [])
+    _failed_jobs(world, 40)
+    large = _count(client, "partnership:jobs", [])
+    assert small == large, f"partnership:jobs: {small} queries with 2 failed jobs of each kind, {large} with 42"
+    assert large <= 25, f"partnership:jobs runs {large} queries"

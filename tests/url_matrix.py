@@ -119,6 +119,15 @@ MATRIX: dict[str, Case] = {
         roles=STAFF,
     ),
     "partnership:accept_invitation": Case(args=lambda w: ["not-a-real-token"], public=True, roles=expect(HIDDEN)),
+    # background jobs by kind (issue #15): admins only; a kind is not an object of a partnership, so an unknown
+    # kind stands in for "another partnership's" (404)
+    "partnership:jobs": Case(roles=expect(DENY, admin=OK)),
+    "partnership:jobs_retry": Case(
+        method="post",
+        args=lambda w: ["kpi-refreshes"],
+        other_args=lambda w: ["no-such-kind"],
+        roles=expect(DENY, admin=OK),
+    ),
     # health checks (no session: the image's health check and a load balancer call them)
     "health:live": Case(public=True),
     "health:ready": Case(public=True),
@@ -204,12 +213,6 @@ MATRIX: dict[str, Case] = {
     # risk: people decide (categorisation rounds), and a head's or chair's view of their own school
     "risk:round_list": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
     "risk:round_create": Case(roles=STAFF),
-    "risk:round_detail": Case(  # the published round: its emails, one of them refused, are listed
-        args=lambda w: [rounds_world(w).published.pk],
-        other_args=lambda w: [rounds_world(w).other_published.pk],
-        roles=STAFF,
-    ),
-    "risk:round_notices_retry": Case(
     # #14.11: the termly review of categories 3-4, in-year reviews suggested by events, and opening one
     "risk:termly_open": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
     "risk:review_suggestions": Case(args=lambda w: rounds_world(w) and [], roles=STAFF),
@@ -218,6 +221,12 @@ MATRIX: dict[str, Case] = {
         other_args=lambda w: rounds_world(w) and [w.other_school.urn],
         roles=STAFF,
     ),
+    "risk:round_detail": Case(  # the published round: its emails, one of them refused, are listed
+        args=lambda w: [rounds_world(w).published.pk],
+        other_args=lambda w: [rounds_world(w).other_published.pk],
+        roles=STAFF,
+    ),
+    "risk:round_notices_retry": Case(
         method="post",
         args=lambda w: [rounds_world(w).published.pk],
         other_args=lambda w: [rounds_world(w).other_published.pk],

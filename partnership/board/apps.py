@@ -18,3 +18,9 @@ class BoardConfig(AppConfig):
 
         home_work_register(work_queue)
         declared_interests_register(declared_interests)
+
+        from partnership.board.job_kinds import KPI_REFRESHES, MEETING_PACKS
+        from partnership.jobs import job_kind_register
+
+        job_kind_register(KPI_REFRESHES)  # the admins' jobs page
+        job_kind_register(MEETING_PACKS)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from partnership.board import rag as ragcalc
@@ -37,7 +39,7 @@ from partnership.board.models import (
     Priority,
     Strategy,
 )
-from partnership.jobs import job_progress, job_transition
+from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import BoardMember, Partnership, User
 
 logger = logging.getLogger(__name__)
@@ -541,17 +543,56 @@ def kpi_refresh_enqueue(*, job: KpiRefresh) -> bool:
     return True
 
 
-def kpi_refresh_run(*, job: KpiRefresh) -> KpiRefresh:
-    """Run a queued refresh: recompute every computed KPI, count the values written."""
-    job.refresh_from_db()
-    if job.is_finished or not job_transition(job=job, state=KpiRefresh.State.RUNNING):
-        return job
+# First keys of the session-level advisory locks a worker holds while it runs one board job (the second key is
+# the job's id): a job left RUNNING whose lock is free was orphaned by a dead worker (``board_jobs_requeue_waiting``),
+# and a second delivery of a job already running is skipped rather than run twice.
+KPI_REFRESH_LOCK_NAMESPACE = 0x4B504952  # "KPIR"
+MEETING_PACK_LOCK_NAMESPACE = 0x5041434B  # "PACK"
+
+
+@contextmanager
+def _job_lock(namespace: int, job_id: int) -> Iterator[bool]:
+    """Hold one board job's lock for the block; yields False (without waiting) when another session holds it.
+    Session level, so it spans the job's transactions and dies with the connection if the worker dies."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, job_id])
+        acquired = bool(cursor.fetchone()[0])
     try:
-        written = kpis_recompute(partnership=job.partnership, user=job.created_by)
-    except Exception as error:
-        job_transition(job=job, state=KpiRefresh.State.FAILED, message=f"The KPIs could not be computed: {error}"[:500])
-        raise
-    job_transition(job=job, state=KpiRefresh.State.SUCCEEDED, progress=100, message="Done", counts={"values": written})
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, job_id])
+            except DatabaseError:
+                pass  # the connection is gone, and the lock with it
+
+
+def kpi_refresh_lock(job_id: int):
+    return _job_lock(KPI_REFRESH_LOCK_NAMESPACE, job_id)
+
+
+def meeting_pack_lock(pack_id: int):
+    return _job_lock(MEETING_PACK_LOCK_NAMESPACE, pack_id)
+
+
+def kpi_refresh_run(*, job: KpiRefresh) -> KpiRefresh:
+    """Run a queued (or orphaned) refresh: recompute every computed KPI, count the values written. A refresh that
+    another worker is running now is left to it."""
+    with kpi_refresh_lock(job.pk) as acquired:
+        if not acquired:
+            return job
+        job.refresh_from_db()
+        if job.is_finished or not job_transition(job=job, state=KpiRefresh.State.RUNNING):
+            return job
+        try:
+            written = kpis_recompute(partnership=job.partnership, user=job.created_by)
+        except Exception as error:
+            message = f"The KPIs could not be computed: {error}"[:500]
+            job_transition(job=job, state=KpiRefresh.State.FAILED, message=message)
+            raise
+        counts = {"values": written}
+        job_transition(job=job, state=KpiRefresh.State.SUCCEEDED, progress=100, message="Done", counts=counts)
     return job
 
 
@@ -588,6 +629,13 @@ def meeting_pack_enqueue(*, pack: MeetingPack) -> bool:
 
 def meeting_pack_build(*, pack: MeetingPack) -> MeetingPack:
     """Build a queued pack: freeze the numbers, draw the PDF and write the XLSX, with progress on the row."""
+    with meeting_pack_lock(pack.pk) as acquired:
+        if not acquired:  # another worker is building this very pack
+            return pack
+        return _meeting_pack_build(pack)
+
+
+def _meeting_pack_build(pack: MeetingPack) -> MeetingPack:
     import time
 
     from partnership.board.pack import pack_content, pack_pdf, pack_xlsx
@@ -626,6 +674,14 @@ def meeting_pack_fail(*, pack: MeetingPack, message: str) -> None:
 
 
 def board_jobs_requeue_waiting() -> int:
-    """Send again refreshes and packs still waiting (after a broker outage)."""
-    sent = sum(kpi_refresh_enqueue(job=j) for j in KpiRefresh.objects.filter(state=KpiRefresh.State.QUEUED))
-    return sent + sum(meeting_pack_enqueue(pack=p) for p in MeetingPack.objects.filter(state=MeetingPack.State.QUEUED))
+    """Send again refreshes and packs still waiting (after a broker outage), and those left RUNNING by a worker that
+    died (their lock is free): the shared recovery of every job kind, ``partnership.jobs.jobs_requeue``."""
+    sent = jobs_requeue(
+        model=KpiRefresh, enqueue=kpi_refresh_enqueue, lock=kpi_refresh_lock, lock_key=lambda job: job.pk
+    )
+    return sent + jobs_requeue(
+        model=MeetingPack,
+        enqueue=lambda job: meeting_pack_enqueue(pack=job),
+        lock=meeting_pack_lock,
+        lock_key=lambda job: job.pk,
+    )

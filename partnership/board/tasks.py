@@ -52,6 +52,12 @@ def meeting_pack_task(self, pack_id: int) -> str:
     return job_task_run(self, MeetingPack.objects.select_related("meeting").filter(pk=pack_id).first(), PACK)
 
 
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def board_jobs_requeue_task() -> int:
+    """Beat: send again refreshes and packs left waiting by a broker outage or RUNNING by a dead worker."""
+    return board_jobs_requeue_waiting()
+
+
 @worker_ready.connect
 def _requeue_waiting_board_jobs(**kwargs) -> None:
     """A worker that starts picks up refreshes and packs queued while no broker or worker was there."""

@@ -31,3 +31,9 @@ class RiskConfig(AppConfig):
         from schools.selectors import school_list_column_register
 
         school_list_column_register(CATEGORY_COLUMN)  # the schools list's category column and filter (#14.9)
+
+        from partnership.jobs import job_kind_register
+        from schools.risk.job_kinds import PUBLICATION_EMAILS, RISK_RUNS
+
+        job_kind_register(RISK_RUNS)  # the admins' jobs page
+        job_kind_register(PUBLICATION_EMAILS)

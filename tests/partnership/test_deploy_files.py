@@ -111,6 +111,20 @@ def test_dockerfile_serves_gunicorn_and_checks_its_health():
     assert check[0] == "python" and "127.0.0.1:8000/health/ready/" in check[-1]
 
 
+def test_workers_are_recycled_with_jitter_so_they_never_restart_together():
+    """Issue #15: ``--max-requests 1000`` alone recycled all three gunicorn workers within 6 s of each other (they
+    share the load evenly). A jitter of at least a quarter of the limit spreads them. Celery has no jitter setting,
+    and needs none: ``--max-tasks-per-child`` replaces one pool process at a time while the worker keeps consuming.
+    """
+    command = exec_form(dockerfile_stages()[-1].last("CMD"))
+    limit = int(command[command.index("--max-requests") + 1])
+    jitter = int(command[command.index("--max-requests-jitter") + 1])
+    assert limit >= 500 and jitter >= limit // 4
+    for name, spec in compose()["services"].items():
+        if name.startswith("worker"):
+            assert any(word.startswith("--max-tasks-per-child=") for word in spec["command"]), name
+
+
 # --- docker-compose.yml -----------------------------------------------------------------------------------
 
 
