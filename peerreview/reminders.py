@@ -32,8 +32,6 @@ MILESTONES = [
 ]
 
 
-
-
 def _heads(review: Review) -> list[str]:
     return list(
         Membership.objects.filter(
