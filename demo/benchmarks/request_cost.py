@@ -1,0 +1,117 @@
+"""Where a request's server time goes: CPU time and queries per page, for each role of the load benchmark's plan.
+
+The load benchmark (``load.py``) measures the whole production shape from outside; this measures inside one
+process, with Django's test client, so the machine's noise (other processes, the network, gunicorn's queueing)
+is left out and each page's own cost shows. For every page one person of each role requests (the same plan and
+sessions as the load benchmark, over the same generated regional data), it requests the page ``repeats`` times and
+reports the median CPU time per request (``time.process_time``: this process only, so a busy machine slows it
+less than wall time) and the number of queries, each page's median as a ratio to the liveness endpoint measured
+in the same run. ``profile_path`` also writes a cProfile of a fifth as many further requests per page (read it
+with ``pstats``).
+
+Run it against a test database (it creates and deletes a bench partnership), e.g.
+``REQUEST_COST_SCHOOLS=4000 REQUEST_COST_REPEATS=200 TEST_RUN_ID=me pytest tests/partnership/test_request_cost.py -s``.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from demo.benchmarks.load import USER_DOMAIN, load_plan_create
+from demo.benchmarks.risk import bench_partnerships_delete
+from partnership.models import User
+
+HEALTH = "/health/live/"
+
+
+@dataclass(frozen=True)
+class PageCost:
+    """One page's median CPU and wall time per request (seconds) and its queries, for one role."""
+
+    role: str
+    name: str
+    path: str
+    cpu: float
+    wall: float
+    queries: int
+
+    def line(self, health_cpu: float) -> str:
+        ratio = self.cpu / health_cpu if health_cpu else float("nan")
+        return (
+            f"COST {self.role:<12} {self.name:<26} cpu={self.cpu * 1000:6.1f}ms ratio={ratio:5.1f} "
+            f"wall={self.wall * 1000:6.1f}ms queries={self.queries:3d}  {self.path}"
+        )
+
+
+def _measure(client: Client, path: str, repeats: int, profiler: cProfile.Profile | None) -> tuple[float, float, int]:
+    for _ in range(3):  # warm: templates compiled and cached, connections open
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):  # a wrapper, not CaptureQueriesContext: requests reset its log
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(path)
+    cpu, wall = [], []
+    for _ in range(repeats):
+        started_cpu, started_wall = time.process_time(), time.perf_counter()
+        client.get(path)
+        cpu.append(time.process_time() - started_cpu)
+        wall.append(time.perf_counter() - started_wall)
+    if profiler is not None:  # apart from the timed requests, which it would slow
+        profiler.enable()
+        for _ in range(max(repeats // 5, 2)):
+            client.get(path)
+        profiler.disable()
+    return statistics.median(cpu), statistics.median(wall), len(queries)
+
+
+def request_costs(*, schools: int, repeats: int, profile_path: Path | None = None) -> tuple[float, list[PageCost]]:
+    """The health endpoint's median CPU per request and every planned page's costs (slowest first)."""
+    bench_partnerships_delete()
+    User.objects.filter(email__endswith=f"@{USER_DOMAIN}").delete()
+    profiler = cProfile.Profile() if profile_path else None
+    try:
+        plan = load_plan_create(schools=schools)
+        health_cpu, _, _ = _measure(Client(), HEALTH, repeats, None)
+        costs: list[PageCost] = []
+        for role, people in plan.items():
+            person = people[0]
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = person["session"]
+            seen = set()
+            for target in person["targets"]:
+                if target["path"] in seen or target["name"].endswith("_export"):
+                    continue
+                seen.add(target["path"])
+                cpu, wall, queries = _measure(client, target["path"], repeats, profiler)
+                costs.append(PageCost(role, target["name"], target["path"], cpu, wall, queries))
+        health_again, _, _ = _measure(Client(), HEALTH, repeats, None)  # the machine's noise over the run
+        health_cpu = statistics.median([health_cpu, health_again])
+    finally:
+        bench_partnerships_delete()
+        User.objects.filter(email__endswith=f"@{USER_DOMAIN}").delete()
+    if profiler is not None and profile_path is not None:
+        profiler.dump_stats(str(profile_path))
+    return health_cpu, sorted(costs, key=lambda c: c.cpu, reverse=True)
+
+
+def request_cost_report(health_cpu: float, costs: list[PageCost]) -> list[str]:
+    """Lines to print: the baseline, each page, and the median over pages (the figure to compare runs by)."""
+    median_cpu = statistics.median(c.cpu for c in costs)
+    return [
+        f"COST health {HEALTH} cpu={health_cpu * 1000:.2f}ms",
+        *[cost.line(health_cpu) for cost in costs],
+        f"COST median over pages cpu={median_cpu * 1000:.1f}ms ratio={median_cpu / health_cpu:.1f}",
+    ]
