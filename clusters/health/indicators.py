@@ -117,30 +117,40 @@ def outcomes(*, cluster: Cluster, members: list[tuple], as_at: dt.date) -> dict[
 
 
 def risk_categories(*, school_ids: list[int], partnership_id: int, as_at: dt.date) -> dict[str, Any]:
-    """Agreed categories of the members in the last agreed round before ``as_at``, and movement since the one before."""
+    """Members' current agreed categories as at ``as_at`` and movement since each one's category before.
+
+    #14.11: read per school (its latest round agreed by then, whether the annual round, a termly review of
+    categories 3–4 or an in-year review of that school), so members' categories may come from different rounds.
+    """
     from schools.risk.models import CategorisationRound, SchoolCategory
 
+    agreed = [CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
     rounds = list(
         CategorisationRound.objects.filter(
-            partnership_id=partnership_id,
-            state__in=[CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED],
-            agreed_on__lte=as_at,
+            partnership_id=partnership_id, state__in=agreed, agreed_on__lte=as_at, kind=CategorisationRound.Kind.ANNUAL
         ).order_by("-agreed_on", "-pk")[:2]
     )
-    if not rounds:
-        return {"none": "No categorisation round had been agreed by then."}
-    if not school_ids:
-        return {"none": "The cluster had no members."}
-    rows = SchoolCategory.objects.filter(round__in=rounds, school_id__in=school_ids).values_list(
-        "round_id", "school_id", "school__name", "category"
+    rows = (
+        SchoolCategory.objects.filter(
+            round__partnership_id=partnership_id,
+            round__state__in=agreed,
+            round__agreed_on__lte=as_at,
+            school_id__in=school_ids,
+        )
+        .order_by("school_id", "-round__agreed_on", "-round__created_at", "-round__pk")
+        .values_list("school_id", "school__name", "category")
     )
     now: dict[int, tuple[str, int]] = {}
     before: dict[int, int] = {}
-    for round_id, school_id, name, category in rows:
-        if round_id == rounds[0].pk:
+    for school_id, name, category in rows:
+        if school_id not in now:
             now[school_id] = (name, category)
-        else:
+        elif school_id not in before:
             before[school_id] = category
+    if not rounds and not now:
+        return {"none": "No categorisation round had been agreed by then."}
+    if not school_ids:
+        return {"none": "The cluster had no members."}
     counts: dict[str, int] = {}
     for _, category in now.values():
         counts[str(category)] = counts.get(str(category), 0) + 1
@@ -148,7 +158,7 @@ def risk_categories(*, school_ids: list[int], partnership_id: int, as_at: dt.dat
     down = sum(1 for s, (_, c) in now.items() if s in before and c > before[s])
     compared = sum(1 for s in now if s in before)
     return {
-        "round": rounds[0].name,
+        "round": rounds[0].name if rounds else "",
         "previous_round": rounds[1].name if len(rounds) > 1 else "",
         "counts": dict(sorted(counts.items())),
         "categorised": len(now),

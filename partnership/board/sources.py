@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from schools.models import AreaAverage, Inspection, School
 from schools.risk.models import CategorisationRound, SchoolCategory
@@ -75,7 +75,9 @@ def _agreed_rounds(partnership_id: int):
 
 def agreed_round_category_counts(*, partnership_id: int) -> list[tuple[int, str, dict[int, int], int]]:
     """For each agreed round, oldest first: (academic year agreed, name, category → schools, schools in a higher
-    category than in the round before). Two queries whatever the number of rounds and schools."""
+    category than before it), counting every school's current category once that round was agreed (#14.11: a
+    termly or in-year review changes only its own schools; the others keep the category an earlier round set).
+    Two queries whatever the number of rounds and schools."""
     from partnership.board.kpi_library import academic_year
 
     rounds = list(_agreed_rounds(partnership_id))
@@ -84,13 +86,13 @@ def agreed_round_category_counts(*, partnership_id: int) -> list[tuple[int, str,
     for round_id, school_id, category in rows:
         by_round[round_id][school_id] = category
     result = []
-    previous: dict[int, int] = {}
+    current: dict[int, int] = {}
     for r in rounds:
-        cats = by_round[r.pk]
-        moved_up = sum(1 for school, c in cats.items() if school in previous and c > previous[school])
+        previous = dict(current)
+        current.update(by_round[r.pk])
+        moved_up = sum(1 for school, c in by_round[r.pk].items() if school in previous and c > previous[school])
         day = r.agreed_on or r.created_at.date()
-        result.append((academic_year(day), r.name, dict(Counter(cats.values())), moved_up))
-        previous = cats
+        result.append((academic_year(day), r.name, dict(Counter(current.values())), moved_up))
     return result
 
 
@@ -162,11 +164,52 @@ def latest_agreed_round(*, partnership_id: int) -> CategorisationRound | None:
 
 
 def round_before(*, round_: CategorisationRound) -> CategorisationRound | None:
-    """The agreed round before ``round_`` (the one movement is measured from)."""
-    qs = _agreed_rounds(round_.partnership_id).exclude(pk=round_.pk)
+    """The agreed annual round before ``round_`` (the one movement is measured from: termly and in-year reviews
+    between them are movement, not a new starting point)."""
+    qs = _agreed_rounds(round_.partnership_id).exclude(pk=round_.pk).filter(kind=CategorisationRound.Kind.ANNUAL)
     if round_.agreed_on:
         qs = qs.filter(agreed_on__lte=round_.agreed_on)
     return qs.filter(created_at__lt=round_.created_at).last()
+
+
+def categories_as_at(*, round_: CategorisationRound | None) -> QuerySet[SchoolCategory]:
+    """Every school's category as it stood once ``round_`` was agreed (#14.11): its row in the latest agreed
+    round up to ``round_`` that covers it, so a termly or in-year review changes only its own schools. A round
+    not yet agreed is read alone (what the board is asked to agree). One row per school."""
+    if round_ is None:
+        return SchoolCategory.objects.none()
+    if round_.state not in (CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED):
+        return SchoolCategory.objects.filter(round=round_)
+    day = round_.agreed_on or round_.created_at.date()
+    upto = Q(round__agreed_on__lt=day) | Q(round__agreed_on=day, round__created_at__lte=round_.created_at)
+    latest = (
+        SchoolCategory.objects.filter(
+            upto,
+            round__partnership_id=round_.partnership_id,
+            round__state__in=[CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED],
+        )
+        .order_by("school_id", "-round__agreed_on", "-round__created_at", "-round__pk")
+        .distinct("school_id")
+        .values("pk")
+    )
+    return SchoolCategory.objects.filter(pk__in=latest)
+
+
+def _aggregate_notes(round_: CategorisationRound, previous: CategorisationRound | None, suppressed: bool) -> list[str]:
+    notes: list[str] = []
+    if suppressed:
+        notes.append(
+            f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”), nor any other count or total "
+            "that would let one be worked out, so no school can be identified."
+        )
+    if previous is None:
+        notes.append("No annual round was agreed before this one, so there is no movement to show.")
+    if round_.kind != CategorisationRound.Kind.ANNUAL and round_.is_agreed:
+        notes.append(
+            "Categories as they stand after this review: schools it did not cover keep the category an earlier"
+            " round set."
+        )
+    return notes
 
 
 def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAggregate:
@@ -174,14 +217,16 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
     since the agreed round before it, and academies of concern."""
     threshold = int((round_.run.ruleset_version.config or {}).get("academy_concern_min_category", 3))
     rows = list(
-        SchoolCategory.objects.filter(round=round_).values_list(
+        categories_as_at(round_=round_).values_list(
             "school_id", "category", "school__district", "school__phase", "assessment__academy_view"
         )
     )
     previous = round_before(round_=round_)
     # Asked even without an earlier round (an empty answer), so the page's query count never depends on history.
     before = dict(
-        SchoolCategory.objects.filter(round_id=previous.pk if previous else None).values_list("school_id", "category")
+        (categories_as_at(round_=previous) if previous else SchoolCategory.objects.filter(round_id=None)).values_list(
+            "school_id", "category"
+        )
     )
     categories = sorted({c for _, c, *_ in rows} | {1, 2, 3, 4})
     by_category = Counter(c for _, c, *_ in rows)
@@ -230,14 +275,7 @@ def round_aggregate(*, round_: CategorisationRound, suppressed: bool) -> RoundAg
         hide = {(froms[i], categories[j]) for i in range(len(froms)) for j in range(len(categories)) if hidden[i][j]}
         return [(a, b, None if (a, b) in hide else n) for (a, b), n in pairs]
 
-    notes = []
-    if suppressed:
-        notes.append(
-            f"Counts of 1 or 2 schools are not shown (“fewer than {SUPPRESS_BELOW}”), nor any other count or total "
-            "that would let one be worked out, so no school can be identified."
-        )
-    if previous is None:
-        notes.append("No round was agreed before this one, so there is no movement to show.")
+    notes = _aggregate_notes(round_, previous, suppressed)
     return RoundAggregate(
         round=round_,
         previous=previous,
@@ -258,7 +296,7 @@ def school_points(
 ) -> list[tuple[int, str, int, int, int | None]]:
     """Officers' map: (urn, name, easting, northing, agreed category or None) of open schools with a location."""
     schools = School.objects.filter(partnership_id=partnership_id, easting__isnull=False, northing__isnull=False).open()
-    cats = dict(SchoolCategory.objects.filter(round=round_).values_list("school_id", "category")) if round_ else {}
+    cats = dict(categories_as_at(round_=round_).values_list("school_id", "category")) if round_ else {}
     return [
         (urn, name, e, n, cats.get(pk))
         for pk, urn, name, e, n in schools.order_by("name").values_list("pk", "urn", "name", "easting", "northing")
@@ -266,10 +304,20 @@ def school_points(
 
 
 def own_school_category(*, round_: CategorisationRound | None, school_id: int | None) -> int | None:
-    """A head's own school's agreed category in ``round_`` (None when not categorised)."""
-    if round_ is None or school_id is None or round_.state != CategorisationRound.State.PUBLISHED:
+    """A head's own school's current published category (#14.11: from whichever round last published it, the
+    annual round or a review of the school since; None when not categorised or ``round_`` is None)."""
+    if round_ is None or school_id is None:
         return None
-    return SchoolCategory.objects.filter(round=round_, school_id=school_id).values_list("category", flat=True).first()
+    return (
+        SchoolCategory.objects.filter(
+            round__partnership_id=round_.partnership_id,
+            round__state=CategorisationRound.State.PUBLISHED,
+            school_id=school_id,
+        )
+        .order_by("-round__agreed_on", "-round__created_at", "-round__pk")
+        .values_list("category", flat=True)
+        .first()
+    )
 
 
 def open_round_counts(*, partnership_id: int) -> dict[str, int]:

@@ -189,7 +189,7 @@ def _round_open(
     if kind in (Kind.ANNUAL, Kind.TERMLY):
         wide = open_rounds.filter(kind__in=[Kind.ANNUAL, Kind.TERMLY]).first()
         if wide is not None:
-            raise ValidationError(f"{wide.name} is still open: publish it before opening another round")
+            raise ValidationError(f"A round is already open ({wide.name}): publish it before opening another")
     busy = dict(SchoolCategory.objects.filter(round__in=open_rounds).values_list("school_id", "round__name"))
     if school is not None and school.pk in busy:
         raise ValidationError(
