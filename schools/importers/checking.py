@@ -23,6 +23,7 @@ from schools.importers.columns import (
     REQUIRED_SCHOOL_HEADINGS,
     REQUIRED_SCHOOL_VALUES,
     SCHOOL_COLUMNS,
+    TEXT,
     URN,
     Column,
     resolve_headings,
@@ -148,6 +149,15 @@ def _in_partnership(la_values: pd.Series, la_codes: list[str]) -> np.ndarray:
 
 
 def _check_column(column: Column, values: pd.Series, heading: str) -> v.Checked:
+    if column.kind == TEXT:
+        return _check_values(column, values, heading)
+    # Numbers and dates repeat (a census date, pupil numbers, opening dates): check each distinct value once.
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    checked = _check_values(column, pd.Series(uniques, dtype=object), heading)
+    return v.Checked(checked.values[codes], checked.bad[codes], checked.message)
+
+
+def _check_values(column: Column, values: pd.Series, heading: str) -> v.Checked:
     if column.kind == INT:
         return v.check_int(values, heading=heading, maximum=school_int_limits()[column.field])
     if column.kind == DATE:

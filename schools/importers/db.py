@@ -17,19 +17,44 @@ from psycopg import sql
 IMPORT_LOCK_NAMESPACE = 0x47494153
 
 
+CSV_NULL = "\\N"
+
+
 def copy_frame(*, table: str, frame: pd.DataFrame, nullable: list[str] | tuple[str, ...] = ()) -> None:
     """COPY ``frame`` (string columns named like the table's) into ``table``; "" means NULL in ``nullable``.
 
-    psycopg formats each row in C; the rows are fed with ``map`` so there is no Python loop per row.
+    The frame is written as one CSV text by pandas (C), NULL as ``\\N`` (issue #15: about four times faster
+    than psycopg formatting row by row for 50,000 wide rows). A frame holding the text ``\\N`` itself (which
+    that CSV would read as NULL) goes row by row, which needs no NULL marker.
     """
     if frame.empty:
         return
     arrays = [_nulls(frame[c].to_numpy(dtype=object), c in nullable) for c in frame.columns]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+    columns = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+    if any((values == CSV_NULL).any() for values in arrays):
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), columns)
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            deque(map(copy.write_row, zip(*arrays, strict=True)), maxlen=0)
+        return
+    arrays = [_nan_text(values) for values in arrays]  # a float NaN stays NaN (as row by row), never NULL
+    text = pd.DataFrame(dict(zip(range(len(arrays)), arrays, strict=True))).to_csv(
+        index=False, header=False, na_rep=CSV_NULL, lineterminator="\n"
+    )
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL {})").format(
+        sql.Identifier(table), columns, sql.Literal(CSV_NULL)
     )
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        deque(map(copy.write_row, zip(*arrays, strict=True)), maxlen=0)
+        copy.write(text)
+
+
+def _nan_text(values: np.ndarray) -> np.ndarray:
+    missing = pd.isna(values)
+    nan = missing & np.not_equal(values, None)
+    if not nan.any():
+        return values
+    values = values.copy()
+    values[nan] = "NaN"
+    return values
 
 
 def _nulls(values: np.ndarray, nullable: bool) -> np.ndarray:

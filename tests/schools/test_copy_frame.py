@@ -1,0 +1,40 @@
+"""Issue #15 item 2: ``copy_frame`` writes one CSV text (not row by row) and still stores every value as given:
+"" is NULL only in nullable columns, text with commas, quotes, new lines, tabs, backslashes and the CSV NULL
+marker itself comes back unchanged, and a float NaN stays NaN."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from django.db import connection, transaction
+
+from schools.importers.db import copy_frame
+
+HOSTILE = ["a,b", 'say "hi"', "two\nlines", "tab\there", "back\\slash", "\\N", "  spaced  ", "", "ünïcödé’"]
+
+
+def _copied(frame: pd.DataFrame, nullable: list[str]) -> list[tuple]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE copy_frame_t (id int, name text NOT NULL, note text, x float8)")
+        copy_frame(table="copy_frame_t", frame=frame, nullable=nullable)
+        cursor.execute("SELECT id, name, note, x FROM copy_frame_t ORDER BY id")
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("marker", [False, True], ids=["csv", "row by row (the text \\N is present)"])
+def test_every_value_comes_back_as_given(db, marker):
+    names = [n for n in HOSTILE if marker or n != "\\N"]
+    frame = pd.DataFrame(
+        {
+            "id": list(range(len(names))),
+            "name": names,
+            "note": names,
+            "x": [1.5 if i % 3 else float("nan") for i in range(len(names))],
+        }
+    )
+    rows = _copied(frame, nullable=["note"])
+    assert [r[1] for r in rows] == names, "text, and '' in a column that may not be NULL, are kept"
+    assert [r[2] for r in rows] == [None if n == "" else n for n in names], "'' is NULL where NULL is allowed"
+    assert all((math.isnan(r[3]) if i % 3 == 0 else r[3] == 1.5) for i, r in enumerate(rows))
