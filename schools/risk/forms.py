@@ -54,6 +54,25 @@ class IntelligenceEntryForm(GovForm):
     confidential = forms.BooleanField(
         label="Confidential: only LA officers and admins may see this entry (not the school)", required=False
     )
+    thread = forms.ChoiceField(
+        label="Is this an update on an issue already recorded?",
+        help_text="Updates on one issue count once in the register of concern.",
+        required=False,
+        choices=[("", "No: a new issue")],
+        error_messages={"invalid_choice": "Select an issue from the list"},
+    )
+
+    def __init__(self, *args, threads: list[IntelligenceEntry] | None = None, **kwargs) -> None:
+        """``threads``: the school's issues (first entries) an update may be recorded on."""
+        super().__init__(*args, **kwargs)
+        self.threads = {str(e.pk): e for e in threads or []}
+        self.fields["thread"].choices = [
+            ("", "No: a new issue"),
+            *((pk, f"{e.get_kind_display()}, {e.recorded_on:%d/%m/%Y}: {e.summary}") for pk, e in self.threads.items()),
+        ]
+
+    def clean_thread(self) -> IntelligenceEntry | None:
+        return self.threads.get(self.cleaned_data.get("thread") or "")
 
     def clean_recorded_on(self):
         recorded_on = self.cleaned_data["recorded_on"]

@@ -53,7 +53,16 @@ def intelligence_list(*, membership: Membership, school: School) -> QuerySet[Int
     )
     if not membership_can(membership, Permission.VIEW_CONFIDENTIAL_INTELLIGENCE):
         entries = entries.filter(confidential=False)
-    return entries.select_related("recorded_by").order_by("-recorded_on", "-created_at", "-pk")
+    return entries.select_related("recorded_by", "thread").order_by("-recorded_on", "-created_at", "-pk")
+
+
+THREADS_LIMIT = 50
+
+
+def intelligence_threads(*, membership: Membership, school: School) -> list[IntelligenceEntry]:
+    """The school's issues an update may be recorded on (#14.5): its current first entries the membership may see,
+    newest first (at most ``THREADS_LIMIT``)."""
+    return list(intelligence_list(membership=membership, school=school).filter(thread__isnull=True)[:THREADS_LIMIT])
 
 
 def head_changes_for_school(*, membership: Membership, school: School) -> list[HeadChange]:

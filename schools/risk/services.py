@@ -79,8 +79,12 @@ def intelligence_entry_create(
     evidence: str,
     confidential: bool,
     user: User | None,
+    thread: IntelligenceEntry | None = None,
 ) -> IntelligenceEntry:
-    """Record an entry and ask for a recomputation of categories (debounced by single flight)."""
+    """Record an entry and ask for a recomputation of categories (debounced by single flight). ``thread``: the
+    first entry of the issue this entry is an update on (#14.5; an update's own thread is followed to it)."""
+    if thread is not None and thread.thread_id is not None:
+        thread = thread.thread
     entry = tracked_save(
         IntelligenceEntry(
             partnership=partnership,
@@ -92,6 +96,7 @@ def intelligence_entry_create(
             evidence=evidence.strip(),
             confidential=confidential,
             recorded_by=user,
+            thread=thread,
         ),
         user=user,
         creating=True,

@@ -71,6 +71,10 @@ class IntelligenceCreateView(PartnershipViewMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(school=self.get_school(), **kwargs)
 
+    def get_form_kwargs(self):
+        threads = selectors.intelligence_threads(membership=self.membership, school=self.get_school())
+        return {**super().get_form_kwargs(), "threads": threads}
+
     def form_valid(self, form):
         school = self.get_school()
         try:

@@ -171,3 +171,23 @@ def test_archiving_keeps_the_entry_but_hides_it_and_recomputes(world, entries):
 def test_archiving_needs_a_post(world, entries):
     client = client_for(make_member(world, Role.OFFICER).user)
     assert client.get(reverse("risk:intelligence_archive", args=[entries["open"].pk])).status_code == 405
+
+
+def test_an_entry_may_be_recorded_as_an_update_on_an_issue(world):
+    """#14.5: updates on one issue are linked to its first entry, so the register of concern counts the issue once."""
+    first = entry(world.own_school, kind=IntelligenceEntry.Kind.COMPLAINTS, summary="Complaint about transport")
+    elsewhere = entry(world.cluster_school, summary="Another school's issue")
+    client = client_for(make_member(world, Role.OFFICER).user)
+    url = reverse("risk:intelligence_add", args=[world.own_school.urn])
+    form = client.get(url).content.decode()
+    assert "Is this an update on an issue already recorded?" in form
+    assert "Complaint about transport" in form and "Another school&#x27;s issue" not in form
+    response = client.post(url, _valid(summary="Parent met the head", thread=str(elsewhere.pk)))
+    assert "Select an issue from the list" in response.content.decode()
+    client.post(url, _valid(summary="Parent met the head", thread=str(first.pk)))
+    update = IntelligenceEntry.objects.get(summary="Parent met the head")
+    assert update.thread == first
+    client.post(url, _valid(summary="A new issue", thread=""))
+    assert IntelligenceEntry.objects.get(summary="A new issue").thread is None
+    listed = client.get(reverse("risk:intelligence_list", args=[world.own_school.urn])).content.decode()
+    assert "An update on the issue first recorded on 1 March 2025 (complaints): counted once" in listed
