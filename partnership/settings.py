@@ -170,7 +170,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING belo
 # page answers at once and the job waits (``import_job_enqueue``); beat's requeue task sends it later.
 # ``max_retries: 0``: no reconnect loop while publishing; socket timeouts: a broker that accepts the TCP
 # connection but never answers (failover, NAT, firewall) costs seconds, not a hung gunicorn worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     # Longer than any task's time limit, so late-acked tasks are not run twice; also how long a task whose worker
     # was killed outright (not a pool child: that is requeued at once) waits before another worker takes it.
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),

@@ -490,7 +490,8 @@ class JobsRetryView(PartnershipViewMixin, View):
             retried = jobs.jobs_retry(partnership_id=self.partnership.pk, key=kind, user=request_user(request))
         except LookupError:
             raise Http404 from None
-        label = jobs.job_kind(kind).label  # type: ignore[union-attr] - jobs_retry found it
+        found = jobs.job_kind(kind)
+        label = found.label if found else kind
         if retried:
             messages.success(request, f"{label}: {retried} queued again")
         else:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from partnership.jobs import JobKind, job_counts
+from partnership.jobs import JobKind, JobKindCounts, job_counts
 from schools.models import ImportJob
 
 
-def _imports(*, partnership_id: int, since) -> object:
+def _imports(*, partnership_id: int, since) -> JobKindCounts:
     return job_counts(ImportJob.objects.filter(partnership_id=partnership_id), since=since)
 
 
