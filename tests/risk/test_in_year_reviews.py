@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.models import Membership, Role
-from schools.models import Inspection, SchoolChange
+from schools.models import Inspection, School, SchoolChange
 from schools.risk.categorisation import selectors
 from schools.risk.categorisation import services as rounds
 from schools.risk.categorisation.triggers import review_suggestions
@@ -274,12 +274,33 @@ def test_an_event_after_the_last_round_suggests_a_review_until_one_is_opened(wor
     )
     entry(world.outside_school, kind="safeguarding", rating="red", recorded_on=TODAY - dt.timedelta(days=2))
     entry(world.isolated_school, kind="complaints", rating="green", recorded_on=TODAY - dt.timedelta(days=2))
-    SchoolChange.objects.create(
-        school=world.isolated_school,
-        field="head_last_name",
-        old_value="Smith",
-        new_value="Jones",
-        changed_on=TODAY - dt.timedelta(days=1),
+    recorded = TODAY - dt.timedelta(days=1)
+    School.objects.filter(pk=world.isolated_school.pk).update(head_first_name="Bob", head_last_name="Jones")
+    School.objects.filter(pk=world.cluster_school.pk).update(head_first_name="Jo", head_last_name="Blogs")
+    SchoolChange.objects.bulk_create(
+        [  # a new head at the isolated school; a spelling fix at the cluster school (the same person: #14.5)
+            SchoolChange(
+                school=world.isolated_school,
+                field="head_first_name",
+                old_value="Amy",
+                new_value="Bob",
+                changed_on=recorded,
+            ),
+            SchoolChange(
+                school=world.isolated_school,
+                field="head_last_name",
+                old_value="Smith",
+                new_value="Jones",
+                changed_on=recorded,
+            ),
+            SchoolChange(
+                school=world.cluster_school,
+                field="head_last_name",
+                old_value="Bloggs",
+                new_value="Blogs",
+                changed_on=recorded,
+            ),
+        ]
     )
     found = {s.school_id: s for s in review_suggestions(partnership_id=world.home.pk)}
     assert set(found) == {world.own_school.pk, world.outside_school.pk, world.isolated_school.pk}
@@ -287,7 +308,7 @@ def test_an_event_after_the_last_round_suggests_a_review_until_one_is_opened(wor
     assert found[world.own_school.pk].text == f"Review suggested: new inspection on {start:%-d %B %Y}"
     assert found[world.own_school.pk].latest.trigger == Trigger.INSPECTION
     assert found[world.outside_school.pk].latest.text.startswith("safeguarding incident recorded on")
-    assert found[world.isolated_school.pk].latest.trigger == Trigger.HEAD_CHANGE
+    assert found[world.isolated_school.pk].latest.text == f"new headteacher in GIAS (recorded on {recorded:%-d %B %Y})"
     # the officer confirms: the review opens, and the suggestion goes
     rounds.in_year_review_open(
         partnership=world.home,

@@ -1,11 +1,11 @@
 """Events that suggest an in-year review of one school (#14.11, docs/adr/0024): a new inspection, the head
-leaving (a GIAS change of the head's name), a safeguarding incident or a complaint rated amber or red in the
-soft intelligence, since the school's last round was opened.
+leaving (a GIAS change of the head's name judged a new person, #14.5), a safeguarding incident or a complaint
+rated amber or red in the soft intelligence, since the school's last round was opened.
 
 Reads only: a suggestion is shown to officers on their work queue, the suggestions page and the school's risk
 page; an officer confirms it with one click, which opens the review (nothing opens by itself). A school already
 in an open round has no suggestion (it is being reviewed), nor has a school never categorised (the next annual
-round covers it). Four queries whatever the number of schools.
+round covers it). Six queries whatever the number of schools.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from partnership.models import Membership
+from partnership.models import Membership, Partnership
 from partnership.permissions import Permission, membership_can
-from schools.models import Inspection, School, SchoolChange
+from schools.models import Inspection, School
+from schools.risk.headchanges import head_changes_list
 from schools.risk.models import CategorisationRound, IntelligenceEntry, SchoolCategory
 
 Trigger = CategorisationRound.Trigger
-HEAD_FIELDS = ("head_first_name", "head_last_name")
 CONCERN_RATINGS = (IntelligenceEntry.Rating.AMBER, IntelligenceEntry.Rating.RED)
-INTELLIGENCE_TRIGGERS = {
+INTELLIGENCE_TRIGGERS: dict[str, str] = {
     IntelligenceEntry.Kind.SAFEGUARDING: Trigger.SAFEGUARDING,
     IntelligenceEntry.Kind.COMPLAINTS: Trigger.COMPLAINT,
 }
@@ -87,20 +87,16 @@ def _inspection_events(partnership_id: int, since: dict[int, dt.date], earliest:
             events[pk].append(ReviewEvent(Trigger.INSPECTION, day, f"new inspection on {_day(start)}"))
 
 
-def _head_events(since: dict[int, dt.date], earliest: dt.date, events: Events) -> None:
-    schools = list(since)
-    changes = (
-        SchoolChange.objects.filter(school_id__in=schools, field__in=HEAD_FIELDS, changed_on__gt=earliest)
-        .exclude(old_value="")
-        .order_by("school_id", "-changed_on", "-pk")
-        .distinct("school_id")
-        .values_list("school_id", "changed_on")
-    )
-    for pk, day in changes:
-        if day > since[pk]:
-            events[pk].append(
-                ReviewEvent(Trigger.HEAD_CHANGE, day, f"headteacher changed in GIAS (recorded on {_day(day)})")
-            )
+def _head_events(partnership_id: int, since: dict[int, dt.date], earliest: dt.date, events: Events) -> None:
+    """A new head: a GIAS change of the head's name judged a different person (#14.5: the name rule, or an
+    officer's "same person" / "a new head", which wins)."""
+    changes = head_changes_list(partnership=Partnership(pk=partnership_id), school_ids=list(since))
+    latest: dict[int, dt.date] = {}
+    for change in changes:
+        if change.new_head and change.changed_on > since[change.school_id]:
+            latest[change.school_id] = max(latest.get(change.school_id, change.changed_on), change.changed_on)
+    for pk, day in latest.items():
+        events[pk].append(ReviewEvent(Trigger.HEAD_CHANGE, day, f"new headteacher in GIAS (recorded on {_day(day)})"))
 
 
 def _intelligence_events(partnership_id: int, since: dict[int, dt.date], earliest: dt.date, events: Events) -> None:
@@ -156,7 +152,7 @@ def review_suggestions(*, partnership_id: int, school_id: int | None = None) -> 
     events: Events = {pk: [] for pk in since}
 
     _inspection_events(partnership_id, since, earliest, events)
-    _head_events(since, earliest, events)
+    _head_events(partnership_id, since, earliest, events)
     _intelligence_events(partnership_id, since, earliest, events)
     result = []
     for pk, found in events.items():
