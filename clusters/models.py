@@ -59,7 +59,12 @@ class AllianceMembership(DatedMembership):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="alliance_memberships")
 
     class Meta(DatedMembership.Meta):
-        constraints = dated_membership_constraints("alliance", "cluster", name="alliance")
+        constraints = [
+            *dated_membership_constraints("alliance", "cluster", name="alliance"),
+            models.UniqueConstraint(  # #14.5: one alliance at a time, or alliance totals count its schools twice
+                fields=["cluster"], condition=models.Q(left_on__isnull=True), name="one_current_alliance_per_cluster"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cluster_id} in {self.alliance_id}"

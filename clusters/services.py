@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from partnership.models import Partnership, User
@@ -53,9 +54,34 @@ def alliance_update(*, alliance: Alliance, name: str, description: str, user: Us
 def alliance_add_cluster(
     *, alliance: Alliance, cluster: Cluster, joined_on: dt.date, user: User | None
 ) -> AllianceMembership:
-    """Add a cluster to an alliance from ``joined_on``; same partnership, not already a member."""
+    """Add a cluster to an alliance from ``joined_on``; same partnership, not already a member, and in no other
+    alliance at the same time (#14.5: alliance totals would count its schools twice). The cluster's row is locked,
+    so two officers adding it to two alliances at once cannot both succeed (a constraint backs this up)."""
     if cluster.partnership_id != alliance.partnership_id:
         raise ValidationError({"cluster": "Select a cluster in this partnership"})
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
     if AllianceMembership.objects.filter(alliance=alliance, cluster=cluster, left_on__isnull=True).exists():
         raise ValidationError({"cluster": f"{cluster.name} is already in this alliance"})
+    overlapping = (
+        AllianceMembership.objects.filter(cluster=cluster)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=joined_on))
+        .select_related("alliance")
+        .order_by("-joined_on")
+        .first()
+    )
+    if overlapping is not None and overlapping.left_on is None:
+        raise ValidationError(
+            {
+                "cluster": f"{cluster.name} is already in {overlapping.alliance.name}: end that membership before "
+                "adding it to another alliance"
+            }
+        )
+    if overlapping is not None and overlapping.left_on is not None:
+        until = f"{overlapping.left_on.day} {overlapping.left_on:%B %Y}"
+        raise ValidationError(
+            {
+                "joined_on": f"{cluster.name} was in {overlapping.alliance.name} until {until}: enter a joining date "
+                "on or after that day"
+            }
+        )
     return _save(AllianceMembership(alliance=alliance, cluster=cluster, joined_on=joined_on), user=user, creating=True)
