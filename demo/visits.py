@@ -3,8 +3,8 @@ people through the visits services.
 
 - the demo head's school: an older note the head marked "not accurate" with a reply and the chair marked accurate,
   and a recent one shared and waiting for their response (it is on their home page);
-- a category 4 (or 3) school last visited 160 days ago: termly, so overdue on the officer's list, with a point of
-  that visit recorded as soft intelligence (linked both ways);
+- a category 3-4 school last visited more than a term ago (termly, so overdue on the officer's list), linked both
+  ways to the soft-intelligence entry recorded from that visit;
 - a category 3 school with a draft note from yesterday (only the LA sees it);
 - a category 1 school visited 100 days ago (yearly: not due yet).
 
@@ -19,9 +19,9 @@ import datetime as dt
 from demo.context import DemoContext, DemoStep
 from partnership.models import Membership, Role
 from schools.models import School
-from schools.risk.models import CategorisationRound, SchoolCategory
+from schools.risk.models import CategorisationRound, IntelligenceEntry, SchoolCategory
 from schools.visits import services
-from schools.visits.models import Visit
+from schools.visits.models import FREQUENCY_DAYS, Frequency, Visit
 
 INVENTED = "Invented for the demo partnership: this visit did not happen at the real school."
 AGREED = [CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
@@ -99,9 +99,64 @@ def _respond(visit: Visit, member: Membership, *, accurate: bool, reply: str) ->
     )
 
 
+def _overdue_with_point(ctx: DemoContext, used: set[int]) -> int | None:
+    """A category 3-4 school whose last visit was more than a term ago (so overdue), and the soft-intelligence entry
+    the officer recorded from that visit. The entry is one the risk part already recorded (and the demo's one run
+    read): promoting a new one would queue a second run for a worker, so the demo links the visit to it instead."""
+    officer = ctx.accounts[Role.OFFICER]
+    termly = dt.timedelta(days=FREQUENCY_DAYS[Frequency.TERMLY])
+    entry = (
+        IntelligenceEntry.objects.filter(
+            partnership=ctx.partnership,
+            archived_at__isnull=True,
+            confidential=False,
+            rating__in=["amber", "red"],
+            recorded_on__lt=ctx.today - termly,
+            school__categories__round__state__in=AGREED,
+            school__categories__category__gte=3,
+        )
+        .exclude(school_id__in=used)
+        .select_related("school")
+        .order_by("-recorded_on", "pk")
+        .first()
+    )
+    if entry is None:  # no such entry: an overdue school all the same, without a point
+        school = _categorised(ctx, 4, used) or _categorised(ctx, 3, used)
+        if school is None:
+            return None
+        used.add(school.pk)
+        visit, new = _visit(
+            ctx,
+            school,
+            focus="Support plan review",
+            days_ago=160,
+            purpose=Visit.Purpose.SUPPORT_REVIEW,
+            attendees="Headteacher\nLA school improvement officer (demo)",
+            notes="Review of the support plan with the head. The first milestone of the plan was missed.",
+            actions=[],
+        )
+        _share(ctx, visit)
+        return int(new)
+    used.add(entry.school_id)
+    visit, new = _visit(
+        ctx,
+        entry.school,
+        focus="Support plan review: leadership and governance",
+        days_ago=(ctx.today - entry.recorded_on).days,
+        purpose=Visit.Purpose.SUPPORT_REVIEW,
+        attendees="Headteacher\nChair of governors\nLA school improvement officer (demo)",
+        notes="Review of the support plan with the head and the chair. " + entry.summary + ". The first milestone "
+        "of the support plan was missed; the chair will report to the full governing board.",
+        actions=[("Report the support plan's progress to the full governing board", "Chair of governors", 21)],
+    )
+    visit = _share(ctx, visit)
+    if not visit.points.exists():
+        services.visit_point_link(visit=visit, entry=entry, by=officer)
+    return int(new)
+
+
 def build(ctx: DemoContext) -> list[str]:
     head_school = ctx.head_school
-    officer = ctx.accounts[Role.OFFICER]
     written = 0
     used: set[int] = set()
     if head_school is not None:
@@ -149,32 +204,9 @@ def build(ctx: DemoContext) -> list[str]:
         written += new
         _share(ctx, recent)
 
-    overdue_school = _categorised(ctx, 4, used) or _categorised(ctx, 3, used)
-    if overdue_school is not None:
-        used.add(overdue_school.pk)
-        visit, new = _visit(
-            ctx,
-            overdue_school,
-            focus="Support plan review: leadership capacity",
-            days_ago=160,
-            purpose=Visit.Purpose.SUPPORT_REVIEW,
-            attendees="Headteacher\nDeputy headteacher\nLA school improvement officer (demo)",
-            notes="Two senior leaders have been on long-term absence since the spring; the deputy is acting as "
-            "head of school. The support plan's first milestone was missed.",
-            actions=[("Agree interim leadership cover with governors", "Chair of governors", 21)],
-        )
-        written += new
-        visit = _share(ctx, visit)
-        if not visit.points.exists():
-            services.visit_point_promote(
-                visit=visit,
-                by=officer,
-                kind="staffing",
-                rating="amber",
-                summary="Two senior leaders on long-term absence; deputy acting as head of school (demo)",
-                evidence="Seen and discussed at the support plan review visit. Invented for the demo.",
-                confidential=False,
-            )
+    point = _overdue_with_point(ctx, used)
+    if point is not None:
+        written += point
 
     draft_school = _categorised(ctx, 3, used)
     if draft_school is not None:
@@ -208,7 +240,7 @@ def build(ctx: DemoContext) -> list[str]:
         _share(ctx, visit)
 
     total = Visit.objects.filter(partnership=ctx.partnership).count()
-    return [f"Notes of visit: {total} (written now: {written}), one overdue, one answered, one point promoted"]
+    return [f"Notes of visit: {total} (written now: {written}), one overdue, one answered, one point linked"]
 
 
 VISITS_STEP = DemoStep(label="Notes of visit", build=build)

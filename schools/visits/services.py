@@ -217,6 +217,20 @@ def visit_point_promote(
 
 
 @transaction.atomic
+def visit_point_link(*, visit: Visit, entry: IntelligenceEntry, by: Membership) -> VisitPoint:
+    """Link a soft-intelligence entry already recorded to the visit it came from (same school, recorded on or
+    after the visit day, not linked to another visit). The entry is left as it is, so no recomputation is asked."""
+    _require_officer(by)
+    if entry.school_id != visit.school_id or entry.partnership_id != visit.partnership_id:
+        raise ValidationError({"entry": "Choose an entry about the school visited"})
+    if entry.recorded_on < visit.visited_on:
+        raise ValidationError({"entry": "Choose an entry recorded on or after the day of the visit"})
+    if VisitPoint.objects.filter(entry=entry).exists():
+        raise ValidationError({"entry": "This entry is already linked to a visit"})
+    return VisitPoint.objects.create(visit=visit, entry=entry, created_by=by.user)
+
+
+@transaction.atomic
 def visit_settings_update(*, partnership: Partnership, by: Membership, **frequencies: str) -> VisitSettings:
     """Set the visit frequency of each category (and of schools with no agreed category)."""
     if not membership_can(by, Permission.SET_VISIT_FREQUENCY):

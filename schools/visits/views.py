@@ -293,6 +293,13 @@ class VisitRespondView(VisitFormPage):
                 raise PermissionDenied
         return self._visit
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        visit = self.get_visit()
+        if any(r.user_id == self.membership.user_id for r in visit.responses.all()):
+            messages.info(request, "You have already responded to this note of visit")
+            return redirect("visits:detail", pk=visit.pk)
+        return super().get(request, *args, **kwargs)
+
     def form_page(self) -> dict[str, Any]:
         visit = self.get_visit()
         return {

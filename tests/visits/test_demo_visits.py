@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,7 @@ from demo.context import DemoContext
 from demo.visits import build
 from partnership.models import Role
 from schools.models import School
+from schools.risk.models import IntelligenceEntry, RiskRun
 from schools.visits import selectors
 from schools.visits.models import Visit, VisitPoint
 from tests import factories as f
@@ -22,6 +25,18 @@ def _ctx(world) -> DemoContext:
     schools = list(School.objects.filter(partnership=world.home).order_by("pk"))
     agree_categories(world.home, {s.pk: 1 + i % 4 for i, s in enumerate(schools)})
     accounts = {role: make_member(world, role) for role in (Role.OFFICER, Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS)}
+    # the risk part's entries: one amber entry recorded 130 days ago at a category 4 school, one too recent
+    category_4 = schools[3]
+    for days, summary in ((130, "Two governor vacancies since the spring"), (20, "Recent")):
+        IntelligenceEntry.objects.create(
+            partnership=world.home,
+            school=category_4,
+            kind="governance",
+            rating="amber",
+            recorded_on=timezone.localdate() - dt.timedelta(days=days),
+            summary=summary,
+            evidence="Invented",
+        )
     return DemoContext(
         partnership=world.home,
         accounts=accounts,
@@ -36,7 +51,7 @@ def test_demo_visits(world, django_capture_on_commit_callbacks):
     ctx = _ctx(world)
     lines = build(ctx)
     assert lines and "Notes of visit: 5" in lines[0]
-    assert build(ctx) == ["Notes of visit: 5 (written now: 0), one overdue, one answered, one point promoted"]
+    assert build(ctx) == ["Notes of visit: 5 (written now: 0), one overdue, one answered, one point linked"]
 
     own = Visit.objects.filter(school=world.own_school).order_by("visited_on")
     older, recent = list(own)
@@ -48,7 +63,9 @@ def test_demo_visits(world, django_capture_on_commit_callbacks):
     assert recent.state == Visit.State.SHARED and not recent.responses.exists()
     assert Visit.objects.filter(partnership=world.home, state=Visit.State.DRAFT).count() == 1
     point = VisitPoint.objects.get()
-    assert point.entry.school == point.visit.school and "demo" in point.entry.summary
+    assert point.entry.summary == "Two governor vacancies since the spring" and point.entry.school == point.visit.school
+    assert point.visit.visited_on == point.entry.recorded_on and point.visit.state == Visit.State.SHARED
+    assert not RiskRun.objects.filter(partnership=world.home, state=RiskRun.State.QUEUED).exists()
     assert all("Invented for the demo" in v.notes for v in Visit.objects.filter(partnership=world.home))
 
     officer = ctx.accounts[Role.OFFICER]

@@ -156,6 +156,7 @@ def test_share_then_head_and_chair_respond_and_the_other_side_is_emailed(
     assert queued[-1] == ("responded", visit.pk)
     again = head.post(url, {"accurate": "yes", "reply": ""})
     assert again.status_code == 200 and "You have already responded" in again.content.decode()
+    assert head.get(url).status_code == 302  # the form is not offered twice
 
     chair = client_for(chair_m.user)
     assert chair.post(url, {"accurate": "yes", "reply": "Agreed."}).status_code == 302
@@ -354,3 +355,44 @@ def test_the_school_page_shows_visits_to_officers_and_the_schools_own_people_onl
     assert "Notes of visit" not in lead_page
     home = client_for(head_m.user).get(reverse("partnership:home")).content.decode()
     assert "notes of visit to read and respond to" in home
+
+
+def test_the_email_task_is_registered_under_its_name_and_sends(world, queued):
+    from partnership.celery import task_named
+    from schools.visits.tasks import visit_email_task
+
+    assert task_named(services.VISIT_EMAIL_TASK).name == visit_email_task.name == services.VISIT_EMAIL_TASK
+    officer_m = make_member(world, Role.OFFICER)
+    head_m = make_member(world, Role.HEADTEACHER)
+    visit = share(record(world.own_school, officer_m), officer_m)
+    assert visit_email_task.apply(args=[visit.pk, "shared", "http://testserver/"]).get() == 1
+    assert mail.outbox[-1].to == [head_m.user.email]
+
+
+def test_an_entry_already_recorded_is_linked_to_the_visit_it_came_from(world):
+    officer_m = make_member(world, Role.OFFICER)
+    visit = record(world.own_school, officer_m, days_ago=10)
+
+    def entry(school, days_ago: int) -> IntelligenceEntry:
+        return IntelligenceEntry.objects.create(
+            partnership=school.partnership,
+            school=school,
+            kind="staffing",
+            rating="amber",
+            recorded_on=TODAY() - dt.timedelta(days=days_ago),
+            summary="s",
+            evidence="e",
+        )
+
+    with pytest.raises(ValidationError, match="about the school visited"):
+        services.visit_point_link(visit=visit, entry=entry(world.cluster_school, 5), by=officer_m)
+    with pytest.raises(ValidationError, match="on or after the day of the visit"):
+        services.visit_point_link(visit=visit, entry=entry(world.own_school, 20), by=officer_m)
+    linked = entry(world.own_school, 10)
+    assert services.visit_point_link(visit=visit, entry=linked, by=officer_m).entry == linked
+    with pytest.raises(ValidationError, match="already linked"):
+        services.visit_point_link(visit=visit, entry=linked, by=officer_m)
+    with pytest.raises(PermissionDenied):
+        services.visit_point_link(
+            visit=visit, entry=entry(world.own_school, 1), by=make_member(world, Role.HEADTEACHER)
+        )
