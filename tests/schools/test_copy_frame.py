@@ -1,6 +1,6 @@
-"""Issue #15 item 2: ``copy_frame`` writes one CSV text (not row by row) and still stores every value as given:
-"" is NULL only in nullable columns, text with commas, quotes, new lines, tabs, backslashes and the CSV NULL
-marker itself comes back unchanged, and a float NaN stays NaN."""
+"""Issue #15 item 2: ``copy_frame`` builds its COPY text a column at a time (not row by row) and still stores
+every value as given: "" is NULL only in nullable columns, text with commas, quotes, new lines, tabs,
+backslashes and COPY's NULL marker itself comes back unchanged, and a float NaN stays NaN."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _copied(frame: pd.DataFrame, nullable: list[str]) -> list[tuple]:
         return cursor.fetchall()
 
 
-@pytest.mark.parametrize("marker", [False, True], ids=["csv", "row by row (the text \\N is present)"])
+@pytest.mark.parametrize("marker", [False, True], ids=["plain", "with the text \\N"])
 def test_every_value_comes_back_as_given(db, marker):
     names = [n for n in HOSTILE if marker or n != "\\N"]
     frame = pd.DataFrame(
