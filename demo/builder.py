@@ -57,6 +57,7 @@ from demo.context import DemoContext, DemoStep
 from demo.health import HEALTH_STEP
 from demo.peerreview import PEER_REVIEW_STEP
 from demo.people import PEOPLE_STEP
+from demo.reviews import REVIEWS_STEP
 from demo.visits import VISITS_STEP
 from partnership import calendar
 from partnership.models import BoardMember, Invitation, Membership, Partnership, Role, User
@@ -133,6 +134,7 @@ DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
 DEMO_STEPS += (PEOPLE_STEP,)  # people managed after invitation (issue #9)
 DEMO_STEPS += (VISITS_STEP,)  # notes of visit (issue #14 item 10): after the round, whose categories it reads
+DEMO_STEPS += (REVIEWS_STEP,)  # in-year and termly reviews (issue #14 item 11): after the visits, before the board
 DEMO_STEPS += (BOARD_STEP,)  # the strategic board (issue #13): last, its KPIs and pack read every other feature
 
 
@@ -746,6 +748,25 @@ DEMO_INTELLIGENCE: tuple[DemoEntry, ...] = (
         "Cluster peer review: behaviour and attitudes found to be an area of strength",
         "Peer review report agreed with the school.",
     ),
+    # #14.11 (demo/reviews.py): events since the annual round was opened, four weeks ago in demo time. The
+    # head's school: a complaint the officer reviews in-year; another school: a safeguarding incident whose
+    # review is suggested on the officer's work queue.
+    DemoEntry(
+        "head",
+        _Kind.COMPLAINTS,
+        _Rating.AMBER,
+        10,
+        "The governing board upheld in part a parent's complaint about SEND provision",
+        "Letter from the chair of governors to the parent, copied to the officer.",
+    ),
+    DemoEntry(
+        "review",
+        _Kind.SAFEGUARDING,
+        _Rating.AMBER,
+        5,
+        "A pupil left the site unnoticed at lunchtime; found safe, and the school reviewed its procedures",
+        "Designated safeguarding lead's report to the LA safeguarding team.",
+    ),
 )
 
 
@@ -829,6 +850,7 @@ def _intelligence_schools(plan: pd.DataFrame, head_school: School | None) -> dic
     districts = sorted(members["district"].unique())
     picks = {"head": head_school.pk} if head_school else {}
     wanted = (("concerns", "Primary"), ("finance", "Secondary"), ("new_head", "Primary"), ("send", "Secondary"))
+    wanted += (("review", "Primary"),)  # #14.11: a safeguarding incident since the round suggests an in-year review
     for number, (name, phase) in enumerate(wanted, start=1):
         in_district = members[members["district"] == districts[number % len(districts)]]
         rows = in_district[in_district["phase"] == phase]
@@ -1061,7 +1083,11 @@ def demo_risk_summary(*, partnership: Partnership) -> DemoRisk:
         .order_by("-finished_at", "-pk")
         .first()
     )
-    round_ = CategorisationRound.objects.filter(partnership=partnership).select_related("run__ruleset_version").first()
+    round_ = (  # the annual round (#14.11: termly and in-year reviews follow it; demo/reviews.py reports them)
+        CategorisationRound.objects.filter(partnership=partnership, kind=CategorisationRound.Kind.ANNUAL)
+        .select_related("run__ruleset_version")
+        .first()
+    )
     version = RuleSetVersion.objects.filter(partnership=partnership, is_active=True).first()
     names = {number: label.name for number, label in category_labels(run.ruleset_version if run else None).items()}
 

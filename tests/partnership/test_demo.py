@@ -296,15 +296,13 @@ def test_invented_intelligence_with_one_confidential_entry_and_a_register_of_con
     concerned = list(RiskAssessment.objects.filter(run=run, school__in=entries.values("school")))
     assessments_expand(concerned)
     escalated = [
-        a
-        for a in concerned
-        if any(r.startswith("Raised as a concern 3 times in the 12 months") for r in a.reasons)
+        a for a in concerned if any(r.startswith("Raised as a concern 3 times in the 12 months") for r in a.reasons)
     ]
     assert len(escalated) == 1
 
 
 def test_a_round_is_adjusted_moderated_agreed_and_published(demo, db):
-    round_ = CategorisationRound.objects.get(partnership=demo.partnership)
+    round_ = CategorisationRound.objects.get(partnership=demo.partnership, kind="annual")
     run = RiskRun.objects.get(partnership=demo.partnership)
     assert round_.run == run and round_.state == CategorisationRound.State.PUBLISHED
     assert round_.agreed_on == timezone.localdate() and round_.agreed_minute
@@ -361,9 +359,10 @@ def test_the_demo_enters_example_holidays_before_it_publishes(demo, db):
     today = timezone.localdate()
     assert [(h.name, h.starts_on, h.ends_on) for h in holidays] == demo_school_holidays(today)
     assert all(
-        h.created_at <= CategorisationRound.objects.get(partnership=demo.partnership).published_at for h in holidays
+        h.created_at <= CategorisationRound.objects.get(partnership=demo.partnership, kind="annual").published_at
+        for h in holidays
     )
-    round_ = CategorisationRound.objects.get(partnership=demo.partnership)
+    round_ = CategorisationRound.objects.get(partnership=demo.partnership, kind="annual")
     closures = [(h.starts_on, h.ends_on) for h in holidays]
     assert round_.reply_deadline == school_days_after(today, 10, closures)
     without = school_days_after(today, 10)
@@ -374,7 +373,11 @@ def test_the_demo_enters_example_holidays_before_it_publishes(demo, db):
 def test_the_head_and_chair_see_their_school_s_published_category(demo, db):
     for email in ("head@demo.test", "chair@demo.test"):
         membership = Membership.objects.get(partnership=demo.partnership, user__email=email)
-        sc = SchoolCategory.objects.get(round__partnership=demo.partnership, school=membership.school)
+        sc = (  # the school's current published category (#14.11: the in-year review of the head's school)
+            SchoolCategory.objects.filter(round__partnership=demo.partnership, school=membership.school)
+            .order_by("-round__agreed_on", "-round__created_at")
+            .first()
+        )
         response = client_for(membership.user).get(reverse("risk:own_category"))
         assert response.status_code == 200
         page = response.content.decode()
@@ -436,9 +439,9 @@ def test_readme_documents_every_demo_account():
         assert f"`{DEMO_PASSWORD}`" in row
         assert (f"`{account.totp_seed}`" if account.totp_seed else "| none |") in row
     text = " ".join(readme.split())
-    assert len(DEMO_INTELLIGENCE) == 10 and len({e.school for e in DEMO_INTELLIGENCE}) == 5
-    assert "ten invented soft-intelligence entries on five real schools" in text
-    assert sum(e.school == "head" and not e.confidential for e in DEMO_INTELLIGENCE) == 2
+    assert len(DEMO_INTELLIGENCE) == 12 and len({e.school for e in DEMO_INTELLIGENCE}) == 6
+    assert "twelve invented soft-intelligence entries on six real schools" in text
+    assert sum(e.school == "head" and not e.confidential for e in DEMO_INTELLIGENCE) == 3
     assert [e.confidential for e in DEMO_INTELLIGENCE].count(True) == 1 and "One entry is confidential" in text
 
 
@@ -533,3 +536,33 @@ def test_cluster_health_checks_in_the_demo(demo, db):
     head = client_for(User.objects.get(email="head@demo.test"))
     page = head.get(reverse("cluster_health:cluster", args=[mine[0].cluster_id])).content.decode()
     assert 'id="chart-strands-figure"' in page and "Autumn 2025" in page
+
+
+def test_categories_change_between_rounds_in_the_demo(demo, db):
+    """#14.11: a termly review of categories 3-4 and an in-year review of the head's school, both published after
+    the annual round; a suggestion left on the officer's work queue; every reader sees current categories."""
+    from schools.risk.categorisation.selectors import current_categories
+    from schools.risk.categorisation.triggers import review_suggestions
+
+    found = CategorisationRound.objects.filter(partnership=demo.partnership)
+    annual, termly, in_year = (found.get(kind=kind) for kind in ("annual", "termly", "in_year"))
+    assert {r.state for r in (annual, termly, in_year)} == {CategorisationRound.State.PUBLISHED}
+    termly_rows = SchoolCategory.objects.filter(round=termly)
+    assert termly_rows.exists() and all(sc.previous_category >= 3 for sc in termly_rows)
+    assert termly_rows.filter(status=SchoolCategory.Status.ADJUSTED).count() == 1
+    head = Membership.objects.get(partnership=demo.partnership, user__email="head@demo.test")
+    assert in_year.school == head.school and in_year.trigger == "complaint"
+    current = {sc.school_id: sc.round_id for sc in current_categories(partnership_id=demo.partnership.pk)}
+    assert current[head.school_id] == in_year.pk
+    assert {sc.school_id for sc in termly_rows if sc.school_id != head.school_id} <= {
+        s for s, r in current.items() if r == termly.pk
+    }
+    assert sum(1 for r in current.values() if r == annual.pk) > 300
+    waiting = review_suggestions(partnership_id=demo.partnership.pk)
+    assert "safeguarding" in [s.latest.trigger for s in waiting]
+    officer = Membership.objects.get(partnership=demo.partnership, user__email="officer@demo.test")
+    home = client_for(officer.user).get(reverse("partnership:home")).content.decode()
+    assert "Schools with an in-year review suggested" in home
+    page = client_for(head.user).get(reverse("risk:own_category")).content.decode()
+    assert in_year.name in page and annual.name in page and in_year.trigger_note not in page
+    assert "termly review of categories 3-4" in demo.output
