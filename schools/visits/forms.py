@@ -207,7 +207,12 @@ class SettingsForm(GovForm):
         **_FREQUENCY,  # type: ignore[arg-type]
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, names: dict[int, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = f"Select how often to visit: {str(field.label).lower()}"
+        for number, name in (names or {}).items():  # the rule set's own names, like "Category 3 (Targeted)"
+            if f"category_{number}" in self.fields:
+                self.fields[f"category_{number}"].label = f"Category {number}: {name}"
+        for field_name, field in self.fields.items():
+            which = f"in category {field_name[-1]}" if field_name.startswith("category_") else "with no agreed category"
+            field.error_messages["required"] = f"Select how often to visit schools {which}"
+            field.error_messages["invalid_choice"] = f"Select how often to visit schools {which}"

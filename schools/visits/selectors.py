@@ -18,6 +18,8 @@ from partnership.permissions import Permission, membership_can
 from partnership.selectors import WorkItem
 from schools.models import School
 from schools.risk.models import CategorisationRound, SchoolCategory
+from schools.risk.presenters import category_labels
+from schools.risk.selectors import ruleset_version_current
 from schools.visits.models import FREQUENCY_DAYS, Frequency, Visit, VisitPoint, VisitResponse, VisitSettings
 
 S = Visit.State
@@ -93,6 +95,11 @@ def school_visit_list(*, membership: Membership, school: School) -> list[Visit]:
         .annotate(action_count=Count("actions", distinct=True), response_count=Count("responses", distinct=True))
         .order_by("-visited_on", "-pk")
     )
+
+
+def category_names(*, membership: Membership) -> dict[int, str]:
+    """Category number → the name the partnership's rule set gives it ("Targeted"), for labels (one query)."""
+    return {n: label.name for n, label in category_labels(ruleset_version_current(membership=membership)).items()}
 
 
 def visit_settings_for(*, partnership_id: int) -> VisitSettings:

@@ -71,6 +71,7 @@ class VisitDueView(PartnershipViewMixin, TemplateView):
             show=show,
             show_choices=SHOW_CHOICES,
             settings=selectors.visit_settings_for(partnership_id=self.partnership.pk),
+            names=selectors.category_names(membership=self.membership),
             can_set=self.can(Permission.SET_VISIT_FREQUENCY),
             **kwargs,
         )
@@ -375,6 +376,9 @@ class SettingsView(VisitFormPage):
             "hint": "The next visit is due this long after the last one, or after the category was agreed if the "
             "school has not been visited since. Categories are the latest agreed by the board.",
         }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "names": selectors.category_names(membership=self.membership)}
 
     def get_initial(self):
         s = selectors.visit_settings_for(partnership_id=self.partnership.pk)

@@ -303,6 +303,9 @@ def test_visits_due_follow_the_agreed_category_and_the_settings(world, queued):
     assert "school visits overdue" in home
     page = officer.get(reverse("visits:due")).content.decode()
     assert cat3.name in page and cat4.name in page and cat1.name not in page
+    names = selectors.category_names(membership=officer_m)
+    assert names[3] and f"3 {names[3]}" in page  # the rule set's own name for the category
+    assert f"Category 3: {names[3]}" in officer.get(reverse("visits:settings")).content.decode()
 
     response = officer.post(
         reverse("visits:settings"),
@@ -325,9 +328,8 @@ def test_settings_refuse_an_unknown_frequency(world):
     response = officer.post(reverse("visits:settings"), {"category_1": "daily"})
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "category_1" in errors and errors["category_2"] == [
-        "Select how often to visit: category 2 (universal plus, monitor)"
-    ]
+    assert errors["category_1"] == ["Select how often to visit schools in category 1"]
+    assert errors["uncategorised"] == ["Select how often to visit schools with no agreed category"]
 
 
 def test_a_school_with_no_agreed_category_has_no_routine_visit_by_default(world):
