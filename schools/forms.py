@@ -90,6 +90,18 @@ class ImportUploadForm(GovForm):
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    allow_no_match = forms.BooleanField(
+        label="Import it anyway: I have checked that this is the right file, although no row in it is for this "
+        "partnership's schools (for example, to keep its national averages)",
+        required=False,
+    )
+
+    def __init__(self, *args, confirm_no_match: bool = False, **kwargs) -> None:
+        """``confirm_no_match``: offer "import it anyway", shown only with a refusal because nothing matched (#14.8)."""
+        super().__init__(*args, **kwargs)
+        if not confirm_no_match:
+            del self.fields["allow_no_match"]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):

@@ -258,10 +258,15 @@ SOURCE_RANKS: tuple[int, ...] = (1, 2, 3)
 
 
 class PerformanceUpload(models.Model):
-    """What an officer chose when uploading a performance file: the academic year it is for (None for Ofsted)."""
+    """What an officer chose when uploading a performance file: the academic year it is for (None for Ofsted), and
+    whether to import it even if nothing in it matches the partnership (confirmed after a refusal, #14.8)."""
 
     job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="performance_upload")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Ending year: 2019 means 2018/19.")
+    allow_no_match = models.BooleanField(
+        default=False,
+        help_text="The officer confirmed importing the file although no row in it is for the partnership's schools.",
+    )
 
     def __str__(self) -> str:
         return f"Import {self.job_id} for {self.year_label or 'no year'}"

@@ -231,6 +231,26 @@ def import_job_list(*, membership: Membership) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(partnership_id=membership.partnership_id).select_related("created_by")
 
 
+def import_job_refused_no_match(*, membership: Membership, pk: str | int | None) -> ImportJob | None:
+    """The membership's import ``pk`` if it was refused because nothing in it matched the partnership (#14.8), so
+    the upload form may offer "import it anyway"; else None (another partnership's, unknown or not such a refusal)."""
+    if pk is None or not str(pk).isdigit():
+        return None
+    job = import_job_list(membership=membership).filter(pk=int(pk), state=ImportJob.State.FAILED).first()
+    return job if job is not None and import_job_no_match_message(job) else None
+
+
+def import_job_no_match_message(job: ImportJob) -> str:
+    """The refusal message of a job refused because nothing in the file matched the partnership, else ""."""
+    from schools.performance.service import NOTHING_MATCHED
+
+    for error in job.errors or []:
+        message = str(error.get("message", "")) if isinstance(error, dict) else str(error)
+        if message.startswith(NOTHING_MATCHED):
+            return message
+    return ""
+
+
 def access_import_job(*, membership: Membership, pk: int) -> ImportJob:
     """An import job of the membership's partnership; else 404."""
     job = import_job_list(membership=membership).filter(pk=pk).first()

@@ -21,7 +21,7 @@ from schools import selectors, services
 from schools.filters import SchoolFilter
 from schools.forms import AddSchoolForm, ImportUploadForm, NetworkForm
 from schools.importers import import_job_create
-from schools.models import Network, NetworkMembership
+from schools.models import ImportJob, Network, NetworkMembership
 from schools.presenters import (
     import_count_rows,
     inspection_rows,
@@ -232,9 +232,31 @@ class ImportUploadView(PartnershipViewMixin, FormView):
     template_name = "schools/import_upload.html"
     form_class = ImportUploadForm
 
+    def refused(self) -> ImportJob | None:
+        """The refused import (``?refused=<pk>``: nothing in it matched) the officer may now import anyway (#14.8)."""
+        if not hasattr(self, "_refused"):
+            pk = self.request.GET.get("refused")
+            self._refused = selectors.import_job_refused_no_match(membership=self.membership, pk=pk)
+        return self._refused
+
+    def get_initial(self):
+        job = self.refused()
+        if job is None:
+            return super().get_initial()
+        upload = getattr(job, "performance_upload", None)
+        return {"kind": job.kind, "year": upload.year_label if upload else ""}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "confirm_no_match": self.refused() is not None}
+
     def get_context_data(self, **kwargs):
+        job = self.refused()
         return super().get_context_data(
-            max_mb=settings.IMPORT_MAX_BYTES // (1024 * 1024), max_rows=settings.IMPORT_MAX_ROWS, **kwargs
+            max_mb=settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            max_rows=settings.IMPORT_MAX_ROWS,
+            refused=job,
+            refused_message=selectors.import_job_no_match_message(job) if job else "",
+            **kwargs,
         )
 
     # An upload over IMPORT_MAX_BYTES never reaches this view: partnership.middleware.UploadCapMiddleware refuses it
@@ -249,6 +271,7 @@ class ImportUploadView(PartnershipViewMixin, FormView):
                 created_by=self.request.user,
                 kind="" if kind == "gias" else kind,
                 year=form.cleaned_data["year"],
+                allow_no_match=form.cleaned_data.get("allow_no_match", False),
             )
         except ValidationError as error:
             form.add_error("file", error.messages[0] if error.messages else "The selected file could not be read")
@@ -267,7 +290,12 @@ class ImportDetailView(PartnershipViewMixin, TemplateView):
         counts = import_count_rows(job.counts or {})
         nothing = bool(job.counts) and not job.counts.get("schools_matched", 1)
         return super().get_context_data(
-            job=job, errors=job.errors[:200], count_rows=counts, nothing_matched=nothing, **kwargs
+            job=job,
+            errors=job.errors[:200],
+            count_rows=counts,
+            nothing_matched=nothing,
+            refused_no_match=job.state == ImportJob.State.FAILED and bool(selectors.import_job_no_match_message(job)),
+            **kwargs,
         )
 
 

@@ -146,12 +146,14 @@ def import_job_create(
     created_by: User | None,
     kind: str = "",
     year: int | None = None,
+    allow_no_match: bool = False,
 ) -> ImportJob:
     """Store an upload, record a queued ImportJob and queue its task once committed; never fails on the broker.
 
     ``kind`` "" (or ``gias``) takes a GIAS establishments or links file, recognised from its headings; a performance
     kind (``ks2``, ``ks4``, ``absence``, ``census``, ``ofsted``) takes that kind of file only, for academic ``year``
-    (its ending year; not needed for Ofsted).
+    (its ending year; not needed for Ofsted). ``allow_no_match``: the officer confirmed importing a performance
+    file even if no row in it is for the partnership (after a refusal, #14.8).
     """
     _check_upload_size(uploaded_file)
     if kind and kind not in GIAS_KINDS and kind != ImportJob.Kind.OFSTED and year is None:
@@ -174,7 +176,7 @@ def import_job_create(
     if kind not in GIAS_KINDS:
         from schools.models import PerformanceUpload
 
-        PerformanceUpload.objects.create(job=job, year=year)
+        PerformanceUpload.objects.create(job=job, year=year, allow_no_match=allow_no_match)
     transaction.on_commit(lambda: import_job_enqueue(job=job))
     return job
 

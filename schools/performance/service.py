@@ -68,10 +68,17 @@ def performance_import(
 
 
 def performance_job_import(*, job: ImportJob, on_progress: ProgressCallback | None = None) -> ImportResult:
-    """Run ``performance_import`` for an uploaded ImportJob, with the year chosen at upload."""
-    year = PerformanceUpload.objects.filter(job=job).values_list("year", flat=True).first()
+    """Run ``performance_import`` for an uploaded ImportJob, with the year chosen at upload, and the officer's
+    confirmation to import a file that matches nothing in the partnership (#14.8)."""
+    upload = PerformanceUpload.objects.filter(job=job).first()
     return performance_import(
-        partnership=job.partnership, kind=job.kind, year=year, path=job.stored_path, job=job, on_progress=on_progress
+        partnership=job.partnership,
+        kind=job.kind,
+        year=upload.year if upload else None,
+        path=job.stored_path,
+        job=job,
+        on_progress=on_progress,
+        allow_no_match=bool(upload and upload.allow_no_match),
     )
 
 
@@ -135,7 +142,8 @@ def _no_match_error(partnership: Partnership, school_rows: int) -> RowError:
         "",
         f"Nothing matched this partnership: none of the file's {school_rows:,} school rows is for its local "
         f"authority codes ({codes}) or a school in its register. Check that this is the right file (to import it "
-        "anyway, for its national averages, an administrator can run import_performance with --allow-no-match).",
+        "anyway, for its national averages, upload it again and tick 'Import it anyway', or run import_performance "
+        "with --allow-no-match).",
     )
 
 

@@ -156,3 +156,46 @@ def test_academic_year_labels(label, year):
 def test_bad_academic_year_labels(label):
     with pytest.raises(ValidationError):
         academic_year_parse(label)
+
+
+def test_a_refused_file_can_be_uploaded_again_and_imported_anyway_when_the_officer_confirms(
+    world, officer_client, sent, django_capture_on_commit_callbacks
+):
+    """#14.8 (left from #14): the upload form offers "import it anyway" with the refusal message, never before."""
+    from tests.paths import KS2_2025_HERTS
+
+    upload = reverse("schools:import_upload")
+    assert "Import it anyway" not in officer_client.get(upload).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(upload, {"kind": "ks2", "year": "2024-2025", "file": _upload(KS2_2025_HERTS)})
+    refused = ImportJob.objects.get(partnership=world.home, kind="ks2")
+    assert performance_import_task(refused.pk) == ImportJob.State.FAILED
+    detail = officer_client.get(reverse("schools:import_detail", args=[refused.pk])).content.decode()
+    again = f"{upload}?refused={refused.pk}"
+    assert "Nothing matched this partnership" in detail and again in detail
+
+    form = officer_client.get(again).content.decode()
+    assert "Nothing matched this partnership: none of the file" in form
+    assert "Import it anyway" in form and 'value="2024-2025" selected' in form
+    data = {"kind": "ks2", "year": "2024-2025", "file": _upload(KS2_2025_HERTS), "allow_no_match": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(again, data)
+    job = ImportJob.objects.exclude(pk=refused.pk).get(partnership=world.home, kind="ks2")
+    assert response.url == reverse("schools:import_detail", args=[job.pk])
+    assert PerformanceUpload.objects.get(job=job).allow_no_match
+    assert performance_import_task(job.pk) == ImportJob.State.SUCCEEDED
+    job.refresh_from_db()
+    assert job.counts["schools_matched"] == 0
+    page = officer_client.get(response.url).content.decode()
+    assert "Nothing matched this partnership: the file was read" in page
+
+
+def test_another_partnerships_refused_job_is_not_shown_on_the_upload_form(world, officer_client):
+    other = ImportJob.objects.create(
+        partnership=world.other, kind="ks2", original_filename="x.csv", stored_path="", state=ImportJob.State.FAILED
+    )
+    page = officer_client.get(f"{reverse('schools:import_upload')}?refused={other.pk}")
+    assert page.status_code == 200 and "Import it anyway" not in page.content.decode()
+    assert (
+        "Import it anyway" not in officer_client.get(f"{reverse('schools:import_upload')}?refused=x").content.decode()
+    )
