@@ -13,7 +13,9 @@ from schools.querysets import SchoolQuerySet
 class School(models.Model):
     """One establishment in a partnership's register, keyed by URN; refreshed from GIAS by the importer."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="schools")
+    # no index of its own: the unique (partnership, urn) and the (partnership, …) indexes below serve every
+    # lookup by partnership, and one fewer index to maintain makes the GIAS import cheaper (issue #15)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="schools", db_index=False)
     urn = models.PositiveIntegerField()
     la_code = models.CharField(max_length=3, blank=True)
     la_name = models.CharField(max_length=100, blank=True)
