@@ -8,7 +8,8 @@ people through the visits services.
 - a category 3 school with a draft note from yesterday (only the LA sees it);
 - a category 1 school visited 100 days ago (yearly: not due yet).
 
-The frequencies are the defaults (yearly for categories 1–2, termly for 3–4). Every note says it was invented;
+The demo officer is the link adviser of the head's school and of the overdue one, so both count on their home
+page. The frequencies are the defaults (yearly for categories 1–2, termly for 3–4). Every note says it was invented;
 the attendees are "(demo)" people. Found again by school and focus, so a rebuild writes nothing twice.
 """
 
@@ -138,6 +139,7 @@ def _overdue_with_point(ctx: DemoContext, used: set[int]) -> int | None:
         _share(ctx, visit)
         return int(new)
     used.add(entry.school_id)
+    services.link_adviser_set(school=entry.school, adviser_id=officer.user_id, by=officer)
     visit, new = _visit(
         ctx,
         entry.school,
@@ -161,6 +163,8 @@ def build(ctx: DemoContext) -> list[str]:
     used: set[int] = set()
     if head_school is not None:
         used.add(head_school.pk)
+        officer = ctx.accounts[Role.OFFICER]
+        services.link_adviser_set(school=head_school, adviser_id=officer.user_id, by=officer)
         older, new = _visit(
             ctx,
             head_school,

@@ -216,3 +216,19 @@ class SettingsForm(GovForm):
             which = f"in category {field_name[-1]}" if field_name.startswith("category_") else "with no agreed category"
             field.error_messages["required"] = f"Select how often to visit schools {which}"
             field.error_messages["invalid_choice"] = f"Select how often to visit schools {which}"
+
+
+class AdviserForm(GovForm):
+    """Who is the school's link adviser (one of the partnership's officers), or nobody."""
+
+    adviser = forms.TypedChoiceField(
+        label="Link adviser",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose an LA officer of this partnership"},
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]] = (), **kwargs) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["adviser"].choices = [("", "No link adviser"), *choices]  # type: ignore[attr-defined]

@@ -63,6 +63,21 @@ class VisitSettings(TrackedModel):
         return str(self.uncategorised)
 
 
+class LinkAdviser(TrackedModel):
+    """The officer who is a school's link adviser: their list of visits due is their schools'."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="link_adviser")
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Link adviser of {self.school_id}"
+
+    def clean(self) -> None:
+        if self.school_id and self.partnership_id and self.school.partnership_id != self.partnership_id:
+            raise ValidationError({"school": "Choose a school in this partnership"})
+
+
 class Visit(TrackedModel):
     """A note of visit: drafted by the officer, shared with the school's head and chair, who may respond."""
 

@@ -13,14 +13,22 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import Membership
+from partnership.models import Membership, Role
 from partnership.permissions import Permission, membership_can
 from partnership.selectors import WorkItem
 from schools.models import School
 from schools.risk.models import CategorisationRound, SchoolCategory
 from schools.risk.presenters import category_labels
 from schools.risk.selectors import ruleset_version_current
-from schools.visits.models import FREQUENCY_DAYS, Frequency, Visit, VisitPoint, VisitResponse, VisitSettings
+from schools.visits.models import (
+    FREQUENCY_DAYS,
+    Frequency,
+    LinkAdviser,
+    Visit,
+    VisitPoint,
+    VisitResponse,
+    VisitSettings,
+)
 
 S = Visit.State
 AGREED_STATES = [CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
@@ -97,6 +105,22 @@ def school_visit_list(*, membership: Membership, school: School) -> list[Visit]:
     )
 
 
+def adviser_choices(*, membership: Membership) -> list[tuple[int, str]]:
+    """The partnership's current officers and admins who may be a school's link adviser: (user id, label)."""
+    if not is_officer(membership):
+        return []
+    members = (
+        Membership.objects.filter(
+            partnership_id=membership.partnership_id,
+            archived_at__isnull=True,
+            roles__overlap=[Role.OFFICER, Role.ADMIN],
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.email) for m in members]
+
+
 def category_names(*, membership: Membership) -> dict[int, str]:
     """Category number → the name the partnership's rule set gives it ("Targeted"), for labels (one query)."""
     return {n: label.name for n, label in category_labels(ruleset_version_current(membership=membership)).items()}
@@ -119,6 +143,8 @@ class ScheduleRow:
     last_visit_on: dt.date | None
     due_on: dt.date | None
     overdue: bool
+    adviser_id: int | None = None
+    adviser_email: str = ""
 
     @property
     def days_overdue(self) -> int:
@@ -153,6 +179,7 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
         "-round__agreed_on", "-round__pk"
     )
     settings_row = VisitSettings.objects.filter(partnership_id=OuterRef("partnership_id"))
+    adviser = LinkAdviser.objects.filter(school=OuterRef("pk"))
     schools = School.objects.filter(partnership_id=partnership_id)
     schools = schools.filter(pk=school_id) if school_id is not None else schools.open().state_funded()
     schools = (
@@ -162,6 +189,8 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
             ),
             agreed_category=Subquery(latest.values("category")[:1]),
             agreed_on=Subquery(latest.values("round__agreed_on")[:1]),
+            adviser_id=Subquery(adviser.values("adviser_id")[:1]),
+            adviser_email=Subquery(adviser.values("adviser__email")[:1]),
             **{f"setting_{f}": Subquery(settings_row.values(f)[:1]) for f in SETTING_FIELDS},
         )
         .only("pk", "urn", "name", "partnership_id")
@@ -176,17 +205,21 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
         frequency = getattr(school, f"setting_{field}") or getattr(defaults, field)
         last = school.last_visit_on  # type: ignore[attr-defined]
         due, overdue = due_date(frequency=frequency, last_visit_on=last, agreed_on=school.agreed_on)  # type: ignore[attr-defined]
-        rows.append(ScheduleRow(school, category, frequency, labels[frequency], last, due, overdue))
+        adviser_id, adviser_email = school.adviser_id, school.adviser_email or ""  # type: ignore[attr-defined]
+        rows.append(
+            ScheduleRow(school, category, frequency, labels[frequency], last, due, overdue, adviser_id, adviser_email)
+        )
     return rows
 
 
-def visit_schedule(*, membership: Membership, show: str = "overdue") -> list[ScheduleRow]:
+def visit_schedule(*, membership: Membership, show: str = "overdue", mine: bool = False) -> list[ScheduleRow]:
     """Open state-funded schools with a routine visit frequency, the most overdue first: ``show`` is
-    ``overdue``, ``soon`` (overdue or due within 30 days) or ``all`` (every school with a frequency). Officers only."""
+    ``overdue``, ``soon`` (overdue or due within 30 days) or ``all`` (every school with a frequency); ``mine``: only
+    the schools whose link adviser the member is. Officers only."""
     if not is_officer(membership):
         return []
     rows = _schedule(membership.partnership_id)
-    rows = [r for r in rows if r.frequency != Frequency.NONE]
+    rows = [r for r in rows if r.frequency != Frequency.NONE and (not mine or r.adviser_id == membership.user_id)]
     horizon = timezone.localdate() + dt.timedelta(days=30)
     if show == "overdue":
         rows = [r for r in rows if r.overdue]
@@ -217,10 +250,15 @@ def awaiting_response(*, membership: Membership) -> QuerySet[Visit]:
 
 
 def home_work_items(*, membership: Membership) -> list[WorkItem]:
-    """The home page's lines: overdue visits (officers, one query); notes to answer (head, chair)."""
+    """The home page's lines: overdue visits, the member's own link schools' first (officers, one query); notes to
+    answer (head, chair)."""
     items: list[WorkItem] = []
     if is_officer(membership):
-        items.append(WorkItem(overdue_count(membership=membership), "school visits overdue", reverse("visits:due")))
+        overdue = visit_schedule(membership=membership, show="overdue")
+        mine = sum(1 for r in overdue if r.adviser_id == membership.user_id)
+        due = reverse("visits:due")
+        items.append(WorkItem(mine, "overdue visits to schools you are link adviser for", f"{due}?mine=1"))
+        items.append(WorkItem(len(overdue), "school visits overdue", due))
     if membership.school_id is not None and membership_can(membership, Permission.RESPOND_TO_VISITS):
         waiting = awaiting_response(membership=membership).count()
         if waiting:

@@ -27,7 +27,7 @@ from partnership.services import tracked_save
 from schools.models import School
 from schools.risk.models import IntelligenceEntry
 from schools.risk.services import intelligence_entry_create
-from schools.visits.models import Visit, VisitAction, VisitPoint, VisitResponse, VisitSettings
+from schools.visits.models import LinkAdviser, Visit, VisitAction, VisitPoint, VisitResponse, VisitSettings
 from schools.visits.selectors import is_officer, is_school_of
 from schools.visits.transitions import move_for
 
@@ -228,6 +228,27 @@ def visit_point_link(*, visit: Visit, entry: IntelligenceEntry, by: Membership) 
     if VisitPoint.objects.filter(entry=entry).exists():
         raise ValidationError({"entry": "This entry is already linked to a visit"})
     return VisitPoint.objects.create(visit=visit, entry=entry, created_by=by.user)
+
+
+@transaction.atomic
+def link_adviser_set(*, school: School, adviser_id: int | None, by: Membership) -> LinkAdviser | None:
+    """Make a current officer or admin of the partnership the school's link adviser (None: no adviser)."""
+    _require_officer(by)
+    if school.partnership_id != by.partnership_id:
+        raise ValidationError({"school": "Choose a school in this partnership"})
+    found = LinkAdviser.objects.select_for_update().filter(school=school).first()
+    if adviser_id is None:
+        if found is not None:
+            found.delete()
+        return None
+    adviser = Membership.objects.filter(
+        partnership_id=by.partnership_id, user_id=adviser_id, archived_at__isnull=True
+    ).first()
+    if adviser is None or not is_officer(adviser):
+        raise ValidationError({"adviser": "Choose an LA officer of this partnership"})
+    row = found or LinkAdviser(partnership_id=by.partnership_id, school=school)
+    row.adviser_id = adviser_id
+    return tracked_save(row, user=by.user, creating=found is None)
 
 
 @transaction.atomic

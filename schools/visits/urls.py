@@ -12,6 +12,7 @@ urlpatterns = [
     path("frequency/", views.SettingsView.as_view(), name="settings"),
     path("schools/<int:urn>/", views.SchoolVisitsView.as_view(), name="school"),
     path("schools/<int:urn>/add/", views.VisitCreateView.as_view(), name="create"),
+    path("schools/<int:urn>/adviser/", views.AdviserSetView.as_view(), name="adviser"),
     path("<int:pk>/", views.VisitDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.VisitEditView.as_view(), name="edit"),
     path("<int:pk>/share/", views.VisitShareView.as_view(), name="share"),

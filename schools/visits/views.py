@@ -17,7 +17,15 @@ from partnership.access import PartnershipViewMixin
 from partnership.permissions import Permission, membership_can
 from partnership.views import apply_validation_error
 from schools.visits import selectors, services
-from schools.visits.forms import ActionForm, PromoteForm, ResponseForm, SettingsForm, VisitCreateForm, VisitForm
+from schools.visits.forms import (
+    ActionForm,
+    AdviserForm,
+    PromoteForm,
+    ResponseForm,
+    SettingsForm,
+    VisitCreateForm,
+    VisitForm,
+)
 
 PAGE_SIZE = 50
 SHOW_CHOICES = [
@@ -64,12 +72,14 @@ class VisitDueView(PartnershipViewMixin, TemplateView):
         show = self.request.GET.get("show", "overdue")
         if show not in dict(SHOW_CHOICES):
             show = "overdue"
-        rows = selectors.visit_schedule(membership=self.membership, show=show)
+        mine = self.request.GET.get("mine") == "1"
+        rows = selectors.visit_schedule(membership=self.membership, show=show, mine=mine)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page_obj=page,
             show=show,
             show_choices=SHOW_CHOICES,
+            mine=mine,
             settings=selectors.visit_settings_for(partnership_id=self.partnership.pk),
             names=selectors.category_names(membership=self.membership),
             can_set=self.can(Permission.SET_VISIT_FREQUENCY),
@@ -84,13 +94,40 @@ class SchoolVisitsView(VisitReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         school = selectors.access_visit_school(membership=self.membership, urn=self.kwargs["urn"])
+        schedule = selectors.school_schedule(membership=self.membership, school=school)
         return super().get_context_data(
             school=school,
             visits=selectors.school_visit_list(membership=self.membership, school=school),
-            schedule=selectors.school_schedule(membership=self.membership, school=school),
+            schedule=schedule,
             officer=selectors.is_officer(self.membership),
+            adviser_form=AdviserForm(
+                initial={"adviser": schedule.adviser_id if schedule else None},
+                choices=selectors.adviser_choices(membership=self.membership),
+            )
+            if selectors.is_officer(self.membership)
+            else None,
             **kwargs,
         )
+
+
+class AdviserSetView(PartnershipViewMixin, View):
+    """Set or clear a school's link adviser (from the school's notes of visit page)."""
+
+    permission = Permission.RECORD_VISITS
+
+    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
+        school = selectors.access_visit_school(membership=self.membership, urn=urn)
+        form = AdviserForm(request.POST, choices=selectors.adviser_choices(membership=self.membership))
+        if not form.is_valid():
+            messages.error(request, "Choose an LA officer of this partnership")
+            return redirect("visits:school", urn=school.urn)
+        try:
+            services.link_adviser_set(school=school, adviser_id=form.cleaned_data["adviser"], by=self.membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Link adviser saved")
+        return redirect("visits:school", urn=school.urn)
 
 
 class VisitFormPage(VisitReaderMixin, FormView):

@@ -20,6 +20,13 @@ VISITS_MATRIX: dict[str, Case] = {
     "visits:school": Case(
         args=lambda w: vw(w) and [w.own_school.urn], other_args=lambda w: [w.other_school.urn], roles=SCHOOL_READERS
     ),
+    "visits:adviser": Case(
+        method="post",
+        args=lambda w: [w.own_school.urn],
+        other_args=lambda w: [w.other_school.urn],
+        data=lambda w: {"adviser": ""},
+        roles=STAFF,
+    ),
     "visits:create": Case(args=lambda w: [w.own_school.urn], other_args=lambda w: [w.other_school.urn], roles=STAFF),
     "visits:detail": Case(
         args=lambda w: [vw(w).shared.pk], other_args=lambda w: [vw(w).other.pk], roles=SCHOOL_READERS

@@ -73,5 +73,10 @@ def test_demo_visits(world, django_capture_on_commit_callbacks):
     assert [r.school for r in overdue] == [point.visit.school]
     officer_home = client_for(officer.user).get(reverse("partnership:home")).content.decode()
     assert "school visits overdue" in officer_home
+    assert "overdue visits to schools you are link adviser for" in officer_home
+    assert [r.school for r in selectors.visit_schedule(membership=officer, show="all", mine=True)] == [
+        point.visit.school,
+        world.own_school,
+    ]
     head_home = client_for(ctx.accounts[Role.HEADTEACHER].user).get(reverse("partnership:home")).content.decode()
     assert "notes of visit to read and respond to" in head_home

@@ -398,3 +398,33 @@ def test_an_entry_already_recorded_is_linked_to_the_visit_it_came_from(world):
         services.visit_point_link(
             visit=visit, entry=entry(world.own_school, 1), by=make_member(world, Role.HEADTEACHER)
         )
+
+
+def test_a_link_advisers_own_overdue_schools_come_first_on_their_list(world):
+    officer_m = make_member(world, Role.OFFICER)
+    colleague = officer_of(world.home, email="colleague@example.test")
+    cat3, cat4 = world.own_school, world.outside_school
+    agree_categories(world.home, {cat3.pk: 3, cat4.pk: 4}, agreed_on=TODAY() - dt.timedelta(days=130))
+    officer = client_for(officer_m.user)
+    url = reverse("visits:adviser", args=[cat3.urn])
+    assert officer.post(url, {"adviser": str(officer_m.user_id)}).status_code == 302
+    services.link_adviser_set(school=cat4, adviser_id=colleague.user_id, by=officer_m)
+    mine = selectors.visit_schedule(membership=officer_m, show="overdue", mine=True)
+    assert [(r.school, r.adviser_email) for r in mine] == [(cat3, officer_m.user.email)]
+    assert len(selectors.visit_schedule(membership=officer_m, show="overdue")) == 2
+    home = officer.get(reverse("partnership:home")).content.decode()
+    assert "overdue visits to schools you are link adviser for" in home and "school visits overdue" in home
+    page = officer.get(reverse("visits:due") + "?mine=1").content.decode()
+    assert cat3.name in page and cat4.name not in page
+    school_page = officer.get(reverse("visits:school", args=[cat3.urn])).content.decode()
+    assert "Link adviser" in school_page and officer_m.user.email in school_page
+
+    head = school_person(world.cluster_school)
+    refused = officer.post(url, {"adviser": str(head.user_id)})  # not an officer: not even offered
+    assert refused.status_code == 302
+    with pytest.raises(ValidationError, match="Choose an LA officer"):
+        services.link_adviser_set(school=cat3, adviser_id=head.user_id, by=officer_m)
+    with pytest.raises(ValidationError, match="Choose an LA officer"):
+        services.link_adviser_set(school=cat3, adviser_id=officer_of(world.other).user_id, by=officer_m)
+    assert officer.post(url, {"adviser": ""}).status_code == 302
+    assert selectors.visit_schedule(membership=officer_m, show="overdue", mine=True) == []
