@@ -54,6 +54,7 @@ from clusters.services import alliance_add_cluster, alliance_create, cluster_add
 from demo.board import BOARD_STEP
 from demo.brokerage import BROKERAGE_STEP
 from demo.context import DemoContext, DemoStep
+from demo.day_one import DAY_ONE_STEP
 from demo.health import HEALTH_STEP
 from demo.peerreview import PEER_REVIEW_STEP
 from demo.people import PEOPLE_STEP
@@ -134,6 +135,7 @@ DEMO_STEPS += (HEALTH_STEP,)  # cluster health checks (issue #12)
 DEMO_STEPS += (BROKERAGE_STEP,)  # brokerage (issue #11): after peer review, whose needs and days it reads
 DEMO_STEPS += (PEOPLE_STEP,)  # people managed after invitation (issue #9)
 DEMO_STEPS += (VISITS_STEP,)  # notes of visit (issue #14 item 10): after the round, whose categories it reads
+DEMO_STEPS += (DAY_ONE_STEP,)  # issue #14 item 9: the head's reply to the annual round, answered, before later rounds
 DEMO_STEPS += (REVIEWS_STEP,)  # in-year and termly reviews (issue #14 item 11): after the visits, before the board
 DEMO_STEPS += (BOARD_STEP,)  # the strategic board (issue #13): last, its KPIs and pack read every other feature
 
