@@ -20,7 +20,7 @@ from .escalation import concerns_compute, concerns_escalate
 from .frames import RiskInputs, RiskResult
 from .indicators import CODES, INDICATORS, indicators_compute
 from .indicators.common import Rows, choose, distinct, join, long_date, nones, num, when
-from .indicators.evidence import evidence_compute
+from .indicators.evidence import evidence_parts, evidence_sentence, fixed
 from .indicators.standards import s3_progress_inputs
 from .overrides import overrides_compute
 from .ruleset import BANDS, DEFAULT_RULESET, REPORT_CARD_AREAS, BandRule, Ruleset, RulesetError, ruleset_validate
@@ -67,8 +67,9 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
 
     points = _points(ratings, ruleset)
     points_total = points[list(STANDARDS_SCORED) + list(CAPACITY_SCORED) + ["S9"]].sum(axis=1).astype(int)
-    evidence = _evidence(ctx)
+    evidence, evidence_text = _evidence(ctx)
     score = _score(points_total, evidence, ruleset)
+    score_sentence = _score_sentence(score, points_total, evidence_text, ratings, ruleset)
 
     categories = {c.number: c for c in ruleset.categories}
     category = pd.Series(proposed, index=idx)
@@ -104,7 +105,12 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
         "academy_view": _academy_view(out, ruleset),
         "overrides": _lists(idx.get_indexer(overrides.index), overrides["sentence"].to_numpy(dtype=object), idx),
         "reasons": _reasons(
-            overrides, long, _band_sentence(out, ratings, matrix_alone, ruleset), leading_sentence, idx
+            overrides,
+            long,
+            _band_sentence(out, ratings, matrix_alone, ruleset),
+            score_sentence,
+            leading_sentence,
+            idx,
         ),
         "missing_inputs": _lists(
             np.repeat(np.arange(len(idx)), len(CODES))[missing],
@@ -143,10 +149,12 @@ def band_compute(ratings: pd.DataFrame, rule: BandRule) -> np.ndarray:
     ).astype(int)
 
 
-def _evidence(ctx: RiskContext) -> pd.Series:
-    """Standard errors below national of each school's latest results (``ScoreRule``; NaN: no such evidence)."""
+def _evidence(ctx: RiskContext) -> tuple[pd.Series, pd.Series]:
+    """Standard errors below national of each school's latest results (``ScoreRule``; NaN: no such evidence), and
+    the same in words for the score's sentence."""
     s3 = s3_progress_inputs(ctx)
-    return evidence_compute(ctx, s3.scores, s3.upper, s3.gate.ok & ~s3.unpublished)
+    parts = evidence_parts(ctx, s3.scores, s3.upper, s3.gate.ok & ~s3.unpublished)
+    return parts.evidence, evidence_sentence(ctx, parts, s3.gate.year, s3.pooled.ok, s3.pooled.pupils)
 
 
 def _score(points: pd.Series, evidence: pd.Series, ruleset: Ruleset) -> pd.Series:
@@ -157,6 +165,50 @@ def _score(points: pd.Series, evidence: pd.Series, ruleset: Ruleset) -> pd.Serie
         return points.astype(int)
     raw = rule.evidence_weight * evidence.fillna(0.0) + rule.points_weight * points
     return (raw * rule.scale).round().astype(int)
+
+
+def score_decimals(scale: int) -> int:
+    """Decimal places that show a score stored in 1/``scale`` units exactly (10: one place)."""
+    return max(0, len(str(scale)) - 1) if str(scale).strip("0") == "1" else 2
+
+
+def _score_sentence(
+    score: pd.Series, points: pd.Series, evidence_text: pd.Series, ratings: pd.DataFrame, ruleset: Ruleset
+) -> pd.Series:
+    """How each school's score was made, as a reason: "Score 3.7 = reading progress 3.4 standard errors below
+    national (...) + 0.25 × 1 point (1 amber × 1)" (``evidence``), "Score 3 = indicator points: 1 red × 2 + 1 amber
+    × 1" (``points``). The score is written as the pages show it (tenths as a decimal)."""
+    p, rule, idx = ruleset.points, ruleset.score, score.index
+    r = ratings[list(STANDARDS_SCORED) + list(CAPACITY_SCORED)].to_numpy(dtype=object)
+    terms = []
+    for letter, word, weight in (("R", "red", p.red), ("A", "amber", p.amber), ("G", "green", p.green)):
+        count = pd.Series((r == letter).sum(axis=1).astype("float64"), index=idx)
+        if weight:
+            terms.append(when(count > 0, num(count, 0) + f" {word} × {weight}"))
+    if ruleset.trend.points:
+        terms.append(when(ratings["S9"] == "A", f"S9 trend {ruleset.trend.points}"))
+    breakdown = join(*terms, sep=" + ") if terms else pd.Series("", index=idx, dtype=object)
+    if rule.method == "points":
+        return (
+            "Score "
+            + num(score.astype("float64"), 0)
+            + " = indicator points: "
+            + choose([breakdown != ""], [breakdown], "no amber or red indicators")
+        )
+    shown = fixed(score.astype("float64") / rule.scale, score_decimals(rule.scale))
+    weight = "" if rule.evidence_weight == 1 else f"{rule.evidence_weight:g} × "
+    plural = pd.Series(np.where(points == 1, " point", " points"), index=idx, dtype=object)
+    return (
+        "Score "
+        + shown
+        + " = "
+        + weight
+        + evidence_text
+        + f" + {rule.points_weight:g} × "
+        + num(points.astype("float64"), 0)
+        + plural
+        + when(breakdown != "", " (" + breakdown + ")")
+    )
 
 
 def _points(ratings: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
@@ -338,9 +390,15 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _reasons(
-    overrides: pd.DataFrame, long: pd.DataFrame, band: pd.Series, leading: pd.Series, idx: pd.Index
+    overrides: pd.DataFrame,
+    long: pd.DataFrame,
+    band: pd.Series,
+    score: pd.Series,
+    leading: pd.Series,
+    idx: pd.Index,
 ) -> pd.Series:
-    """Every rule that fired, as sentences: overrides, amber/red indicators, the band and matrix, Leading."""
+    """Every rule that fired, as sentences: overrides, amber/red indicators, the band and matrix, how the score
+    was made, Leading."""
     rating = long["rating"].to_numpy(dtype=object)
     is_flagged = (rating == "A") | (rating == "R")
     flagged = long[is_flagged]
@@ -349,7 +407,7 @@ def _reasons(
     flagged_text = pd.Series(code[is_flagged] + " " + words + ": " + sentence[is_flagged], dtype=object)
     every = np.arange(len(idx))
     position = np.concatenate(
-        [idx.get_indexer(overrides.index), np.repeat(every, len(CODES))[is_flagged], every, every]
+        [idx.get_indexer(overrides.index), np.repeat(every, len(CODES))[is_flagged], every, every, every]
     )
     order = np.concatenate(
         [
@@ -357,6 +415,7 @@ def _reasons(
             np.ones(len(flagged), dtype=int),
             np.full(len(idx), 2),
             np.full(len(idx), 3),
+            np.full(len(idx), 4),
         ]
     )
     text = np.concatenate(
@@ -364,6 +423,7 @@ def _reasons(
             overrides["sentence"].to_numpy(dtype=object),
             flagged_text.to_numpy(dtype=object),
             band.to_numpy(dtype=object),
+            score.to_numpy(dtype=object),
             leading.to_numpy(dtype=object),
         ]
     )

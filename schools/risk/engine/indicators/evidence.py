@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..context import RiskContext
-from .common import Rows, choose, join, num, year_text
+from .common import Rows, academic_year, choose, join, num, year_text
 
 Z95 = 1.959964
 SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"))
@@ -143,13 +143,51 @@ def evidence_compute(
 
     ``s3_*``: the progress S3 rated (the latest year's, or the pooled figure for a small cohort), where known.
     """
+    return evidence_parts(ctx, s3_scores, s3_upper, s3_known).evidence
+
+
+@dataclass(frozen=True)
+class EvidenceParts:
+    """E and the figures it was made from, per school, so the score's sentence can name them."""
+
+    evidence: pd.Series  # E (NaN: no evidence)
+    ks2: pd.Series  # E from KS2 progress (the worse of reading and maths)
+    ks2_subject: pd.Series  # "reading" or "maths"
+    ks2_score: pd.Series  # that subject's published (or pooled) progress score
+    ks2_se: pd.Series
+    ks2_shrunk: pd.Series
+    ks4: pd.Series  # E from Progress 8
+    ks4_year: pd.Series
+    p8: pd.Series
+    p8_se: pd.Series
+    p8_shrunk: pd.Series
+    attainment: pd.Series  # E from KS2 RWM, where there is no progress evidence
+    ks2_year: pd.Series
+    cohort: pd.Series
+    rwm: pd.Series
+    national: pd.Series
+
+
+def _se(score: pd.Series, upper: pd.Series) -> pd.Series:
+    se = (upper - score) / Z95
+    return se.where(se > 0)
+
+
+def _shrunk(score: pd.Series, upper: pd.Series, sd: float) -> pd.Series:
+    se = _se(score, upper)
+    return score * (sd * sd) / (sd * sd + se * se)
+
+
+def evidence_parts(
+    ctx: RiskContext, s3_scores: dict[str, pd.Series], s3_upper: dict[str, pd.Series], s3_known: pd.Series
+) -> EvidenceParts:
+    """``evidence_compute`` with its workings (the same numbers)."""
     rule, data, idx = ctx.rules.score, ctx.rules.data, ctx.index
-    z_ks2 = (
-        pd.concat([_shrunk_z(s3_scores[s], s3_upper[s], rule.shrink_sd) for s in ("reading", "maths")], axis=1)
-        .min(axis=1)
-        .where(s3_known)
-    )
+    z_read = _shrunk_z(s3_scores["reading"], s3_upper["reading"], rule.shrink_sd)
+    z_maths = _shrunk_z(s3_scores["maths"], s3_upper["maths"], rule.shrink_sd)
+    z_ks2 = pd.concat([z_read, z_maths], axis=1).min(axis=1).where(s3_known)
     e_ks2 = -z_ks2
+    reading = z_read.notna() & ((z_read <= z_maths) | z_maths.isna())
     # KS4: Progress 8 likewise (its scale is about a tenth of KS2 progress).
     ks4_year = ctx.stage_year("ks4")
     p8 = ctx.at("ks4_p8", ks4_year)
@@ -165,4 +203,111 @@ def evidence_compute(
     p = (national / 100).clip(0.01, 0.99)
     se = 100 * np.sqrt(p * (1 - p) / cohort.where(cohort >= data.ks2_min_pupils))
     e_att = (-(rwm - national) / se * rule.attainment_weight).where(ctx.ks2 & e_ks2.isna())
-    return pd.concat([e_ks2, e_ks4, e_att], axis=1).max(axis=1).reindex(idx)
+    evidence = pd.concat([e_ks2, e_ks4, e_att], axis=1).max(axis=1).reindex(idx)
+
+    score = s3_scores["reading"].where(reading, s3_scores["maths"])
+    upper = s3_upper["reading"].where(reading, s3_upper["maths"])
+    return EvidenceParts(
+        evidence=evidence,
+        ks2=e_ks2.reindex(idx),
+        ks2_subject=pd.Series(np.where(reading, "reading", "maths"), index=idx, dtype=object),
+        ks2_score=score,
+        ks2_se=_se(score, upper),
+        ks2_shrunk=_shrunk(score, upper, rule.shrink_sd),
+        ks4=e_ks4.reindex(idx),
+        ks4_year=ks4_year,
+        p8=p8,
+        p8_se=_se(p8, p8_upper),
+        p8_shrunk=_shrunk(p8, p8_upper, rule.shrink_sd / 10),
+        attainment=e_att.reindex(idx),
+        ks2_year=ks2_year,
+        cohort=cohort,
+        rwm=rwm,
+        national=national,
+    )
+
+
+def fixed(series: pd.Series, decimals: int) -> pd.Series:
+    """Numbers with exactly ``decimals`` places ("3.0", "-0.77"), each distinct number written once; NaN -> ""."""
+    rounded = series.astype("float64").round(decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    codes, uniques = pd.factorize(rounded.to_numpy(), use_na_sentinel=True)
+    text = np.array([f"{u:.{decimals}f}" for u in uniques] + [""], dtype=object)
+    return pd.Series(text[codes], index=series.index, dtype=object)
+
+
+def evidence_sentence(
+    ctx: RiskContext, parts: EvidenceParts, s3_year: pd.Series, pooled_ok: pd.Series, pooled_pupils: pd.Series
+) -> pd.Series:
+    """E in words, per school: which result it comes from, how many standard errors below (or above) national,
+    and the figures it was made from; "no published progress or attainment to weigh" where there is none."""
+    idx, rule = ctx.index, ctx.rules.score
+    e = parts.evidence
+    side = pd.Series(np.where(e < 0, " standard errors above national", " standard errors below national"), index=idx)
+    size = fixed(e.abs(), 1) + side
+    from_ks2 = parts.ks2.notna() & (parts.ks2 == e)
+    from_ks4 = ~from_ks2 & parts.ks4.notna() & (parts.ks4 == e)
+    from_att = ~from_ks2 & ~from_ks4 & parts.attainment.notna() & (parts.attainment == e)
+    on = Rows(from_ks2)
+    pooled = on(pooled_ok.reindex(idx).fillna(False).astype(bool))
+    when_where = choose(
+        [pooled],
+        [" pooled over " + num(on(pooled_pupils.reindex(idx)), 0) + " pupils"],
+        " in " + academic_year(on(s3_year)),
+    )
+    cohort = choose([pooled], [""], " for a cohort of " + num(on(ctx.at("ks2_cohort", s3_year)), 0))
+    ks2 = (
+        on(parts.ks2_subject)
+        + " progress "
+        + on(size)
+        + " ("
+        + num(on(parts.ks2_score))
+        + when_where
+        + ", standard error "
+        + fixed(on(parts.ks2_se), 2)
+        + ", shrunk towards national to "
+        + fixed(on(parts.ks2_shrunk), 1)
+        + cohort
+        + ")"
+    )
+    on4 = Rows(from_ks4)
+    ks4 = (
+        "Progress 8 "
+        + on4(size)
+        + " ("
+        + num(on4(parts.p8), 2)
+        + " in "
+        + academic_year(on4(parts.ks4_year))
+        + ", standard error "
+        + fixed(on4(parts.p8_se), 2)
+        + ", shrunk towards national to "
+        + fixed(on4(parts.p8_shrunk), 2)
+        + " for a cohort of "
+        + num(on4(ctx.at("ks4_cohort", parts.ks4_year)), 0)
+        + ")"
+    )
+    weighted = "" if rule.attainment_weight == 1 else f", weighted {rule.attainment_weight:g}"
+    on_a = Rows(from_att)
+    att = (
+        "KS2 reading, writing and maths at the expected standard "
+        + on_a(size)
+        + " ("
+        + num(on_a(parts.rwm))
+        + "% in "
+        + academic_year(on_a(parts.ks2_year))
+        + " against "
+        + num(on_a(parts.national))
+        + "% nationally, a cohort of "
+        + num(on_a(parts.cohort), 0)
+        + "; no progress figure"
+        + weighted
+        + ")"
+    )
+    return choose(
+        [from_ks2, from_ks4, from_att],
+        [_placed(ks2, idx), _placed(ks4, idx), _placed(att, idx)],
+        "no published progress or attainment to weigh (counted as national, 0)",
+    )
+
+
+def _placed(narrowed: pd.Series, idx: pd.Index) -> pd.Series:
+    return narrowed.reindex(idx).fillna("").astype(object)
