@@ -352,6 +352,8 @@ def test_the_officer_opens_an_in_year_review_with_one_click_from_the_suggestion(
     assert review.trigger_on == day and review.created_by == officer.user
     page = client.get(reverse("risk:round_detail", args=[review.pk])).content.decode()
     assert "In-year review: new inspection on" in page
+    school_page = client.get(reverse("risk:round_school", args=[review.pk, world.own_school.urn])).content.decode()
+    assert "Published category before this review" in school_page
     # the school's risk page says which review set each category
     publish(review, officer.user)
     risk_page = client.get(reverse("risk:school", args=[world.own_school.urn])).content.decode()
