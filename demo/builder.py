@@ -663,6 +663,7 @@ class DemoEntry:
     summary: str
     evidence: str
     confidential: bool = False
+    update_of: str = ""  # the summary of the issue's first entry, when this entry is an update on it (#14.5)
 
 
 DEMO_INTELLIGENCE: tuple[DemoEntry, ...] = (
@@ -699,6 +700,15 @@ DEMO_INTELLIGENCE: tuple[DemoEntry, ...] = (
         130,
         "Three formal complaints about communication with parents reached the governing board",
         "Complaints log shared by the clerk to governors.",
+    ),
+    DemoEntry(  # an update on the complaints issue: the register of concern still counts that issue once
+        "concerns",
+        _Kind.COMPLAINTS,
+        _Rating.AMBER,
+        95,
+        "Update: the complaints panel met the parents; the school is rewriting its communication policy",
+        "Clerk's note of the complaints panel meeting.",
+        update_of="Three formal complaints about communication with parents reached the governing board",
     ),
     DemoEntry(
         "concerns",
@@ -871,7 +881,13 @@ def _intelligence_write(partnership: Partnership, plan: pd.DataFrame, accounts: 
         school = schools.get(picks.get(entry.school, 0))
         if school is None or (school.pk, entry.kind, entry.summary) in stored:
             continue
+        thread = (
+            IntelligenceEntry.objects.filter(partnership=partnership, school=school, summary=entry.update_of).first()
+            if entry.update_of
+            else None
+        )
         risk_services.intelligence_entry_create(
+            thread=thread,
             partnership=partnership,
             school=school,
             kind=entry.kind,

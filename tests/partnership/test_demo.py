@@ -299,6 +299,13 @@ def test_invented_intelligence_with_one_confidential_entry_and_a_register_of_con
         a for a in concerned if any(r.startswith("Raised as a concern 3 times in the 12 months") for r in a.reasons)
     ]
     assert len(escalated) == 1
+    # #14.5: the update on the complaints issue is linked to it and counted once (3 concerns from 4 entries)
+    update = entries.get(summary__startswith="Update: the complaints panel")
+    assert update.thread is not None and update.thread.school_id == update.school_id
+    assert escalated[0].school_id == update.school_id
+    # the new head's school: "head new in post" and network attendance are not concerns (C1 counts the head)
+    new_head = entries.get(kind="head_new").school_id
+    assert not any(r.startswith("Raised as a concern") for a in concerned if a.school_id == new_head for r in a.reasons)
 
 
 def test_a_round_is_adjusted_moderated_agreed_and_published(demo, db):
