@@ -1,4 +1,4 @@
-"""Issue #15, item 2: compact risk traces (ADR 0024) show exactly what traces stored in full showed.
+"""Issue #15, item 2: compact risk traces (ADR 0025) show exactly what traces stored in full showed.
 
 On the demo (the Surrey schools, its run and its published round, built in the test database), every school's
 risk page, every school's round page, the register and its CSV, the run's page, the head's and the chair's own
@@ -10,6 +10,7 @@ identical, so old runs still display and new runs display what the engine wrote.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from io import StringIO
@@ -69,7 +70,7 @@ def _rendered(partnership: Partnership) -> dict[str, str]:
     officer = client_for(_member(partnership, "officer@demo.test").user)
     pages: dict[str, str] = {}
 
-    def get(client, url: str) -> str:
+    def get(client, url: str) -> bytes:
         response = client.get(url)
         assert response.status_code == 200, url
         return response.getvalue()
@@ -79,7 +80,7 @@ def _rendered(partnership: Partnership) -> dict[str, str]:
         ("register.csv", reverse("risk:register_export")),
         ("run", reverse("risk:run_detail", args=[run.pk])),
     ):
-        pages[name] = get(officer, url).decode()
+        pages[name] = _stable(get(officer, url).decode())
     categories = list(
         SchoolCategory.objects.filter(round__run=run).select_related(
             "school", "round", "round__run", "round__run__ruleset_version", "assessment", "assessment__run"
@@ -88,12 +89,26 @@ def _rendered(partnership: Partnership) -> dict[str, str]:
     assessments_expand([sc.assessment for sc in categories])
     for sc in categories:
         urn = sc.school.urn
-        pages[f"school {urn}"] = get(officer, reverse("risk:school", args=[urn])).decode()
-        pages[f"round {urn}"] = get(officer, reverse("risk:round_school", args=[sc.round_id, urn])).decode()
+        pages[f"school {urn}"] = _stable(get(officer, reverse("risk:school", args=[urn])).decode())
+        pages[f"round {urn}"] = _stable(get(officer, reverse("risk:round_school", args=[sc.round_id, urn])).decode())
         pages[f"school-facing {urn}"] = repr(school_trace(sc))
     for email in ("head@demo.test", "chair@demo.test"):
-        pages[email] = get(client_for(_member(partnership, email).user), reverse("risk:own_category")).decode()
+        pages[email] = _stable(get(client_for(_member(partnership, email).user), reverse("risk:own_category")).decode())
     return pages
+
+
+_PER_RESPONSE = (
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),  # the CSP nonce, new on every response
+    (re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"'), r'\1""'),  # a masked token, new every time
+    (re.compile(r'(<meta name="csrf-token" content=)"[^"]*"'), r'\1""'),
+)
+
+
+def _stable(page: str) -> str:
+    """A page without what changes from one response to the next whatever the data (nonces, CSRF tokens)."""
+    for pattern, replacement in _PER_RESPONSE:
+        page = pattern.sub(replacement, page)
+    return page
 
 
 def _full(value) -> object:
@@ -105,7 +120,7 @@ def _full(value) -> object:
 
 def _store_in_full(run: RiskRun, schools: pd.DataFrame) -> int:
     """Rewrite the run's assessments in the older full form from the engine's frame (what the writer before
-    ADR 0024 stored), and drop the run's dictionary of sentences, which full rows never need."""
+    ADR 0025 stored), and drop the run's dictionary of sentences, which full rows never need."""
     rows = list(RiskAssessment.objects.filter(run=run))
     for a in rows:
         s = schools.loc[a.school_id]
@@ -147,7 +162,11 @@ def test_every_page_csv_and_school_facing_trace_reads_the_same_from_compact_and_
 
     assert compact.keys() == full.keys()
     differing = [name for name in compact if compact[name] != full[name]]
-    assert not differing, f"{len(differing)} renderings differ, e.g. {differing[:5]}"
+    first = differing[0] if differing else ""
+    changed = list(difflib.unified_diff(compact.get(first, "").splitlines(), full.get(first, "").splitlines(), n=0))
+    assert not differing, f"{len(differing)} renderings differ, e.g. {differing[:5]}; {first}:\n" + "\n".join(
+        changed[:20]
+    )
     # and the traces are really on the pages compared (not two empty pages)
     plain = re.compile(r"^[A-Za-z0-9 ,.:;()%-]+$")
     urns = dict(zip(schools.index, schools["urn"].astype(int), strict=True))
