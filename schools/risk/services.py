@@ -377,7 +377,7 @@ def risk_run_summary(*, counts: dict[str, int]) -> str:
 def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:
     """Replace the run's assessments with the engine's ``schools`` frame (COPY; call inside a transaction).
 
-    Compact traces (ADR 0024): every distinct sentence once in the run's ``RiskText`` rows, and per school only
+    Compact traces (ADR 0025): every distinct sentence once in the run's ``RiskText`` rows, and per school only
     ratings, values and sentence numbers. The COPY text is built in blocks of ``ASSESSMENT_BLOCK_ROWS`` schools
     while a writer thread streams the previous block, so PostgreSQL parses one block while the next is formatted.
     """
