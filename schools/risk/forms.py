@@ -66,7 +66,9 @@ class IntelligenceEntryForm(GovForm):
         """``threads``: the school's issues (first entries) an update may be recorded on."""
         super().__init__(*args, **kwargs)
         self.threads = {str(e.pk): e for e in threads or []}
-        self.fields["thread"].choices = [
+        thread_field = self.fields["thread"]
+        assert isinstance(thread_field, forms.ChoiceField)
+        thread_field.choices = [
             ("", "No: a new issue"),
             *((pk, f"{e.get_kind_display()}, {e.recorded_on:%d/%m/%Y}: {e.summary}") for pk, e in self.threads.items()),
         ]

@@ -343,7 +343,7 @@ class HeadChangeJudgeView(PartnershipViewMixin, View):
                 word = "the same person" if form.cleaned_data["same_person"] == "yes" else "a new head"
                 messages.success(request, f"Recorded: {word}. Categories will be recomputed")
         else:
-            for errors in form.errors.values():
-                for text in errors:
-                    messages.error(request, text)
+            for problem in form.errors.values():
+                for message in problem:
+                    messages.error(request, str(message))
         return redirect("risk:school", urn=school.urn)
