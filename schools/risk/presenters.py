@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from schools.presenters import csv_safe
-from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME
+from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME, score_decimals
 from schools.risk.engine.indicators import INDICATORS
+from schools.risk.engine.ruleset import ScoreRule
 from schools.risk.models import RiskRun, RuleSetVersion
 
 RATING_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}
@@ -84,9 +85,67 @@ RATING_LETTER_TAGS = {
 }
 
 
-def risk_register_csv(frame: pd.DataFrame) -> str:
-    """The register frame as CSV text (byte-order mark, CRLF), every cell formula-safe as in the schools export."""
-    return "\ufeff" + frame.map(csv_safe).to_csv(index=False, lineterminator="\r\n")
+@dataclass(frozen=True)
+class ScoreShown:
+    """How a rule-set version's scores are shown (#14 item 7): ``method`` "points" (versions saved before
+    ``default-2``: the integer sum of points) or "evidence" (stored in 1/``scale`` units, shown as a decimal)."""
+
+    method: str
+    scale: int
+    evidence_weight: float
+    points_weight: float
+
+    def text(self, score: int | None) -> str:
+        """The score as people read it: "4" (points), "2.3" or "-0.7" (evidence, stored as 23 and -7)."""
+        if score is None:
+            return ""
+        if self.method != "evidence":
+            return str(score)
+        return f"{score / self.scale + 0.0:.{score_decimals(self.scale)}f}"
+
+    @property
+    def header(self) -> str:
+        """What the score is, for the CSV's column header."""
+        if self.method != "evidence":
+            return "score (indicator points)"
+        weight = "" if self.evidence_weight == 1 else f"{self.evidence_weight:g} × "
+        return f"score ({weight}standard errors below national + {self.points_weight:g} × points)"
+
+
+def score_shown(version: RuleSetVersion | None) -> ScoreShown:
+    """How ``version`` writes its scores. A version without a ``score`` section scores by points (as
+    ``ruleset_version_ruleset`` reads it); a section without a key takes the engine's default (``ScoreRule``)."""
+    config = (version.config or {}) if version is not None else {}
+    section = config.get("score")
+    if not isinstance(section, dict):
+        return ScoreShown("points", 1, 1.0, 0.0)
+    default = ScoreRule()
+    return ScoreShown(
+        str(section.get("method", default.method)),
+        int(section.get("scale", default.scale)),
+        float(section.get("evidence_weight", default.evidence_weight)),
+        float(section.get("points_weight", default.points_weight)),
+    )
+
+
+def score_text(score: int | None, version: RuleSetVersion | None) -> str:
+    """A stored score as ``version`` means it ("2.3" for 23 under the evidence score, "4" under points)."""
+    return score_shown(version).text(score)
+
+
+def risk_register_csv(frame: pd.DataFrame, *, version: RuleSetVersion | None = None) -> str:
+    """The register frame as CSV text (byte-order mark, CRLF), every cell formula-safe as in the schools export.
+
+    With the run's rule-set ``version``, the score is written as people read it (``score_text``) under a header
+    that says what it is ("score (standard errors below national + 0.25 × points)", "score (indicator points)").
+    """
+    safe = frame.map(csv_safe)
+    if version is not None and "score" in frame.columns:
+        # a number we write, not text anyone typed: "-0.7" stays a number (no quote prefix)
+        shown = score_shown(version)
+        safe["score"] = frame["score"].map(lambda s: shown.text(None if pd.isna(s) else int(s)))
+        safe = safe.rename(columns={"score": shown.header})
+    return "\ufeff" + safe.to_csv(index=False, lineterminator="\r\n")
 
 
 @dataclass(frozen=True)
@@ -221,6 +280,7 @@ class HistoryRow:
     capacity_band: str
     score: int
     leading: bool
+    score_text: str = ""
 
 
 def history_rows(assessments: list) -> list[HistoryRow]:
@@ -238,6 +298,7 @@ def history_rows(assessments: list) -> list[HistoryRow]:
                 assessment.capacity_band,
                 assessment.score,
                 assessment.leading,
+                score_text(assessment.score, assessment.run.ruleset_version),
             )
         )
     return rows

@@ -273,7 +273,9 @@ class RiskRegisterExportView(PartnershipViewMixin, View):
         run, _previous = selectors.risk_register_runs(membership=self.membership)
         agreed = last_agreed_round_for(membership=self.membership) if run else None
         response = HttpResponse(
-            risk_register_csv(selectors.risk_register_frame(run=run, agreed=agreed)),
+            risk_register_csv(
+                selectors.risk_register_frame(run=run, agreed=agreed), version=run.ruleset_version if run else None
+            ),
             content_type="text/csv; charset=utf-8",
         )
         stamp = timezone.localdate().isoformat()

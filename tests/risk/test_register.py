@@ -23,6 +23,9 @@ HEADER = (
     "urn,school_name,proposed_category,agreed_category,standards_band,capacity_band,leading,score,"
     "S1,S2,S3,S4,S5,S6,S7,S8,S9,C1,C2,C3,C4,C5,C6,C7,C8,C9,missing_inputs,reasons"
 )
+# a run's CSV names its score as its rule set computes it (rule set default-2: the evidence score, in tenths)
+SCORE = "score (standard errors below national + 0.25 × points)"
+RUN_HEADER = HEADER.replace(",score,", f",{SCORE},")
 
 
 def assess(run: RiskRun, school, category: int, score: int = 0, **fields) -> RiskAssessment:
@@ -92,7 +95,7 @@ def register(world):
 
 def test_csv_header_is_exact_and_a_row_matches_its_assessment(world, register):
     text = download(officer_client(world))
-    assert text.removeprefix("\ufeff").split("\r\n")[0] == HEADER
+    assert text.removeprefix("\ufeff").split("\r\n")[0] == RUN_HEADER
     rows = parse(text)
     assert [r["urn"] for r in rows] == [
         str(s.urn) for s in (world.outside_school, world.own_school, world.isolated_school, world.cluster_school)
@@ -106,7 +109,7 @@ def test_csv_header_is_exact_and_a_row_matches_its_assessment(world, register):
         "standards_band": "C",
         "capacity_band": "B",
         "leading": "no",
-        "score": "17",
+        SCORE: "1.7",
         **{code: "" for code in CODES},
         "S1": "G",
         "S2": "A",
@@ -308,7 +311,7 @@ def test_a_real_run_exports_and_shows_every_indicator(world, tmp_path):
     assessment = RiskAssessment.objects.get(school=world.own_school)
     assessments_expand([assessment])
     assert own["proposed_category"] == str(assessment.proposed_category) == "4"
-    assert own["score"] == str(assessment.score)
+    assert own[SCORE] == f"{assessment.score / 10:.1f}"
     assert own["missing_inputs"] == " | ".join(assessment.missing_inputs) != ""
     assert own["reasons"] == " | ".join(assessment.reasons)
     for code in CODES:

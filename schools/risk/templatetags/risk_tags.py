@@ -7,7 +7,7 @@ from django import template
 
 from schools.risk.categorisation.presenters import academy_threshold, category_text
 from schools.risk.categorisation.selectors import school_page_category
-from schools.risk.presenters import category_labels
+from schools.risk.presenters import category_labels, score_text
 
 register = template.Library()
 
@@ -37,3 +37,10 @@ def school_category(context, school) -> dict:
         "proposal": proposal if found.proposal_newer else None,
         "proposal_labels": category_labels(proposal.run.ruleset_version) if proposal is not None else {},
     }
+
+
+@register.filter
+def risk_score(score, version) -> str:
+    """``{{ assessment.score|risk_score:run.ruleset_version }}``: the score as that rule-set version means it
+    ("2.3" for a stored 23 under the evidence score, "4" under points; ``presenters.score_text``)."""
+    return score_text(score, version)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if run is None:
             self.stderr.write(f"{partnership.slug} has no finished risk run yet: the CSV has only its header")
         frame = risk_register_frame(run=run, agreed=last_agreed_round(partnership_id=partnership.pk))
-        text = risk_register_csv(frame)
+        text = risk_register_csv(frame, version=run.ruleset_version if run else None)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
