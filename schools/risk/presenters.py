@@ -11,7 +11,7 @@ import pandas as pd
 from schools.presenters import csv_safe
 from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME, score_decimals
 from schools.risk.engine.indicators import INDICATORS
-from schools.risk.engine.ruleset import ScoreRule
+from schools.risk.engine.ruleset import Points, ScoreRule
 from schools.risk.models import RiskRun, RuleSetVersion
 
 RATING_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}
@@ -103,6 +103,19 @@ class ScoreShown:
             return str(score)
         return f"{score / self.scale + 0.0:.{score_decimals(self.scale)}f}"
 
+    def meaning(self, points: Points | None = None, trend_points: int = 1) -> str:
+        """One sentence under a table of scores saying what they are."""
+        if self.method != "evidence":
+            p = points or Points()
+            return f"Score: the indicator points (amber {p.amber}, red {p.red}, and the S9 trend {trend_points})."
+        weight = "" if self.evidence_weight == 1 else f"{self.evidence_weight:g} × "
+        return (
+            f"Score: {weight}how many standard errors the school's latest results lie below national (the worse of"
+            " KS2 reading and maths progress and Progress 8; KS2 reading, writing and maths attainment where no"
+            f" progress is published), plus {self.points_weight:g} × its indicator points; below 0 is above"
+            " national. Each school's page says how its score was made."
+        )
+
     @property
     def header(self) -> str:
         """What the score is, for the CSV's column header."""
@@ -126,6 +139,15 @@ def score_shown(version: RuleSetVersion | None) -> ScoreShown:
         float(section.get("evidence_weight", default.evidence_weight)),
         float(section.get("points_weight", default.points_weight)),
     )
+
+
+def score_meaning(version: RuleSetVersion | None) -> str:
+    """What ``version``'s scores are, in a sentence for under a table of them."""
+    config = (version.config or {}) if version is not None else {}
+    p, trend = config.get("points"), config.get("trend")
+    points = Points(**p) if isinstance(p, dict) and set(p) <= {"green", "amber", "red"} else None
+    trend_points = int(trend.get("points", 1)) if isinstance(trend, dict) else 1
+    return score_shown(version).meaning(points, trend_points)
 
 
 def score_text(score: int | None, version: RuleSetVersion | None) -> str:

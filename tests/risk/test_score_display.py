@@ -6,6 +6,7 @@ Every page that lists the trace's reasons carries the engine's sentence saying h
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from io import StringIO
 
@@ -24,6 +25,12 @@ from tests.risk.test_register import assess, download, officer_client, parse
 
 EVIDENCE_HEADER = "score (standard errors below national + 0.25 × points)"
 POINTS_HEADER = "score (indicator points)"
+MEANING = (
+    "Score: how many standard errors the school's latest results lie below national (the worse of KS2 reading and "
+    "maths progress and Progress 8; KS2 reading, writing and maths attainment where no progress is published), plus "
+    "0.25 × its indicator points; below 0 is above national. Each school's page says how its score was made."
+)
+POINTS_MEANING = "Score: the indicator points (amber 1, red 2, and the S9 trend 1)."
 SENTENCE = "Score 2.3 = reading progress 1.8 standard errors below national + 0.25 × 2 points (1 red × 2)"
 
 
@@ -64,10 +71,12 @@ def test_evidence_scores_read_as_decimals_and_points_as_integers(world):
     register = client.get(reverse("risk:register")).content.decode()
     assert "2.3" in _numeric_cells(register) and "-0.7" in _numeric_cells(register)
     assert "23" not in _numeric_cells(register)
+    assert MEANING in html.unescape(register)
     detail = client.get(reverse("risk:run_detail", args=[run.pk])).content.decode()
     assert {"2.3", "-0.7"} <= set(_numeric_cells(detail)) and not {"23", "-7"} & set(_numeric_cells(detail))
     points = client.get(reverse("risk:run_detail", args=[older.pk])).content.decode()
     assert "4" in _numeric_cells(points) and "0.4" not in _numeric_cells(points)
+    assert MEANING in html.unescape(detail) and POINTS_MEANING in html.unescape(points)
 
     page = client.get(reverse("risk:school", args=[world.own_school.urn])).content.decode()
     assert re.search(r'Score</dt><dd class="govuk-summary-list__value">2\.3\b', page)

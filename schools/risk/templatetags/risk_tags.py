@@ -7,7 +7,7 @@ from django import template
 
 from schools.risk.categorisation.presenters import academy_threshold, category_text
 from schools.risk.categorisation.selectors import school_page_category
-from schools.risk.presenters import category_labels, score_text
+from schools.risk.presenters import category_labels, score_meaning, score_text
 
 register = template.Library()
 
@@ -44,3 +44,9 @@ def risk_score(score, version) -> str:
     """``{{ assessment.score|risk_score:run.ruleset_version }}``: the score as that rule-set version means it
     ("2.3" for a stored 23 under the evidence score, "4" under points; ``presenters.score_text``)."""
     return score_text(score, version)
+
+
+@register.filter
+def risk_score_meaning(version) -> str:
+    """``{{ run.ruleset_version|risk_score_meaning }}``: what that version's scores are, in one sentence."""
+    return score_meaning(version)
