@@ -181,10 +181,10 @@ def _score_sentence(
     p, rule, idx = ruleset.points, ruleset.score, score.index
     r = ratings[list(STANDARDS_SCORED) + list(CAPACITY_SCORED)].to_numpy(dtype=object)
     terms = []
-    for letter, word, weight in (("R", "red", p.red), ("A", "amber", p.amber), ("G", "green", p.green)):
+    for letter, word, each in (("R", "red", p.red), ("A", "amber", p.amber), ("G", "green", p.green)):
         count = pd.Series((r == letter).sum(axis=1).astype("float64"), index=idx)
-        if weight:
-            terms.append(when(count > 0, num(count, 0) + f" {word} × {weight}"))
+        if each:
+            terms.append(when(count > 0, num(count, 0) + f" {word} × {each}"))
     if ruleset.trend.points:
         terms.append(when(ratings["S9"] == "A", f"S9 trend {ruleset.trend.points}"))
     breakdown = join(*terms, sep=" + ") if terms else pd.Series("", index=idx, dtype=object)
