@@ -983,7 +983,7 @@ def _round_write(partnership: Partnership, run: RiskRun, accounts: dict[str, Mem
         lambda sc: (
             sc.proposed_category > 1
             and sc.assessment.standards_band in ("C", "D")
-            and not (sc.assessment.overrides or sc.assessment.trace_overrides)  # full or compact trace (ADR 0024)
+            and not (sc.assessment.overrides or sc.assessment.trace_overrides)  # full or compact trace (ADR 0025)
             and sc.school.phase == "Primary"
         ),
     )

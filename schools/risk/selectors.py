@@ -260,7 +260,7 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
     """The register as the export's frame: ``REGISTER_CSV_COLUMNS``, highest category and score first.
 
     Two queries whatever the size: the assessments (each indicator's rating read out of the JSON in SQL for a
-    trace stored in full), and the run's texts for compact traces (ADR 0024). ``agreed_category`` is the
+    trace stored in full), and the run's texts for compact traces (ADR 0025). ``agreed_category`` is the
     school's category in the last agreed round (blank when none); lists are joined with " | ".
     """
     fields = {
@@ -338,7 +338,7 @@ def risk_school_page(*, membership: Membership, urn: int) -> RiskSchoolPage:
 HISTORY_LIMIT = 100
 
 
-# Compact traces (ADR 0024): an assessment stores codes, values and sentence numbers; the sentences are the run's
+# Compact traces (ADR 0025): an assessment stores codes, values and sentence numbers; the sentences are the run's
 # ``RiskText`` rows. Readers that show a trace expand it first; assessments stored in full are left as they are.
 
 NO_RATING = "-"

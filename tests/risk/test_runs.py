@@ -137,7 +137,7 @@ def test_a_run_categorises_every_open_school_and_records_its_counts(world):
     assert run.started_at <= run.finished_at and run.as_at is not None
     open_schools = {world.own_school.pk, world.cluster_school.pk, world.outside_school.pk, world.isolated_school.pk}
     assessments = {a.school_id: a for a in RiskAssessment.objects.filter(run=run)}
-    assessments_expand(assessments.values())  # compact traces read as the engine wrote them (ADR 0024)
+    assessments_expand(assessments.values())  # compact traces read as the engine wrote them (ADR 0025)
     assert set(assessments) == open_schools
     assert run.counts["schools"] == 4
     # no results, no inspection, no intelligence: not green but "insufficient evidence", counted apart (#14.1)

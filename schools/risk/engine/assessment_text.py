@@ -1,4 +1,4 @@
-"""The engine's per-school frame as PostgreSQL COPY text: compact traces (ADR 0024), built vectorised.
+"""The engine's per-school frame as PostgreSQL COPY text: compact traces (ADR 0025), built vectorised.
 
 Pure (no database): ``risk_assessments_write`` in ``services.py`` streams the text. Every sentence of a run's
 traces (each indicator's sentence, each reason, missing-input note and override) is written once, in the run's
@@ -31,7 +31,7 @@ COLUMNS = (
     "score",
     "leading",
     "academy_view",
-    "overrides",  # the full trace's columns, written empty (read only for runs stored before ADR 0024)
+    "overrides",  # the full trace's columns, written empty (read only for runs stored before ADR 0025)
     "indicators",
     "reasons",
     "missing_inputs",

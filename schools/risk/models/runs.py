@@ -94,7 +94,7 @@ class RiskRun(Job):
 class RiskAssessment(models.Model):
     """A school's proposed category from one run, with its bands, score, indicators and every reason.
 
-    The trace is stored in one of two forms (ADR 0024):
+    The trace is stored in one of two forms (ADR 0025):
 
     * **compact** (runs since issue #15; ``trace_ratings`` not empty): per school only codes and values. The
       run's indicator codes are ``RiskRun.trace_codes``; ``trace_ratings`` holds one letter per code ("G", "A",
@@ -137,7 +137,7 @@ class RiskAssessment(models.Model):
 
 class RiskText(models.Model):
     """One distinct sentence of a run's traces (an indicator's sentence, a reason, a missing-input note or an
-    override), stored once per run and referred to by ``number`` from its ``RiskAssessment`` rows (ADR 0024).
+    override), stored once per run and referred to by ``number`` from its ``RiskAssessment`` rows (ADR 0025).
 
     Written with the run's assessments, in the same transaction, and never changed: the text is what the run's
     rule-set version wrote, so an old run reads as it did when it was computed.
