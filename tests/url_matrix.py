@@ -14,6 +14,7 @@ from partnership.models import Role
 from tests.partnership.people_helpers import people_world
 from tests.risk.backtest_helpers import backtest_world
 from tests.risk.helpers import risk_world, rounds_world, succeeded_run
+from tests.risk.review_helpers import suggested_review
 
 OK, DENY, HIDDEN = "ok", 403, 404
 A, O, H, CL, AL, B, S, CG = (  # noqa: E741 - role initials
@@ -219,6 +220,13 @@ MATRIX: dict[str, Case] = {
     "risk:in_year_open": Case(
         args=lambda w: rounds_world(w) and [w.own_school.urn],
         other_args=lambda w: rounds_world(w) and [w.other_school.urn],
+        roles=STAFF,
+    ),
+    "risk:review_dismiss": Case(  # a complaint since a published round suggests a review; the officer dismisses it
+        method="post",
+        args=lambda w: [w.own_school.urn],
+        other_args=lambda w: [w.other_school.urn],
+        data=suggested_review,
         roles=STAFF,
     ),
     "risk:round_detail": Case(  # the published round: its emails, one of them refused, are listed

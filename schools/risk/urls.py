@@ -25,6 +25,9 @@ urlpatterns = [
     path("rounds/termly/open/", rounds.TermlyReviewCreateView.as_view(), name="termly_open"),
     path("reviews/suggested/", rounds.ReviewSuggestionListView.as_view(), name="review_suggestions"),
     path("schools/<int:urn>/in-year-review/", rounds.InYearReviewOpenView.as_view(), name="in_year_open"),
+    path(
+        "schools/<int:urn>/in-year-review/dismiss/", rounds.ReviewSuggestionDismissView.as_view(), name="review_dismiss"
+    ),
     path("rounds/<int:pk>/", rounds.RoundDetailView.as_view(), name="round_detail"),
     path("rounds/<int:pk>/agree/", rounds.RoundAgreeView.as_view(), name="round_agree"),
     path("rounds/<int:pk>/publish/", rounds.RoundPublishView.as_view(), name="round_publish"),

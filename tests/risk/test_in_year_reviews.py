@@ -398,3 +398,36 @@ def test_the_head_sees_which_review_set_the_category_and_the_register_reads_it_p
     assert agreed[world.outside_school.pk] == 4
     decision = CategoryDecision.objects.filter(school_category__round=review, step="proposed").get()
     assert "safeguarding" not in decision.rationale.lower()
+
+
+def test_an_officer_dismisses_a_suggestion_with_a_reason_and_a_later_event_suggests_again(world, annual, officer):
+    day = TODAY - dt.timedelta(days=6)
+    entry(world.own_school, kind="complaints", rating="red", recorded_on=day)
+    with pytest.raises(ValidationError, match="at least 20 characters"):
+        rounds.review_suggestion_dismiss(
+            partnership=world.home,
+            school=world.own_school,
+            trigger=Trigger.COMPLAINT,
+            event_on=day,
+            reason="no",
+            user=officer,
+        )
+    with pytest.raises(ValidationError, match="no longer open"):
+        rounds.review_suggestion_dismiss(
+            partnership=world.home,
+            school=world.own_school,
+            trigger=Trigger.INSPECTION,
+            event_on=day,
+            reason="The inspection confirmed the category.",
+            user=officer,
+        )
+    client = client_for(make_member(world, Role.OFFICER).user)
+    response = client.post(
+        reverse("risk:review_dismiss", args=[world.own_school.urn]),
+        {"trigger": Trigger.COMPLAINT, "event_on": day.isoformat(), "reason": "Resolved by the governors; no change."},
+    )
+    assert response.status_code == 302 and response.url == reverse("risk:review_suggestions")
+    assert review_suggestions(partnership_id=world.home.pk) == []
+    entry(world.own_school, kind="safeguarding", rating="amber", recorded_on=TODAY - dt.timedelta(days=2))
+    again = review_suggestions(partnership_id=world.home.pk)
+    assert [e.trigger for s in again for e in s.events] == [Trigger.SAFEGUARDING]

@@ -221,3 +221,16 @@ class InYearReviewForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "What happened must be 300 characters or fewer"},
     )
+
+
+class DismissForm(GovForm):
+    """An officer's decision that an event needs no in-year review (the event's trigger and date are hidden)."""
+
+    trigger = forms.ChoiceField(choices=CategorisationRound.Trigger.choices, widget=forms.HiddenInput)
+    event_on = forms.DateField(widget=forms.HiddenInput, error_messages={"required": "The event has no date"})
+    reason = _text(
+        "Why no review is needed",
+        "For example “the inspection confirmed the category”. Officers only; kept with the school.",
+        "the reason no review is needed",
+        rows=3,
+    )

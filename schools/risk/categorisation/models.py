@@ -254,3 +254,27 @@ class PublicationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Notice {self.pk} ({self.state}) of round {self.round_id}"
+
+
+class ReviewSuggestionDismissal(models.Model):
+    """An officer's decision that an event suggesting an in-year review needs none (#14.11), with the reason:
+    the suggestion goes; a later event suggests a review again."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    trigger = models.CharField(max_length=12, choices=CategorisationRound.Trigger.choices)
+    event_on = models.DateField(help_text="The date of the event the suggestion was for.")
+    reason = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-dismissed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "trigger", "event_on"], name="one_dismissal_per_review_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.trigger} {self.event_on}: no review needed"

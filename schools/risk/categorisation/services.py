@@ -27,6 +27,7 @@ from schools.risk.models import (
     CategorisationRound,
     CategoryDecision,
     CategoryReply,
+    ReviewSuggestionDismissal,
     RiskAssessment,
     RiskRun,
     SchoolCategory,
@@ -162,6 +163,26 @@ def in_year_review_open(
         trigger=trigger,
         trigger_on=trigger_on,
         trigger_note=note,
+    )
+
+
+@transaction.atomic
+def review_suggestion_dismiss(
+    *, partnership: Partnership, school: School, trigger: str, event_on: dt.date | None, reason: str, user: User
+) -> ReviewSuggestionDismissal:
+    """An officer decides an event needs no in-year review, with the reason: the suggestion goes (a later event
+    suggests one again). Only an event suggested now may be dismissed."""
+    from schools.risk.categorisation.triggers import review_suggestions
+
+    if school.partnership_id != partnership.pk:
+        raise ValidationError("Choose a school in this partnership")
+    reason = _check_text(reason, "reason", "the reason no review is needed")
+    Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()
+    found = review_suggestions(partnership_id=partnership.pk, school_id=school.pk)
+    if not any(e.trigger == trigger and e.on == event_on for s in found for e in s.events):
+        raise ValidationError("This suggestion is no longer open: it was dismissed, or a review has opened")
+    return ReviewSuggestionDismissal.objects.create(
+        partnership=partnership, school=school, trigger=trigger, event_on=event_on, reason=reason, dismissed_by=user
     )
 
 

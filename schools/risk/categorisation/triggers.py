@@ -5,7 +5,8 @@ rated amber or red in the soft intelligence, since the school's last round was o
 Reads only: a suggestion is shown to officers on their work queue, the suggestions page and the school's risk
 page; an officer confirms it with one click, which opens the review (nothing opens by itself). A school already
 in an open round has no suggestion (it is being reviewed), nor has a school never categorised (the next annual
-round covers it). Six queries whatever the number of schools.
+round covers it); an event an officer dismissed (no review needed, with the reason) has none. Seven queries
+whatever the number of schools.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from partnership.models import Membership, Partnership
 from partnership.permissions import Permission, membership_can
 from schools.models import Inspection, School
 from schools.risk.headchanges import head_changes_list
-from schools.risk.models import CategorisationRound, IntelligenceEntry, SchoolCategory
+from schools.risk.models import CategorisationRound, IntelligenceEntry, ReviewSuggestionDismissal, SchoolCategory
 
 Trigger = CategorisationRound.Trigger
 CONCERN_RATINGS = (IntelligenceEntry.Rating.AMBER, IntelligenceEntry.Rating.RED)
@@ -154,8 +155,14 @@ def review_suggestions(*, partnership_id: int, school_id: int | None = None) -> 
     _inspection_events(partnership_id, since, earliest, events)
     _head_events(partnership_id, since, earliest, events)
     _intelligence_events(partnership_id, since, earliest, events)
+    dismissed = set(
+        ReviewSuggestionDismissal.objects.filter(partnership_id=partnership_id, school_id__in=list(since)).values_list(
+            "school_id", "trigger", "event_on"
+        )
+    )
     result = []
-    for pk, found in events.items():
+    for pk, all_found in events.items():
+        found = [e for e in all_found if (pk, e.trigger, e.on) not in dismissed]
         if not found:
             continue
         row = last[pk]

@@ -23,6 +23,7 @@ from schools.risk.categorisation.forms import (
     AdjustForm,
     AgreeForm,
     AnswerForm,
+    DismissForm,
     HolidayForm,
     InYearReviewForm,
     ModerateForm,
@@ -182,6 +183,29 @@ class InYearReviewOpenView(PartnershipViewMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"{round_.name} opened: adjust, refer, agree and publish it as in any round")
         return redirect("risk:round_detail", pk=round_.pk)
+
+
+class ReviewSuggestionDismissView(PartnershipViewMixin, View):
+    """An officer decides an event needs no in-year review, with the reason (POST only)."""
+
+    permission = Permission.CATEGORISE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, urn: int) -> HttpResponse:
+        school = selectors.access_reviewable_school(membership=self.membership, urn=urn)
+        form = DismissForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("risk:in_year_open", urn=urn)
+        try:
+            services.review_suggestion_dismiss(
+                partnership=self.partnership, school=school, user=request_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("risk:in_year_open", urn=urn)
+        messages.success(request, f"No review needed for {school.name}: the suggestion is dismissed, with your reason")
+        return redirect("risk:review_suggestions")
 
 
 class RoundMixin(PartnershipViewMixin):

@@ -15,6 +15,7 @@ from schools.risk.categorisation.models import (
     CategoryDecision,
     CategoryReply,
     PublicationNotice,
+    ReviewSuggestionDismissal,
     SchoolCategory,
 )
 from schools.risk.models.intelligence import HeadChangeJudgement, IntelligenceEntry
@@ -30,6 +31,7 @@ __all__ = [
     "RiskAssessment",
     "RiskBacktest",
     "RiskRun",
+    "ReviewSuggestionDismissal",
     "RiskText",
     "RuleSetVersion",
     "SchoolCategory",
