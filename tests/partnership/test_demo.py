@@ -446,8 +446,8 @@ def test_readme_documents_every_demo_account():
         assert f"`{DEMO_PASSWORD}`" in row
         assert (f"`{account.totp_seed}`" if account.totp_seed else "| none |") in row
     text = " ".join(readme.split())
-    assert len(DEMO_INTELLIGENCE) == 12 and len({e.school for e in DEMO_INTELLIGENCE}) == 6
-    assert "twelve invented soft-intelligence entries on six real schools" in text
+    assert len(DEMO_INTELLIGENCE) == 13 and len({e.school for e in DEMO_INTELLIGENCE}) == 6
+    assert "thirteen invented soft-intelligence entries on six real schools" in text
     assert sum(e.school == "head" and not e.confidential for e in DEMO_INTELLIGENCE) == 3
     assert [e.confidential for e in DEMO_INTELLIGENCE].count(True) == 1 and "One entry is confidential" in text
 
