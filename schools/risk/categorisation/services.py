@@ -177,6 +177,8 @@ def review_suggestion_dismiss(
     if school.partnership_id != partnership.pk:
         raise ValidationError("Choose a school in this partnership")
     reason = _check_text(reason, "reason", "the reason no review is needed")
+    if event_on is None:
+        raise ValidationError("This suggestion is no longer open: it was dismissed, or a review has opened")
     Partnership.objects.select_for_update(no_key=True).filter(pk=partnership.pk).first()
     found = review_suggestions(partnership_id=partnership.pk, school_id=school.pk)
     if not any(e.trigger == trigger and e.on == event_on for s in found for e in s.events):

@@ -195,7 +195,7 @@ class ReviewSuggestionDismissView(PartnershipViewMixin, View):
         school = selectors.access_reviewable_school(membership=self.membership, urn=urn)
         form = DismissForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return redirect("risk:in_year_open", urn=urn)
         try:
             services.review_suggestion_dismiss(
