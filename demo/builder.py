@@ -861,7 +861,12 @@ def _intelligence_schools(plan: pd.DataFrame, head_school: School | None) -> dic
     members = members.sort_values(["name", "urn"], kind="stable")
     districts = sorted(members["district"].unique())
     picks = {"head": head_school.pk} if head_school else {}
-    wanted = (("concerns", "Primary"), ("finance", "Secondary"), ("new_head", "Primary"), ("send", "Secondary"))
+    wanted: tuple[tuple[str, str], ...] = (
+        ("concerns", "Primary"),
+        ("finance", "Secondary"),
+        ("new_head", "Primary"),
+        ("send", "Secondary"),
+    )
     wanted += (("review", "Primary"),)  # #14.11: a safeguarding incident since the round suggests an in-year review
     for number, (name, phase) in enumerate(wanted, start=1):
         in_district = members[members["district"] == districts[number % len(districts)]]

@@ -65,7 +65,10 @@ def test_independent_and_non_maintained_special_schools_are_not_counted_as_state
     for type_name in ("Other independent special school", "Non-maintained special school"):
         SchoolFactory(partnership=world.home, name=type_name, type_group="Special schools", type_name=type_name)
     SchoolFactory(
-        partnership=world.home, name="Maintained Special", type_group="Special schools", type_name="Community special school"
+        partnership=world.home,
+        name="Maintained Special",
+        type_group="Special schools",
+        type_name="Community special school",
     )
     names = _names(officer.get(reverse("schools:list"), {"isolated": "true"}))
     assert sorted(names) == ["Lonely Infant School", "Maintained Special"]
