@@ -111,13 +111,13 @@ def _production_rendering() -> Iterator[None]:
     from django.test.utils import _TestState
 
     saved = getattr(getattr(_TestState, "saved_data", None), "template_render", None)
-    instrumented = Template._render
+    instrumented = Template._render  # type: ignore[attr-defined]  # Django's own hook, not in the stubs
     if saved is not None:
-        Template._render = saved  # type: ignore[method-assign]
+        Template._render = saved  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        Template._render = instrumented  # type: ignore[method-assign]
+        Template._render = instrumented  # type: ignore[attr-defined]
 
 
 def _request_costs(
