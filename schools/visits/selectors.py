@@ -8,7 +8,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -172,12 +173,50 @@ def due_date(
 SETTING_FIELDS = ("category_1", "category_2", "category_3", "category_4", "uncategorised")
 
 
+def _latest_agreed() -> QuerySet[SchoolCategory]:
+    """The school in ``OuterRef("pk")``'s rows in agreed rounds, its current one first."""
+    return SchoolCategory.objects.filter(school=OuterRef("pk"), round__state__in=AGREED_STATES).order_by(
+        "-round__agreed_on", "-round__pk"
+    )
+
+
+def _overdue_counts(membership: Membership) -> tuple[int, int]:
+    """(schools overdue, of which the member is link adviser) counted in the database, as ``visit_schedule``'s
+    "overdue" rows would be, without building a row per school: the home page asks on every visit, and a
+    regional partnership has thousands of schools (#15: this was two thirds of the officer's home page)."""
+    saved = VisitSettings.objects.filter(partnership_id=membership.partnership_id).first() or VisitSettings()
+    today = timezone.localdate()
+    agreed = Subquery(_latest_agreed().values("category")[:1])
+    schools = (
+        School.objects.filter(partnership_id=membership.partnership_id)
+        .open()
+        .state_funded()
+        .annotate(
+            current=agreed,
+            base=Coalesce(
+                Subquery(Visit.objects.filter(school=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]),
+                Subquery(_latest_agreed().values("round__agreed_on")[:1]),
+            ),
+            adviser_id=Subquery(LinkAdviser.objects.filter(school=OuterRef("pk")).values("adviser_id")[:1]),
+        )
+    )
+    overdue = Q(pk__in=[])
+    groups: list[tuple[str, Q]] = [(f"category_{n}", Q(current=n)) for n in (1, 2, 3, 4)]
+    groups.append(("uncategorised", Q(current__isnull=True) | Q(current=0)))
+    for field, in_group in groups:
+        days = FREQUENCY_DAYS.get(getattr(saved, field))
+        if days is not None:
+            overdue |= in_group & (Q(base__isnull=True) | Q(base__lt=today - dt.timedelta(days=days)))
+    counts = schools.filter(overdue).aggregate(
+        every=Count("pk"), mine=Count("pk", filter=Q(adviser_id=membership.user_id))
+    )
+    return int(counts["every"]), int(counts["mine"])
+
+
 def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[ScheduleRow]:
     """Every open state-funded school (or the one ``school_id``) with its latest agreed category, its last visit
     and the partnership's frequencies, in one query (the home page asks for this on every visit)."""
-    latest = SchoolCategory.objects.filter(school=OuterRef("pk"), round__state__in=AGREED_STATES).order_by(
-        "-round__agreed_on", "-round__pk"
-    )
+    latest = _latest_agreed()
     settings_row = VisitSettings.objects.filter(partnership_id=OuterRef("partnership_id"))
     adviser = LinkAdviser.objects.filter(school=OuterRef("pk"))
     schools = School.objects.filter(partnership_id=partnership_id)
@@ -238,7 +277,7 @@ def school_schedule(*, membership: Membership, school: School) -> ScheduleRow | 
 
 def overdue_count(*, membership: Membership) -> int:
     """How many schools' routine visits are overdue (officers only)."""
-    return len(visit_schedule(membership=membership, show="overdue"))
+    return _overdue_counts(membership)[0] if is_officer(membership) else 0
 
 
 def awaiting_response(*, membership: Membership) -> QuerySet[Visit]:
@@ -254,11 +293,10 @@ def home_work_items(*, membership: Membership) -> list[WorkItem]:
     answer (head, chair)."""
     items: list[WorkItem] = []
     if is_officer(membership):
-        overdue = visit_schedule(membership=membership, show="overdue")
-        mine = sum(1 for r in overdue if r.adviser_id == membership.user_id)
+        every, mine = _overdue_counts(membership)
         due = reverse("visits:due")
         items.append(WorkItem(mine, "overdue visits to schools you are link adviser for", f"{due}?mine=1"))
-        items.append(WorkItem(len(overdue), "school visits overdue", due))
+        items.append(WorkItem(every, "school visits overdue", due))
     if membership.school_id is not None and membership_can(membership, Permission.RESPOND_TO_VISITS):
         waiting = awaiting_response(membership=membership).count()
         if waiting:

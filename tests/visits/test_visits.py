@@ -297,6 +297,7 @@ def test_visits_due_follow_the_agreed_category_and_the_settings(world, queued):
     assert [r.school for r in overdue] == [cat3, cat4]  # the most overdue first
     assert overdue[0].due_on == TODAY() - dt.timedelta(days=200 - 122) and overdue[0].days_overdue == 78
     assert overdue[1].last_visit_on is None
+    assert selectors.overdue_count(membership=officer_m) == 2  # counted in the database, as the schedule lists
 
     officer = client_for(officer_m.user)
     home = officer.get(reverse("partnership:home")).content.decode()
@@ -320,7 +321,11 @@ def test_visits_due_follow_the_agreed_category_and_the_settings(world, queued):
     assert response.status_code == 302
     overdue = selectors.visit_schedule(membership=officer_m, show="overdue")
     assert {r.school for r in overdue} == {cat3, cat4, cat1}
-    assert client_for(make_member(world, Role.HEADTEACHER).user).get(reverse("visits:due")).status_code == 403
+    assert selectors.overdue_count(membership=officer_m) == 3
+    assert "school visits overdue" in officer.get(reverse("partnership:home")).content.decode()
+    head_m = make_member(world, Role.HEADTEACHER)
+    assert selectors.overdue_count(membership=head_m) == 0
+    assert client_for(head_m.user).get(reverse("visits:due")).status_code == 403
 
 
 def test_settings_refuse_an_unknown_frequency(world):
@@ -412,6 +417,8 @@ def test_a_link_advisers_own_overdue_schools_come_first_on_their_list(world):
     mine = selectors.visit_schedule(membership=officer_m, show="overdue", mine=True)
     assert [(r.school, r.adviser_email) for r in mine] == [(cat3, officer_m.user.email)]
     assert len(selectors.visit_schedule(membership=officer_m, show="overdue")) == 2
+    items = {item.text: item.count for item in selectors.home_work_items(membership=officer_m)}
+    assert items["overdue visits to schools you are link adviser for"] == 1 and items["school visits overdue"] == 2
     home = officer.get(reverse("partnership:home")).content.decode()
     assert "overdue visits to schools you are link adviser for" in home and "school visits overdue" in home
     page = officer.get(reverse("visits:due") + "?mine=1").content.decode()
