@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
@@ -20,6 +21,9 @@ from partnership.views import DatedMembershipEndView, apply_validation_error
 from schools.forms import AddSchoolForm
 from schools.selectors import school_by_urn
 
+CLUSTER_PAGE_SIZE = 100
+"""A region has hundreds of clusters: one page of them at a time (#15: all 330 on one page was the slowest page)."""
+
 
 class ClusterListView(PartnershipViewMixin, TemplateView):
     """Clusters the user may see, with sizes and alliances; officers also see isolated schools' count."""
@@ -28,8 +32,11 @@ class ClusterListView(PartnershipViewMixin, TemplateView):
     template_name = "clusters/cluster_list.html"
 
     def get_context_data(self, **kwargs):
-        clusters = selectors.cluster_list_page(membership=self.membership).order_by("name")
-        return super().get_context_data(clusters=clusters, can_manage=self.can(Permission.MANAGE_STRUCTURES), **kwargs)
+        clusters = selectors.cluster_list_page(membership=self.membership).order_by("name", "pk")
+        page = Paginator(clusters, CLUSTER_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            clusters=page.object_list, page_obj=page, can_manage=self.can(Permission.MANAGE_STRUCTURES), **kwargs
+        )
 
 
 class ClusterDetailView(PartnershipViewMixin, TemplateView):

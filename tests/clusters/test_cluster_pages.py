@@ -99,3 +99,20 @@ def test_alliance_page_lists_clusters_and_schools(world, officer):
     assert "Own Primary School" in response.content.decode()
     choices = [c.name for c in response.context["add_form"].fields["cluster"].queryset]
     assert choices == ["Oxted Cluster"]  # clusters already in the alliance are not offered again
+
+
+def test_a_regions_clusters_are_listed_a_page_at_a_time(world, officer, monkeypatch):
+    from clusters import views
+
+    monkeypatch.setattr(views, "CLUSTER_PAGE_SIZE", 2)
+    Cluster.objects.create(partnership=world.home, name="Woking Cluster")
+    first = officer.get(reverse("clusters:list"))
+    assert [c.name for c in first.context["clusters"]] == ["Esher Cluster", "Oxted Cluster"]
+    page = first.content.decode()
+    assert "Clusters 1 to 2 of 3." in page and 'class="govuk-pagination"' in page
+    second = officer.get(reverse("clusters:list"), {"page": "2"})
+    assert [c.name for c in second.context["clusters"]] == ["Woking Cluster"]
+    assert [c.name for c in officer.get(reverse("clusters:list"), {"page": "x"}).context["clusters"]] == [
+        "Esher Cluster",
+        "Oxted Cluster",
+    ]
