@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -99,7 +100,10 @@ def workers(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
     ``tmp_path / "mail"``. Every worker is stopped afterwards."""
     started: list[subprocess.Popen] = []
     queues = redis.Redis.from_url(settings.REDIS_URL)
-    queues.delete(*settings.CELERY_QUEUE_NAMES.values())
+    # This run's queues and unacknowledged messages: a killed worker's message left behind by an earlier failed
+    # test would otherwise be restored into this one.
+    keys = [*settings.CELERY_QUEUE_NAMES.values(), *_unacked_keys()]
+    queues.delete(*keys)
 
     def start(smtp: FakeSmtp | None = None, visibility: int = VISIBILITY_SECONDS) -> subprocess.Popen:
         env = {
@@ -138,7 +142,15 @@ def workers(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
-    queues.delete(*settings.CELERY_QUEUE_NAMES.values())
+    queues.delete(*keys)
+
+
+def _unacked_keys() -> list[str]:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    return [
+        str(options.get(name, default))
+        for name, default in (("unacked_key", "unacked"), ("unacked_index_key", "unacked_index"))
+    ]
 
 
 def _until(what: Callable[[], object], worker: subprocess.Popen, text: str, seconds: float = DEADLINE) -> None:
@@ -159,8 +171,32 @@ def _nothing_unacked() -> bool:
     """The killed worker's message was restored and run again (the run's own unacknowledged-message hash is
     empty and its queues too): only then can a test say the job's effects happened exactly once."""
     r = redis.Redis.from_url(settings.REDIS_URL)
-    key = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("unacked_key", "unacked")
-    return r.hlen(key) == 0 and not any(r.llen(q) for q in settings.CELERY_QUEUE_NAMES.values())
+    return r.hlen(_unacked_keys()[0]) == 0 and not any(r.llen(q) for q in settings.CELERY_QUEUE_NAMES.values())
+
+
+def _wait_restorable(worker: subprocess.Popen) -> None:
+    """Wait until every unacknowledged message of this run is older than the visibility timeout. A worker restores
+    such messages as it starts, and then only every ``unacked_restore_interval * unacked_restore_throttle`` seconds
+    (kombu's defaults: 10 x 10): a worker started before the killed worker's message is restorable would not take
+    it within the test's deadline."""
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    index = _unacked_keys()[1]
+
+    def restorable() -> bool:
+        newest = r.zrange(index, 0, 0, desc=True, withscores=True)  # [(tag, delivered at)]
+        return not newest or float(newest[0][1]) < time.time() - VISIBILITY_SECONDS - 1
+
+    _until(restorable, worker, "the killed worker's message never became restorable", seconds=VISIBILITY_SECONDS + 10)
+
+
+def _reset_broker_pools() -> None:
+    """Forget pooled broker connections (kombu's global pools too), so a publish connects afresh: another test that
+    closed a pool in this process must not make this one fail with "Acquire on closed pool"."""
+    from partnership.celery import app as celery_app
+
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _lock_free(namespace: int, key: int) -> bool:
@@ -324,6 +360,7 @@ def test_peer_review_reminders_whose_worker_is_killed_while_sending_go_once_each
     smtp = FakeSmtp(answered=1)
     try:
         first = workers(smtp=smtp)
+        _reset_broker_pools()
         review_reminders_task.apply_async()
         _until(lambda: len(smtp.messages) == 1 and smtp.connections >= 2, first, "the worker never got stuck sending")
         _kill(first)
@@ -331,7 +368,8 @@ def test_peer_review_reminders_whose_worker_is_killed_while_sending_go_once_each
         smtp.close()
     assert ReminderSent.objects.count() == 1  # the reminder being sent when the worker died is not claimed
 
-    second = workers()  # takes the killed worker's message when the broker restores it
+    _wait_restorable(first)
+    second = workers()  # takes the killed worker's message as it starts: the broker restores it
     _until(lambda: ReminderSent.objects.count() == 3, second, "the reminders were not all sent")
     _until(_nothing_unacked, second, "the killed worker's message was not restored and run")
     subjects = [m["Subject"] for m in smtp.messages] + [m["Subject"] for m in _mail_files(tmp_path / "mail")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import kombu.pools
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,9 +102,11 @@ def test_unreachable_broker_leaves_the_job_waiting(surrey, settings, django_capt
 
 
 def _reset_broker_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Forget pooled broker connections, kombu's global pools too: force-closing the app's pool (kombu's global
+    pool for the broker URL) left it registered and closed, so later publishes in this process failed with
+    "Acquire on closed pool"."""
+    kombu.pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
