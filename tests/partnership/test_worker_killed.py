@@ -266,6 +266,7 @@ def test_a_kpi_refresh_whose_worker_is_killed_completes_once_after_restart(worke
     # restoring the dead worker's message; a third worker then takes that message, which finds nothing to do.
     second = workers(visibility=3600)
     _until(lambda: KpiRefresh.objects.get(pk=job.pk).is_finished, second, "the refresh was not finished")
+    _wait_restorable(second)  # the third worker restores the killed worker's message as it starts
     third = workers()
     _until(_nothing_unacked, third, "the killed worker's message was not restored and run")
     job.refresh_from_db()
@@ -299,6 +300,7 @@ def test_a_meeting_pack_whose_worker_is_killed_is_built_once_after_restart(worke
 
     second = workers(visibility=3600)  # finishes it at start (see the KPI refresh's test)
     _until(lambda: MeetingPack.objects.get(pk=pack.pk).is_finished, second, "the pack was not built")
+    _wait_restorable(second)  # the third worker restores the killed worker's message as it starts
     third = workers()
     _until(_nothing_unacked, third, "the killed worker's message was not restored and run")
     pack = MeetingPack.objects.get(pk=pack.pk)
@@ -327,6 +329,7 @@ def test_support_emails_whose_worker_is_killed_while_sending_go_once_each(worker
     second = workers(visibility=3600)  # sends what waits when it starts
     rows = Notification.objects.filter(partnership=partnership)
     _until(lambda: rows.filter(state="sent").count() == 3, second, "the emails were not all sent")
+    _wait_restorable(second)  # the third worker restores the killed worker's message as it starts
     third = workers()
     _until(_nothing_unacked, third, "the killed worker's message was not restored and run")
     by_smtp = [m["To"] for m in smtp.messages]
