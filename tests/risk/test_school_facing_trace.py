@@ -42,6 +42,12 @@ INDICATORS = {
         "; Governance judged inadequate (legacy, 3 May 2024)",
     },
     "S1": {"rating": "G", "value": 70.0, "sentence": "70% reached the expected standard"},
+    "C4": {  # a red finance entry kept red past its window (#14.5): the clause must not tell the school it is red
+        "rating": "R",
+        "value": None,
+        "sentence": f"Finance intelligence recorded 4 May 2024 (red): {CONFIDENTIAL}; review due: recorded more than"
+        " 12 months ago, it stays red until an officer archives it or records a newer finance entry",
+    },
 }
 
 
@@ -83,6 +89,9 @@ def test_an_indicator_rated_by_a_confidential_entry_shows_the_school_no_rating(w
     assert rows["C3"].rating == "Red"  # the inspection made it red, not the (green) confidential entry
     assert rows["S1"].rating == "Green"
     assert all(CONFIDENTIAL not in r.sentence for r in rows.values())
+    assert rows["C4"].rating == "Not shown"
+    assert "stays red" not in rows["C4"].sentence and "review due" not in rows["C4"].sentence  # review finding
+    assert rows["C4"].sentence == "Finance intelligence recorded in confidence by the local authority"
 
 
 def test_heads_do_not_see_which_officer_recorded_an_entry(world):
