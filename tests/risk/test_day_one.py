@@ -138,3 +138,26 @@ def test_indicator_values_are_shown_with_their_units():
     assert value_text("S2", None) == value_text("S2", float("nan")) == ""
     rows = {r.code: r.value for r in indicator_rows({"S7": {"rating": "R", "value": 3.0, "sentence": "x"}})}
     assert rows["S7"] == "3.00 × national"
+
+
+def test_the_panels_answer_is_not_emailed_to_an_author_who_has_left_the_school(
+    world, django_capture_on_commit_callbacks
+):
+    """Review finding: the author of a reply who is no longer the school's head or chair is not sent the answer."""
+    from django.utils import timezone
+
+    from schools.risk.categorisation import notices
+
+    officer = make_member(world, Role.OFFICER)
+    head = _head(world, world.own_school, "left-head@example.test")
+    _head(world, world.own_school, "stays-chair@example.test", Role.CHAIR_OF_GOVERNORS)
+    published = rounds.categorisation_round_publish(
+        round_=_agreed_round(world, officer.user, "Autumn round"), user=officer.user, base_url="http://testserver/"
+    )
+    sc = SchoolCategory.objects.get(round=published, school=world.own_school)
+    reply = rounds.category_reply_create(school_category=sc, membership=head, text="Please look again at reading.")
+    head.archived_at = timezone.now()  # the head has left
+    head.save(update_fields=["archived_at"])
+    with django_capture_on_commit_callbacks(execute=False):
+        to = notices.reply_answer_notify(reply=reply, base_url="http://testserver/")
+    assert to == ["stays-chair@example.test"]

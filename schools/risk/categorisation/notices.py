@@ -256,14 +256,15 @@ def publication_unreached_count(*, round_: CategorisationRound) -> int:
 
 
 def reply_answer_notify(*, reply: CategoryReply, base_url: str) -> list[str]:
-    """After the panel answers a reply (call inside the answering transaction): email its author and the school's
-    current head and chair, once the answer is committed, with a link to their school's category page. A mail
+    """After the panel answers a reply (call inside the answering transaction): email the school's current head
+    and chair (the reply's author among them while they still hold that role: one who has left the school is not
+    sent its category's answer), once the answer is committed, with a link to their school's category page. A mail
     failure is logged and never undoes the answer (the answer is on the page either way). Returns the addresses."""
     sc = reply.school_category
     people = Membership.objects.filter(
         head_or_chair(), partnership_id=sc.round.partnership_id, school_id=sc.school_id
     ).values_list("user__email", flat=True)
-    to = sorted({e for e in [*people, getattr(reply.author, "email", "")] if e})
+    to = sorted({e for e in people if e})
     if not to:
         return []
     link = base_url.rstrip("/") + reverse("risk:own_category") if base_url else reverse("risk:own_category")
