@@ -82,16 +82,17 @@ def _rendered(partnership: Partnership) -> dict[str, str]:
     ):
         pages[name] = _stable(get(officer, url).decode())
     categories = list(
-        SchoolCategory.objects.filter(round__run=run).select_related(
-            "school", "round", "round__run", "round__run__ruleset_version", "assessment", "assessment__run"
-        )
+        SchoolCategory.objects.filter(round__run=run)
+        .select_related("school", "round", "round__run", "round__run__ruleset_version", "assessment", "assessment__run")
+        .order_by("round_id", "school_id")  # a school may be in several rounds of one run (annual, termly, in-year)
     )
     assessments_expand([sc.assessment for sc in categories])
     for sc in categories:
         urn = sc.school.urn
         pages[f"school {urn}"] = _stable(get(officer, reverse("risk:school", args=[urn])).decode())
-        pages[f"round {urn}"] = _stable(get(officer, reverse("risk:round_school", args=[sc.round_id, urn])).decode())
-        pages[f"school-facing {urn}"] = repr(school_trace(sc))
+        round_url = reverse("risk:round_school", args=[sc.round_id, urn])
+        pages[f"round {sc.round_id} {urn}"] = _stable(get(officer, round_url).decode())
+        pages[f"school-facing {sc.round_id} {urn}"] = repr(school_trace(sc))
     for email in ("head@demo.test", "chair@demo.test"):
         pages[email] = _stable(get(client_for(_member(partnership, email).user), reverse("risk:own_category")).decode())
     return pages
