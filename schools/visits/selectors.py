@@ -180,6 +180,11 @@ def _latest_agreed() -> QuerySet[SchoolCategory]:
     )
 
 
+def _last_visit_on() -> Subquery:
+    """The day of the latest visit to the school in ``OuterRef("pk")``."""
+    return Subquery(Visit.objects.filter(school=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1])
+
+
 def _overdue_counts(membership: Membership) -> tuple[int, int]:
     """(schools overdue, of which the member is link adviser) counted in the database, as ``visit_schedule``'s
     "overdue" rows would be, without building a row per school: the home page asks on every visit, and a
@@ -193,18 +198,15 @@ def _overdue_counts(membership: Membership) -> tuple[int, int]:
         .state_funded()
         .annotate(
             current=agreed,
-            base=Coalesce(
-                Subquery(Visit.objects.filter(school=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]),
-                Subquery(_latest_agreed().values("round__agreed_on")[:1]),
-            ),
+            base=Coalesce(_last_visit_on(), Subquery(_latest_agreed().values("round__agreed_on")[:1])),
             adviser_id=Subquery(LinkAdviser.objects.filter(school=OuterRef("pk")).values("adviser_id")[:1]),
         )
     )
     overdue = Q(pk__in=[])
-    groups: list[tuple[str, Q]] = [(f"category_{n}", Q(current=n)) for n in (1, 2, 3, 4)]
-    groups.append(("uncategorised", Q(current__isnull=True) | Q(current=0)))
-    for field, in_group in groups:
-        days = FREQUENCY_DAYS.get(getattr(saved, field))
+    groups: list[tuple[int | None, Q]] = [(n, Q(current=n)) for n in (1, 2, 3, 4)]
+    groups.append((None, Q(current__isnull=True) | Q(current=0)))
+    for category, in_group in groups:
+        days = FREQUENCY_DAYS.get(saved.frequency_for(category))
         if days is not None:
             overdue |= in_group & (Q(base__isnull=True) | Q(base__lt=today - dt.timedelta(days=days)))
     counts = schools.filter(overdue).aggregate(
@@ -223,9 +225,7 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
     schools = schools.filter(pk=school_id) if school_id is not None else schools.open().state_funded()
     schools = (
         schools.annotate(
-            last_visit_on=Subquery(
-                Visit.objects.filter(school=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
-            ),
+            last_visit_on=_last_visit_on(),
             agreed_category=Subquery(latest.values("category")[:1]),
             agreed_on=Subquery(latest.values("round__agreed_on")[:1]),
             adviser_id=Subquery(adviser.values("adviser_id")[:1]),
