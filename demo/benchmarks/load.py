@@ -305,6 +305,64 @@ def _locust(port: int, config: Path, results: Path, *, seconds: int, think: bool
     return json.loads(results.read_text())
 
 
+STEADY_AFTER = 5.0  # seconds from the first answer: all 50 users spawned (25 a second) and every worker warm
+
+
+def _steady_rps(run: dict) -> float:
+    """Requests answered per second in the steady part of a run: from ``STEADY_AFTER`` seconds after the first answer
+    to the last one, so locust's start-up, the users' spawning and the stop are not counted as idle server time.
+    Results without end times (a run from before they were recorded) fall back to all requests over the whole run."""
+    ends = [entry[4] for entry in run["requests"] if len(entry) > 4]
+    if not ends or len(ends) != len(run["requests"]):
+        return len(run["requests"]) / run["seconds"]
+    start, last = min(ends) + STEADY_AFTER, max(ends)
+    if last <= start:
+        return len(ends) / run["seconds"]
+    return sum(1 for end in ends if end > start) / (last - start)
+
+
+def _cpu_seconds(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the web server's processes, this run's PostgreSQL backends (their process title
+    names the database) and the whole machine; processes that ended before the call are not counted, so the web and
+    PostgreSQL figures are lower bounds when gunicorn recycles a worker during the run."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return float(times.user + times.system)
+
+    server = psutil.Process(server_pid)
+    web = used(server) + sum(used(child) for child in server.children(recursive=True))
+    backends = 0.0
+    for process in psutil.process_iter(["name", "cmdline"]):
+        title = " ".join(process.info["cmdline"] or [])
+        if (process.info["name"] or "").startswith("postgres") and f" {database} " in f" {title} ":
+            backends += used(process)
+    machine = psutil.cpu_times()
+    return {"web": web, "postgres": backends, "machine_busy": float(sum(machine) - machine.idle - machine.iowait)}
+
+
+def _locust_cpu() -> float:
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return float(children.ru_utime + children.ru_stime)
+
+
+def cpu_line(before: dict[str, float], after: dict[str, float], *, requests: int, seconds: float) -> str:
+    """Where the saturation run's CPU went, per request: the web workers, PostgreSQL, the load generator, and the
+    machine's two cores in use (other processes included)."""
+    per = {key: (after[key] - before[key]) / max(requests, 1) * 1000 for key in ("web", "postgres", "locust")}
+    busy = (after["machine_busy"] - before["machine_busy"]) / max(seconds, 1e-9) / (os.cpu_count() or 1) * 100
+    return (
+        f"BENCH load_saturation_cpu_per_request web={per['web']:.1f}ms postgres={per['postgres']:.1f}ms "
+        f"locust={per['locust']:.1f}ms machine_busy={busy:.0f}%"
+    )
+
+
 def _p95(values: list[float]) -> float:
     return float(np.percentile(values, 95)) / 1000 if values else float("nan")
 
@@ -399,9 +457,14 @@ def load_benchmark(*, out_dir: Path) -> list[Timing]:
         )
         _wait_ready(port, server, web_log)
         mixed = _locust(port, config_path, out_dir / "mixed.json", seconds=LOAD_SECONDS, think=True, out_dir=out_dir)
+        database = str(settings.DATABASES["default"]["NAME"])
+        before = {**_cpu_seconds(server.pid, database), "locust": _locust_cpu()}
+        started = time.monotonic()
         saturated = _locust(
             port, config_path, out_dir / "saturation.json", seconds=SATURATION_SECONDS, think=False, out_dir=out_dir
         )
+        after = {**_cpu_seconds(server.pid, database), "locust": _locust_cpu()}
+        cpu = cpu_line(before, after, requests=len(saturated["requests"]), seconds=time.monotonic() - started)
     finally:
         for process in (server, worker):
             if process is not None and process.poll() is None:
@@ -409,14 +472,14 @@ def load_benchmark(*, out_dir: Path) -> list[Timing]:
                 process.wait(timeout=60)
         bench_partnerships_delete()
         User.objects.filter(email__endswith=f"@{USER_DOMAIN}").delete()
-    return report(mixed, saturated)
+    return [*report(mixed, saturated), RawLine(cpu)]
 
 
 def report(mixed: dict, saturated: dict) -> list[Timing]:
     """The BENCH lines: p95 of pages and of dashboards against the health endpoint's, errors, throughput."""
     times: dict[str, list[float]] = {"page": [], "dashboard": [], "health": []}
     by_name: dict[str, list[float]] = {}
-    for group, name, millis, _failed in mixed["requests"]:
+    for group, name, millis, *_rest in mixed["requests"]:
         times[group].append(millis)
         by_name.setdefault(name, []).append(millis)
     health = _p95(times["health"])
@@ -424,14 +487,12 @@ def report(mixed: dict, saturated: dict) -> list[Timing]:
         Timing("load_pages_p95", _p95(times["page"]), health),
         Timing("load_dashboards_p95", _p95(times["dashboard"]), health),
     ]
-    errors = sum(1 for *_, failed in mixed["requests"] if failed) + sum(
-        1 for *_, failed in saturated["requests"] if failed
-    )
+    errors = sum(1 for entry in (*mixed["requests"], *saturated["requests"]) if entry[3])
     slowest = sorted(((_p95(v), name, len(v)) for name, v in by_name.items()), reverse=True)[:6]
     extra = [
         f"BENCH load_errors {errors} requests={len(mixed['requests']) + len(saturated['requests'])}",
         f"BENCH load_rps {len(mixed['requests']) / mixed['seconds']:.1f} (mixed, 1-5 s think time, {LOAD_USERS} users)",
-        f"BENCH load_saturation_rps {len(saturated['requests']) / saturated['seconds']:.1f} (no think time)",
+        f"BENCH load_saturation_rps {_steady_rps(saturated):.1f} (no think time)",
         *[f"BENCH load_slowest {name} p95={p95 * 1000:.0f}ms n={n}" for p95, name, n in slowest],
     ]
     return [*lines, *[RawLine(text) for text in extra]]

@@ -3,13 +3,14 @@ benchmark wrote (so the load measures real pages, not error pages); its report r
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from demo.benchmarks.load import DASHBOARDS, load_plan_create, report
+from demo.benchmarks.load import DASHBOARDS, cpu_line, load_plan_create, report
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,22 @@ def test_the_report_gives_p95s_against_the_health_baseline_errors_and_throughput
     assert lines[3].startswith("BENCH load_rps 14.0 ")
     assert lines[4].startswith("BENCH load_saturation_rps 28.0 ")
     assert lines[5].startswith("BENCH load_slowest board:dashboard p95=")
+
+
+def test_saturation_throughput_is_counted_over_the_steady_part_of_the_run():
+    """Spawning and start-up are not counted as idle server time: 40 answers a second from second 5 to 35 (the
+    first answer at 2 s, after locust's start-up) is 40 requests/s, not the 1,200 answers over the run's 40 s."""
+    steady = [["page", "schools:list", 20.0, False, 2.0 + n / 40] for n in range(1201)]
+    lines = [
+        t.line() for t in report({"seconds": 10.0, "requests": steady[:50]}, {"seconds": 40.0, "requests": steady})
+    ]
+    assert lines[4].startswith("BENCH load_saturation_rps 40.0 "), lines[4]
+
+
+def test_the_cpu_line_splits_each_requests_cpu_between_server_database_and_load_generator():
+    before = {"web": 10.0, "postgres": 2.0, "locust": 1.0, "machine_busy": 100.0}
+    after = {"web": 30.0, "postgres": 6.0, "locust": 2.0, "machine_busy": 100.0 + 20.0 * (os.cpu_count() or 1)}
+    line = cpu_line(before, after, requests=1000, seconds=40.0)
+    assert line == ("BENCH load_saturation_cpu_per_request web=20.0ms postgres=4.0ms locust=1.0ms machine_busy=50%"), (
+        line
+    )
