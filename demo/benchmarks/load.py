@@ -250,6 +250,24 @@ def _server_env(out_dir: Path) -> dict[str, str]:
     }
 
 
+def gunicorn_arguments(*, port: int) -> list[str]:
+    """The Dockerfile's own gunicorn command (read from it, so the benchmark cannot drift from the image), bound
+    to loopback; the worker count is ``WEB_CONCURRENCY`` as in the image."""
+    dockerfile = Path(settings.BASE_DIR) / "Dockerfile"
+    commands = [line for line in _joined_lines(dockerfile.read_text()) if line.startswith('CMD ["gunicorn"')]
+    if len(commands) != 1:
+        raise RuntimeError(f"expected one gunicorn CMD in {dockerfile}, found {len(commands)}")
+    arguments: list[str] = json.loads(commands[0].removeprefix("CMD "))[1:]
+    bind = arguments.index("--bind")
+    arguments[bind + 1] = f"127.0.0.1:{port}"
+    return arguments
+
+
+def _joined_lines(text: str) -> list[str]:
+    """A Dockerfile's lines with each instruction's continuation lines joined to it."""
+    return text.replace("\\\n", " ").splitlines()
+
+
 def _free_port() -> int:
     import socket
 
@@ -418,20 +436,7 @@ def load_benchmark(*, out_dir: Path) -> list[Timing]:
         port = _free_port()
         web_log = out_dir / "gunicorn.log"
         server = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "partnership.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WEB_WORKERS),
-                "--max-requests",
-                "1000",
-                "--max-requests-jitter",
-                "500",
-                "--worker-tmp-dir",
-                "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, as in the Dockerfile
-            ],
+            [str(Path(sys.executable).with_name("gunicorn")), *gunicorn_arguments(port=port)],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=web_log.open("w"),

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from demo.benchmarks.load import DASHBOARDS, cpu_line, load_plan_create, report
+from demo.benchmarks.load import DASHBOARDS, cpu_line, gunicorn_arguments, load_plan_create, report
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,11 @@ def test_the_cpu_line_splits_each_requests_cpu_between_server_database_and_load_
     assert line == ("BENCH load_saturation_cpu_per_request web=20.0ms postgres=4.0ms locust=1.0ms machine_busy=50%"), (
         line
     )
+
+
+def test_the_benchmark_serves_with_the_images_own_gunicorn_command_on_loopback():
+    arguments = gunicorn_arguments(port=8123)
+    assert arguments[0] == "partnership.wsgi"
+    assert arguments[arguments.index("--bind") + 1] == "127.0.0.1:8123"
+    for option in ("--preload", "--max-requests", "--max-requests-jitter", "--access-logfile"):
+        assert option in arguments, option
