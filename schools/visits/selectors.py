@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -187,44 +188,61 @@ def _last_visit_on() -> Subquery:
 def _overdue_counts(membership: Membership) -> tuple[int, int]:
     """(schools overdue, of which the member is link adviser), as ``visit_schedule``'s "overdue" rows would be,
     without building a row per school: the home page asks on every visit, and a regional partnership has thousands
-    of schools (#15). Set-based reads (the schools; each school's current agreed category, one row per school by
-    DISTINCT ON in ``_latest_agreed``'s order; last visits; link advisers) and a comparison per school: correlated
-    subqueries per school cost the database ~80 ms for 4,000 schools on every officer's home page."""
+    of schools (#15). One statement joins four set-based reads (the open state-funded schools; each school's
+    current agreed category, one row per school by DISTINCT ON in ``_latest_agreed``'s order; its last visit; its
+    link adviser), then one comparison per school here: correlated subqueries per school cost the database ~80 ms
+    for 4,000 schools on every officer's home page, and a read per set cost the page three more queries."""
     pid = membership.partnership_id
     saved = VisitSettings.objects.filter(partnership_id=pid).first() or VisitSettings()
     today = timezone.localdate()
-    school_ids = School.objects.filter(partnership_id=pid).open().state_funded().values_list("pk", flat=True)
-    agreed = {
-        school_id: (category, agreed_on)
-        for school_id, category, agreed_on in SchoolCategory.objects.filter(
-            school__partnership_id=pid, round__state__in=AGREED_STATES
-        )
-        .order_by("school_id", "-round__agreed_on", "-round__pk")
-        .distinct("school_id")
-        .values_list("school_id", "category", "round__agreed_on")
-    }
-    last_visit = dict(
-        Visit.objects.filter(school__partnership_id=pid)
-        .values("school_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("school_id", "last")
-    )
-    advisers = dict(LinkAdviser.objects.filter(school__partnership_id=pid).values_list("school_id", "adviser_id"))
     cutoff: dict[int | None, dt.date] = {}  # a base before this is overdue; absent: no routine visits
     for category in (1, 2, 3, 4, None):
         days = FREQUENCY_DAYS.get(saved.frequency_for(category))
         if days is not None:
             cutoff[category] = today - dt.timedelta(days=days)
+    if not cutoff:
+        return 0, 0
+    reads = {  # alias: (its columns, the read)
+        "s": ("school_id", School.objects.filter(partnership_id=pid).open().state_funded().values("pk")),
+        "a": (
+            "school_id, category, agreed_on",
+            SchoolCategory.objects.filter(school__partnership_id=pid, round__state__in=AGREED_STATES)
+            .order_by("school_id", "-round__agreed_on", "-round__pk")
+            .distinct("school_id")
+            .values("school_id", "category", "round__agreed_on"),
+        ),
+        "v": (
+            "school_id, last_on",
+            Visit.objects.filter(school__partnership_id=pid)
+            .order_by()
+            .values("school_id")
+            .annotate(last_on=Max("visited_on"))
+            .values("school_id", "last_on"),
+        ),
+        "l": (
+            "school_id, adviser_id",
+            LinkAdviser.objects.filter(school__partnership_id=pid).values("school_id", "adviser_id"),
+        ),
+    }
+    clauses: list[str] = []
+    params: list[object] = []
+    for alias, (columns, queryset) in reads.items():
+        text, values = queryset.query.sql_with_params()
+        read = f"({text}) AS {alias}({columns})"
+        clauses.append(f"FROM {read}" if alias == "s" else f"LEFT JOIN {read} ON {alias}.school_id = s.school_id")
+        params.extend(values)
+    statement = "SELECT a.category, a.agreed_on, v.last_on, l.adviser_id " + " ".join(clauses)
     every = mine = 0
-    for school_id in school_ids:
-        category, agreed_on = agreed.get(school_id, (None, None))
-        group = category if category in (1, 2, 3, 4) else None  # none agreed, or 0 (insufficient evidence)
-        if group not in cutoff:
-            continue
-        base = last_visit.get(school_id) or agreed_on
-        if base is None or base < cutoff[group]:
-            every += 1
-            mine += advisers.get(school_id) == membership.user_id
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for category, agreed_on, last_on, adviser_id in cursor.fetchall():
+            group = category if category in (1, 2, 3, 4) else None  # none agreed, or 0 (insufficient evidence)
+            if group not in cutoff:
+                continue
+            base = last_on or agreed_on
+            if base is None or base < cutoff[group]:
+                every += 1
+                mine += adviser_id == membership.user_id
     return every, mine
 
 
