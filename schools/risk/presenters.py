@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from schools.presenters import csv_safe
 from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME, score_decimals
-from schools.risk.engine.indicators import INDICATORS
+from schools.risk.engine.indicators import CODES, INDICATORS
 from schools.risk.engine.ruleset import Points, ScoreRule
 from schools.risk.models import RiskRun, RuleSetVersion
+from schools.risk.selectors import REGISTER_CSV_COLUMNS
 
 RATING_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}
 COLOUR_TAGS = {
@@ -168,6 +170,54 @@ def risk_register_csv(frame: pd.DataFrame, *, version: RuleSetVersion | None = N
         safe["score"] = frame["score"].map(lambda s: shown.text(None if pd.isna(s) else int(s)))
         safe = safe.rename(columns={"score": shown.header})
     return "\ufeff" + safe.to_csv(index=False, lineterminator="\r\n")
+
+
+_CSV_SPECIAL = (",", '"', "\r", "\n")
+
+
+def csv_field(text: str) -> str:
+    """``text`` as the csv module writes a field (its default dialect, minimal quoting): quoted, with its quotes
+    doubled, when it holds a comma, a quote or a line break. The csv writer reads a field a character at a time; a
+    register's long reasons made that most of the download's time."""
+    if any(special in text for special in _CSV_SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def risk_register_csv_text(rows: Iterable[tuple], *, version: RuleSetVersion | None = None) -> str:
+    """``risk_register_csv`` of the same register from ``selectors.risk_register_csv_rows`` (its letters and compact
+    lists already read in SQL): the same text, byte for byte (tested), with one line of Python per school."""
+    shown = score_shown(version) if version is not None else None
+    header = [*REGISTER_CSV_COLUMNS]
+    if shown is not None:
+        header[header.index("score")] = shown.header
+    lines = ["\ufeff" + ",".join(csv_field(column) for column in header)]
+    ratings = len(CODES)
+    for urn, name, proposed, agreed, standards, capacity, leading, score, *rest in rows:
+        missing, reasons, missing_full, reasons_full = rest[ratings:]
+        if missing_full is not None:  # a list stored in full (older runs) wins, as in ``risk_register_frame``
+            missing = " | ".join([str(item) for item in missing_full])
+        if reasons_full is not None:
+            reasons = " | ".join([str(item) for item in reasons_full])
+        lines.append(
+            ",".join(
+                (
+                    csv_field(csv_safe(urn)),
+                    csv_field(csv_safe(name)),
+                    csv_field(csv_safe(proposed)),
+                    "" if agreed is None else csv_field(csv_safe(agreed)),
+                    csv_field(csv_safe(standards)),
+                    csv_field(csv_safe(capacity)),
+                    "yes" if leading else "no",
+                    csv_field(csv_safe(score) if shown is None else shown.text(score)),
+                    *rest[:ratings],  # "", "G", "A" or "R"
+                    csv_field(csv_safe(missing)),
+                    csv_field(csv_safe(reasons)),
+                )
+            )
+        )
+    lines.append("")
+    return "\r\n".join(lines)
 
 
 @dataclass(frozen=True)

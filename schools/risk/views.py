@@ -31,7 +31,7 @@ from schools.risk.presenters import (
     category_labels,
     count_table,
     history_rows,
-    risk_register_csv,
+    risk_register_csv_text,
     ruleset_json,
     run_count_rows,
     sentences_text,
@@ -273,8 +273,8 @@ class RiskRegisterExportView(PartnershipViewMixin, View):
         run, _previous = selectors.risk_register_runs(membership=self.membership)
         agreed = last_agreed_round_for(membership=self.membership) if run else None
         response = HttpResponse(
-            risk_register_csv(
-                selectors.risk_register_frame(run=run, agreed=agreed), version=run.ruleset_version if run else None
+            risk_register_csv_text(
+                selectors.risk_register_csv_rows(run=run, agreed=agreed), version=run.ruleset_version if run else None
             ),
             content_type="text/csv; charset=utf-8",
         )

@@ -10,6 +10,7 @@ identical, so old runs still display and new runs display what the engine wrote.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import math
 import re
@@ -24,14 +25,18 @@ from django.urls import reverse
 
 from demo.builder import DEMO_SLUG, demo_delete
 from partnership.models import Membership, Partnership
+from schools.models import School
 from schools.risk import risk_compute as engine_compute
 from schools.risk import services as risk_services
 from schools.risk.categorisation.presenters import school_trace
 from schools.risk.engine.indicators import CODES
-from schools.risk.models import RiskAssessment, RiskRun, RiskText, SchoolCategory
-from schools.risk.selectors import assessments_expand
+from schools.risk.models import CategorisationRound, RiskAssessment, RiskRun, RiskText, SchoolCategory
+from schools.risk.presenters import risk_register_csv, risk_register_csv_text
+from schools.risk.selectors import assessments_expand, risk_register_csv_rows, risk_register_frame
 from tests.conftest import client_for
 from tests.paths import SHARED_DATA
+
+AGREED = [CategorisationRound.State.AGREED, CategorisationRound.State.PUBLISHED]
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +200,48 @@ def test_a_compact_assessment_expands_to_the_engine_s_sentences(demo, db):
             assert a.indicators[code]["rating"] == (s[code] if s[code] in ("G", "A", "R") else None)
             value, expected = a.indicators[code]["value"], _full(s[f"{code}_value"])
             assert value == expected or (value is not None and value == pytest.approx(expected, rel=1e-9))
+
+
+def _both_csvs(run: RiskRun, agreed) -> tuple[str, str]:
+    """The register download as the view writes it (rows read in SQL) and as the frame writes it."""
+    version = run.ruleset_version
+    rows = risk_register_csv_rows(run=run, agreed=agreed)
+    return (
+        risk_register_csv_text(rows, version=version),
+        risk_register_csv(risk_register_frame(run=run, agreed=agreed), version=version),
+    )
+
+
+def test_the_register_download_is_the_frames_csv_byte_for_byte_compact_full_and_hostile(demo, db):
+    """The download reads its rows in one query and writes each line itself (#15); it must be exactly the CSV
+    the register frame gives, for compact and full traces, an agreed round or none, and names a spreadsheet or a
+    CSV reader could trip on."""
+    run = RiskRun.objects.select_related("ruleset_version").get(partnership=demo.partnership)
+    agreed = CategorisationRound.objects.filter(run=run, state__in=AGREED).order_by("-agreed_on").first()
+    assert agreed is not None, "the demo has a published round"
+    hostile = ['=HYPERLINK("http://x.test","click")', 'St Mary\'s, "the" school', "Two\r\nlines\ttab", "@SUM(A1)"]
+    targets = list(RiskAssessment.objects.filter(run=run).order_by("pk").values_list("school_id", flat=True)[:4])
+    for school_id, name in zip(targets, hostile, strict=True):
+        School.objects.filter(pk=school_id).update(name=name)
+
+    for _form in ("compact", "full"):
+        for round_ in (agreed, None):
+            text, expected = _both_csvs(run, round_)
+            assert text.count("\r\n") > 300, "the demo's schools are in the download"
+            assert text == expected, next(
+                (
+                    f"line {n}: {a!r} != {b!r}"
+                    for n, (a, b) in enumerate(zip(text.splitlines(), expected.splitlines(), strict=False))
+                    if a != b
+                ),
+                "lengths differ",
+            )
+        if _form == "compact":
+            assert _store_in_full(run, _answer(demo, run)) > 300
+
+    assert '"\'=HYPERLINK(""http://x.test"",""click"")"' in text  # formula-safe, then quoted
+    assert '"Two\r\nlines\ttab"' in text and "'@SUM(A1)" in text
+    parsed = list(csv.reader(StringIO(text.lstrip("\ufeff"), newline="")))
+    assert {row[1] for row in parsed[1:]} >= {'St Mary\'s, "the" school', "Two\r\nlines\ttab"}
+    assert all(len(row) == len(parsed[0]) for row in parsed)
+    assert risk_register_csv_text([], version=None) == risk_register_csv(risk_register_frame(run=None))
