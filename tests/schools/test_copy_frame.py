@@ -38,3 +38,18 @@ def test_every_value_comes_back_as_given(db, marker):
     assert [r[1] for r in rows] == names, "text, and '' in a column that may not be NULL, are kept"
     assert [r[2] for r in rows] == [None if n == "" else n for n in names], "'' is NULL where NULL is allowed"
     assert all((math.isnan(r[3]) if i % 3 == 0 else r[3] == 1.5) for i, r in enumerate(rows))
+
+
+def test_none_and_missing_values_are_null_a_float_nan_stays_nan_and_other_types_are_their_text(db):
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "name": ["carriage\rreturn", "x", "y", "z"],
+            "note": [None, pd.NA, "kept", 7],  # None and pd.NA are NULL even where "" is not; 7 is written "7"
+            "x": pd.Series([None, float("nan"), 2, "3.25"], dtype=object),
+        }
+    )
+    rows = _copied(frame, nullable=[])
+    assert [r[1] for r in rows] == ["carriage\rreturn", "x", "y", "z"]
+    assert [r[2] for r in rows] == [None, None, "kept", "7"]
+    assert rows[0][3] is None and math.isnan(rows[1][3]) and rows[2][3] == 2.0 and rows[3][3] == 3.25
