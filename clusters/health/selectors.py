@@ -329,6 +329,7 @@ class PortfolioRow:
     under_way: HealthCheck | None = None
     alliance: str = ""
     last_agreed: HealthCheck | None = None  # of any framework: "has it checked this year?"
+    href: str = ""  # the cluster's health page (set by the view: named portfolios link each cluster)
 
 
 @dataclass
@@ -351,10 +352,11 @@ def health_portfolio(
     from clusters.health.indicators import academic_year_end
     from clusters.models import AllianceMembership
 
-    clusters = list(portfolio_clusters(membership=membership).order_by("name"))
+    in_portfolio = portfolio_clusters(membership=membership)
+    clusters = list(in_portfolio.only("pk", "name").order_by("name"))  # a region has hundreds: two fields each
     states = PUBLISHED if published_only else AGREED
     checks = list(
-        HealthCheck.objects.filter(partnership_id=membership.partnership_id, cluster__in=clusters)
+        HealthCheck.objects.filter(partnership_id=membership.partnership_id, cluster__in=in_portfolio.values("pk"))
         .select_related("version__framework")
         .order_by("held_on", "pk")
     )
@@ -367,7 +369,7 @@ def health_portfolio(
         max(frameworks, key=lambda f: sum(1 for c in checks if c.version.framework_id == f.pk)) if frameworks else None
     )
     alliances = dict(
-        AllianceMembership.objects.filter(cluster__in=clusters, left_on__isnull=True).values_list(
+        AllianceMembership.objects.filter(cluster__in=in_portfolio.values("pk"), left_on__isnull=True).values_list(
             "cluster_id", "alliance__name"
         )
     )

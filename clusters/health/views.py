@@ -16,6 +16,7 @@ from clusters.health import forms as f
 from clusters.health import presenters, selectors, services
 from partnership.access import PartnershipViewMixin
 from partnership.permissions import Permission, membership_can
+from partnership.presenters import pk_url
 from partnership.views import apply_validation_error
 
 State = selectors.State
@@ -742,6 +743,10 @@ class PortfolioView(PartnershipViewMixin, TemplateView):
         not_this_year = [
             r for r in portfolio.rows if r.last_agreed is None or r.last_agreed.held_on < portfolio.year_start
         ]
+        if named:
+            href = pk_url("cluster_health:cluster")
+            for r in portfolio.rows:
+                r.href = href(r.cluster.pk)
         return super().get_context_data(
             portfolio=portfolio,
             named=named,

@@ -104,6 +104,8 @@ def test_portfolio_names_clusters_for_officers_and_only_aggregates_for_the_board
     officer = client_for(make_member(world, Role.OFFICER).user)
     page = officer.get(reverse("cluster_health:portfolio")).content.decode()
     assert world.cluster.name in page and "Not checked this academic year" in page and world.other_cluster.name in page
+    other_href = reverse("cluster_health:cluster", args=[world.other_cluster.pk])
+    assert f'<a class="govuk-link" href="{other_href}">{world.other_cluster.name}</a>' in page  # each cluster links
     # A check of another framework this year also counts as "checked this year".
     nine = make_check(world.other_cluster, term="Autumn", version=shipped("nine-conditions"))
     agree_all(nine)
