@@ -315,34 +315,38 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
 # but lets PostgreSQL pick each indicator's letter and join each compact list's sentences, so the only Python left
 # per school is writing its line (#15: the frame's per-cell pandas work was the slowest request of the load mix).
 
+# Every piece of SQL below is written here: column names are this module's constants and the codes and positions
+# are parameters, so the RawSQL carries nothing anyone typed (hence the noqa for ruff's S608/S611).
 _EMPTY_LISTS = "('[]'::jsonb, '{}'::jsonb, 'null'::jsonb, '\"\"'::jsonb)"
+_A = "risk_riskassessment"
 
 
-def _rating_sql(code: str, position: int | None) -> str:
-    """SQL for one indicator's letter: the trace stored in full wins, else the compact trace's letter at
-    ``position`` (1-based; None when the run has no such code); anything but G, A or R is blank."""
-    full = f"(risk_riskassessment.indicators -> '{code}' ->> 'rating')"
-    letter = (
-        f"CASE WHEN risk_riskassessment.trace_ratings <> '' THEN substr(risk_riskassessment.trace_ratings, {position}, 1) END"
-        if position is not None
-        else "NULL"
+def _rating_sql(code: str, position: int | None) -> RawSQL:
+    """One indicator's letter: the trace stored in full wins, else the compact trace's letter at ``position``
+    (1-based; None when the run has no such code); anything but G, A or R is blank."""
+    letter = f"CASE WHEN {_A}.trace_ratings <> '' THEN substr({_A}.trace_ratings, %s, 1) END"
+    rating = f"COALESCE(({_A}.indicators -> %s ->> 'rating'), {letter if position is not None else 'NULL'})"
+    params = (code, position) if position is not None else (code,)
+    return RawSQL(f"CASE WHEN {rating} IN ('G', 'A', 'R') THEN {rating} ELSE '' END", params * 2)  # noqa: S611
+
+
+def _compact_text_sql(numbers: str) -> RawSQL:
+    """A compact list's sentences (its run's ``RiskText`` rows, in the list's order) joined with " | "."""
+    assert numbers in ("trace_missing", "trace_reasons")
+    return RawSQL(  # noqa: S611
+        "COALESCE((SELECT string_agg(t.text, ' | ' ORDER BY u.ord) "  # noqa: S608
+        f"FROM unnest({_A}.{numbers}) WITH ORDINALITY AS u(n, ord) "
+        f"JOIN risk_risktext t ON t.run_id = {_A}.run_id AND t.number = u.n), '')",
+        (),
     )
-    rating = f"COALESCE({full}, {letter})"
-    return f"CASE WHEN {rating} IN ('G', 'A', 'R') THEN {rating} ELSE '' END"
 
 
-def _compact_text_sql(numbers: str) -> str:
-    """SQL joining a compact list's sentences (its run's ``RiskText`` rows, in the list's order) with " | "."""
-    return (
-        "COALESCE((SELECT string_agg(t.text, ' | ' ORDER BY u.ord) "
-        f"FROM unnest(risk_riskassessment.{numbers}) WITH ORDINALITY AS u(n, ord) "
-        "JOIN risk_risktext t ON t.run_id = risk_riskassessment.run_id AND t.number = u.n), '')"
+def _full_list_sql(field: str) -> RawSQL:
+    """A list stored in full, or NULL when it is empty (then the compact list is used)."""
+    assert field in ("missing_inputs", "reasons")
+    return RawSQL(  # noqa: S611
+        f"CASE WHEN {_A}.{field} IN {_EMPTY_LISTS} THEN NULL ELSE {_A}.{field} END", (), output_field=models.JSONField()
     )
-
-
-def _full_list_sql(field: str) -> str:
-    """SQL for a list stored in full, or NULL when it is empty (then the compact list is used)."""
-    return f"CASE WHEN risk_riskassessment.{field} IN {_EMPTY_LISTS} THEN NULL ELSE risk_riskassessment.{field} END"
 
 
 def risk_register_csv_rows(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> list[tuple]:
@@ -353,12 +357,12 @@ def risk_register_csv_rows(*, run: RiskRun | None, agreed: CategorisationRound |
     if run is None:
         return []
     positions = {code: n + 1 for n, code in enumerate(run.trace_codes or [])}
-    ratings = {f"rating_{code}": RawSQL(_rating_sql(code, positions.get(code)), ()) for code in CODES}
+    ratings = {f"rating_{code}": _rating_sql(code, positions.get(code)) for code in CODES}
     lists = {
-        "missing_text": RawSQL(_compact_text_sql("trace_missing"), ()),
-        "reasons_text": RawSQL(_compact_text_sql("trace_reasons"), ()),
-        "missing_full": RawSQL(_full_list_sql("missing_inputs"), (), output_field=models.JSONField()),
-        "reasons_full": RawSQL(_full_list_sql("reasons"), (), output_field=models.JSONField()),
+        "missing_text": _compact_text_sql("trace_missing"),
+        "reasons_text": _compact_text_sql("trace_reasons"),
+        "missing_full": _full_list_sql("missing_inputs"),
+        "reasons_full": _full_list_sql("reasons"),
     }
     return list(
         RiskAssessment.objects.filter(run=run)
