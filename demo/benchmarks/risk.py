@@ -31,6 +31,7 @@ from psycopg import sql
 from demo.benchmarks.gias import LOCAL_AUTHORITIES, PLACES, Timing, bench_rows_delete, timed
 from partnership.models import Partnership
 from schools.importers.columns import FIELD_HEAD_FIRST_NAME, FIELD_HEAD_LAST_NAME
+from schools.importers.db import allocate_ids
 from schools.models import AreaAverage, Inspection, PerformanceValue, School, SchoolChange, SchoolLink
 from schools.risk.inputs import risk_inputs_load
 from schools.risk.models import IntelligenceEntry, RiskRun
@@ -169,12 +170,7 @@ def copy_csv(model: type[models.Model], frame: pd.DataFrame) -> None:
 
 
 def _allocate_ids(model: type[models.Model], count: int) -> np.ndarray:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=count)
+    return allocate_ids(table=model._meta.db_table, count=count)
 
 
 # --------------------------------------------------------------------------------------------- generating

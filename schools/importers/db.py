@@ -112,9 +112,14 @@ def temp_table_like(*, name: str, source: str, columns: list[str]) -> None:
 
 
 def allocate_ids(*, table: str, count: int) -> np.ndarray:
-    """Draw ``count`` ids from ``table``'s id sequence, so rows can be COPied with their ids known up front."""
+    """Draw ``count`` ids from ``table``'s id sequence, so rows can be COPied with their ids known up front.
+
+    The sequence is looked up first, on its own: named inside the draw, PostgreSQL looked it up once per id, six
+    times the cost of the draw itself (#15: 0.13 s of a national GIAS import)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=count)
 
 

@@ -9,7 +9,7 @@ import pytest
 from schools.importers import values as v
 from schools.importers.columns import KIND_ESTABLISHMENTS, KIND_LINKS, resolve_headings, sniff_kind
 from schools.importers.errors import ImportRejected
-from schools.importers.reading import csv_open
+from schools.importers.reading import _check_cp1252, csv_open
 
 
 def _series(*values: str) -> pd.Series:
@@ -121,3 +121,17 @@ def test_line_numbers_follow_quoted_line_breaks(tmp_path):
         checking.school_rows_check(table=table, headings=headings, la_codes=[], today=pd.Timestamp.now().date())
     assert [(e.row, e.column) for e in rejected.value.errors] == [(5, "URN")]
     assert np.array_equal(table.frame["URN"].to_numpy(dtype=object), np.array(["1", "X"], dtype=object))
+
+
+@pytest.mark.parametrize("byte", range(256), ids=lambda b: f"0x{b:02X}")
+def test_the_cp1252_check_refuses_exactly_the_bytes_the_codec_refuses(byte):
+    raw = b"URN,EstablishmentName\r\n1,St M" + bytes([byte]) + b"ry\r\n"
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        with pytest.raises(ImportRejected) as refused:
+            _check_cp1252(raw)
+        assert f"byte 0x{byte:02X} is neither" in str(refused.value)
+        assert refused.value.errors[0].row == 2 and refused.value.errors[0].column == "EstablishmentName"
+    else:
+        _check_cp1252(raw)
