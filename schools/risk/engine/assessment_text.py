@@ -14,8 +14,8 @@ back as it did from the older JSON trace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import chain
+from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,7 @@ TEXT_COLUMNS = ("run_id", "number", "text")
 SCALARS = 8  # the columns before ``overrides``, each followed by a tab
 EMPTY_FULL_TRACE = "[]\t{}\t[]\t[]\t"
 NO_RATING = "-"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})  # COPY text's escapes
 LISTS = (("reasons", "trace_reasons"), ("missing_inputs", "trace_missing"), ("overrides", "trace_overrides"))
 
 
@@ -59,6 +60,7 @@ class CompactTrace:
     texts: np.ndarray
     sentences: np.ndarray
     lists: dict[str, tuple[np.ndarray, np.ndarray]]
+    names: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))  # each number's text, made once
 
 
 def compact_trace(schools: pd.DataFrame, codes: tuple[str, ...] = CODES) -> CompactTrace:
@@ -74,7 +76,13 @@ def compact_trace(schools: pd.DataFrame, codes: tuple[str, ...] = CODES) -> Comp
     for name, (counts, items) in flat.items():
         lists[name] = (counts, numbers[at : at + len(items)])
         at += len(items)
-    return CompactTrace(codes=tuple(codes), texts=np.asarray(texts, dtype=object), sentences=sentences, lists=lists)
+    return CompactTrace(
+        codes=tuple(codes),
+        texts=np.asarray(texts, dtype=object),
+        sentences=sentences,
+        lists=lists,
+        names=_names(len(texts)),  # not once per block of schools: that was 0.1 s of a national run (#15)
+    )
 
 
 def text_copy_text(*, run_id: int, texts: np.ndarray, first: int = 0) -> str:
@@ -82,12 +90,12 @@ def text_copy_text(*, run_id: int, texts: np.ndarray, first: int = 0) -> str:
     ``texts`` are numbered from ``first``."""
     if not len(texts):
         return ""
-    escaped = pd.Series(texts, dtype=object)
-    for raw, written in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-        escaped = escaped.str.replace(raw, written, regex=False)
-    numbers = pd.Series(np.arange(first, first + len(texts)).astype(str), dtype=object)
-    lines = f"{run_id}\t" + numbers + "\t" + escaped + "\n"
-    return "".join(lines.tolist())
+    written = texts.tolist()
+    joined = "".join(written)
+    if any(chr(raw) in joined for raw in _ESCAPES):  # rare: a scan of the whole block decides
+        written = [text.translate(_ESCAPES) for text in written]
+    numbers = np.arange(first, first + len(texts)).astype(str).tolist()
+    return "\n".join(map("\t".join, zip(repeat(str(run_id)), numbers, written))) + "\n"
 
 
 def assessment_copy_text(*, run_id: int, schools: pd.DataFrame, trace: CompactTrace, start: int = 0) -> str:
@@ -107,7 +115,7 @@ def assessment_copy_text(*, run_id: int, schools: pd.DataFrame, trace: CompactTr
     position = _place(tokens, position, np.full((n, 1), EMPTY_FULL_TRACE, dtype=object))
     position = _place(tokens, position, _ratings(schools, trace.codes))
     position = _place(tokens, position, _values(schools, trace.codes))
-    names = _names(len(trace.texts))
+    names = trace.names if len(trace.names) == len(trace.texts) else _names(len(trace.texts))
     position = _place(tokens, position, _array(names, trace.sentences[start:stop]))
     for (name, _), closing in zip(LISTS, ("\t", "\t", "\n"), strict=True):
         counts, numbers = lists[name]
