@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from clusters.models import Alliance, Cluster
-from partnership.forms import GovFilterForm
+from partnership.forms import GovFilterForm, named_choices
 from partnership.models import Membership, Partnership
 from schools.models import School
 from schools.selectors import ListColumn, school_list_columns
@@ -73,8 +73,12 @@ class SchoolFilter(django_filters.FilterSet):
             *_distinct(schools, "ofsted_rating"),
             (OFSTED_NONE, "Not inspected"),
         ]
-        self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
-        self.filters["alliance"].queryset = Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
+        self.filters["cluster"].queryset = named_choices(
+            Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+        )
+        self.filters["alliance"].queryset = named_choices(
+            Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
+        )
 
     def _add_columns(self, membership: Membership) -> None:
         """A filter for each column another app added to the list (``selectors.school_list_columns``), before

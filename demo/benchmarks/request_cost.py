@@ -93,14 +93,17 @@ def _measure(
     return statistics.median(cpu), statistics.median(wall), len(queries)
 
 
-def request_costs(*, schools: int, repeats: int, profile_path: Path | None = None) -> tuple[float, list[PageCost]]:
-    """The health endpoint's median CPU per request and every planned page's costs (slowest first)."""
+def request_costs(
+    *, schools: int, repeats: int, profile_path: Path | None = None, only: set[str] | None = None
+) -> tuple[float, list[PageCost]]:
+    """The health endpoint's median CPU per request and every planned page's costs (slowest first); with ``only``
+    (URL names), just those pages (to profile one page on its own)."""
     bench_partnerships_delete()
     User.objects.filter(email__endswith=f"@{USER_DOMAIN}").delete()
     profiler = cProfile.Profile() if profile_path else None
     broken.clear()
     with _production_rendering():
-        return _request_costs(schools, repeats, profiler, profile_path)
+        return _request_costs(schools, repeats, profiler, profile_path, only)
 
 
 @contextmanager
@@ -121,7 +124,7 @@ def _production_rendering() -> Iterator[None]:
 
 
 def _request_costs(
-    schools: int, repeats: int, profiler: cProfile.Profile | None, profile_path: Path | None
+    schools: int, repeats: int, profiler: cProfile.Profile | None, profile_path: Path | None, only: set[str] | None
 ) -> tuple[float, list[PageCost]]:
     try:
         plan = load_plan_create(schools=schools)
@@ -134,6 +137,8 @@ def _request_costs(
             seen = set()
             for target in person["targets"]:
                 if target["path"] in seen or target["name"].endswith("_export"):
+                    continue
+                if only is not None and target["name"] not in only:
                     continue
                 seen.add(target["path"])
                 measured = _measure(client, target["path"], repeats, profiler)

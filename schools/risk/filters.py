@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from clusters.models import Cluster, ClusterMembership
-from partnership.forms import GovFilterForm
+from partnership.forms import GovFilterForm, named_choices
 from partnership.models import Partnership
 from schools.models import School
 from schools.risk.models import RiskAssessment
@@ -61,7 +61,9 @@ class RiskRegisterFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = _distinct(schools, field)
         numbers = sorted(categories) or [1, 2, 3, 4]
         self.filters["category"].extra["choices"] = [(str(n), category_text(n, categories.get(n))) for n in numbers]
-        self.filters["cluster"].queryset = Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+        self.filters["cluster"].queryset = named_choices(
+            Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
+        )
 
     def filter_cluster(self, queryset: QuerySet[RiskAssessment], name: str, value: Cluster) -> QuerySet:
         current = ClusterMembership.objects.filter(cluster=value, left_on__isnull=True).values("school_id")
