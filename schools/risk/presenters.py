@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from schools.presenters import csv_safe
 from schools.risk.engine.compute import INSUFFICIENT, INSUFFICIENT_NAME, score_decimals
@@ -230,6 +232,20 @@ class CountTable:
     rows: list[tuple[str, list[int], int]]
     totals: list[int]
     total: int
+
+    def rows_html(self) -> SafeString:
+        """The body's rows as HTML, written here rather than by a template loop per cell: a region's register
+        has tables of hundreds of trusts and clusters, thousands of cells a view (#15: most of the page's time)."""
+        parts = []
+        for value, cells, total in self.rows:
+            parts.append(_ROW_HEADER.format(conditional_escape(value)))
+            parts.extend(_NUMERIC_CELL.format(int(n)) for n in (*cells, total))
+            parts.append("</tr>")
+        return mark_safe("".join(parts))  # noqa: S308 - the label is escaped, the rest are whole numbers
+
+
+_ROW_HEADER = '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>'
+_NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
 
 
 def count_table(

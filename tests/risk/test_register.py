@@ -14,6 +14,7 @@ from clusters.models import Cluster, ClusterMembership
 from partnership.models import Role
 from schools.risk.engine.indicators import CODES
 from schools.risk.models import IntelligenceEntry, RiskAssessment, RiskRun
+from schools.risk.presenters import count_table
 from schools.risk.selectors import assessments_expand
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory
@@ -215,6 +216,19 @@ def test_register_counts_by_category_and_district_and_phase(world, register):
     assert by_phase.rows == [("Primary", [1, 1, 2, 0], 4)]
     filtered = client.get(reverse("risk:register") + "?district=Tandridge").context["tables"][0]
     assert filtered.rows == [("Tandridge", [0, 0, 1, 0], 1)]
+    page = response.content.decode()
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    elmbridge = '<th scope="row" class="govuk-table__header">Elmbridge</th>' + "".join(
+        cell.format(n) for n in (1, 1, 1, 0, 3)
+    )
+    assert elmbridge in page  # the rows are written by CountTable.rows_html
+
+
+def test_count_table_rows_escape_their_labels():
+    table = count_table({("<b>Ward & Co</b>", 1): 2, ("", 2): 1}, caption="c", row_label="r", labels={})
+    html = str(table.rows_html())
+    assert "&lt;b&gt;Ward &amp; Co&lt;/b&gt;" in html and "<b>" not in html
+    assert html.count("<tr ") == 2 and "Not recorded" in html
 
 
 def test_register_without_runs_says_so(world):
