@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from partnership.forms import FastSelect, GovForm
 
@@ -24,7 +25,15 @@ def _both(widget: forms.Select, name: str, value, attrs=None) -> tuple[str, str]
 def test_plain_choices_with_and_without_a_selection(value):
     widget = forms.Select(
         attrs={"class": "govuk-select", "aria-describedby": "x-hint"},
-        choices=[("", "Any"), ("a", "A & co"), ("b", "B"), (3, "Three"), ("<x>", "<script>")],
+        choices=[
+            ("", "Any"),
+            ("a", "A & co"),
+            ("b", "B"),
+            (3, "Three"),
+            ("<x>", "<script>"),
+            ("q'\"", 'O\'Brien "Q"'),
+            ("s", mark_safe("<b>kept</b>")),  # noqa: S308 - a safe label is written as it is, as Django does
+        ],
     )
     django_html, fast = _both(widget, "x", value, attrs={"id": "id_x", "required": True, "disabled": False})
     assert fast == django_html
