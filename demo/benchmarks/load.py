@@ -341,19 +341,21 @@ def _steady_rps(run: dict) -> float:
 
 def _cpu_seconds(server_pid: int, database: str) -> dict[str, float]:
     """CPU seconds used so far by the web server's processes, this run's PostgreSQL backends (their process title
-    names the database) and the whole machine; processes that ended before the call are not counted, so the web and
-    PostgreSQL figures are lower bounds when gunicorn recycles a worker during the run."""
+    names the database) and the whole machine. A worker gunicorn recycled is counted through its parent's reaped
+    children's times (counting live workers only made the figure fall, even below zero, when a worker was replaced
+    during the run); a backend that ended with its worker is not, so the PostgreSQL figure is a lower bound."""
     import psutil
 
-    def used(process: psutil.Process) -> float:
+    def used(process: psutil.Process, *, reaped: bool = False) -> float:
         try:
             times = process.cpu_times()
         except psutil.Error:
             return 0.0
-        return float(times.user + times.system)
+        own = float(times.user + times.system)
+        return own + float(times.children_user + times.children_system) if reaped else own
 
     server = psutil.Process(server_pid)
-    web = used(server) + sum(used(child) for child in server.children(recursive=True))
+    web = sum(used(process, reaped=True) for process in [server, *server.children(recursive=True)])
     backends = 0.0
     for process in psutil.process_iter(["name", "cmdline"]):
         title = " ".join(process.info["cmdline"] or [])

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from demo.benchmarks.load import DASHBOARDS, cpu_line, gunicorn_arguments, load_plan_create, report
+from demo.benchmarks.load import DASHBOARDS, _cpu_seconds, cpu_line, gunicorn_arguments, load_plan_create, report
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,24 @@ def test_the_benchmark_serves_with_the_images_own_gunicorn_command_on_loopback()
     assert arguments[arguments.index("--bind") + 1] == "127.0.0.1:8123"
     for option in ("--preload", "--max-requests", "--max-requests-jitter", "--access-logfile"):
         assert option in arguments, option
+
+
+_BURN = "import time\\nend = time.process_time() + 0.4\\nwhile time.process_time() < end: pass"
+_PARENT = f"""
+import subprocess, sys, time
+subprocess.run([sys.executable, "-c", "{_BURN}"])
+print("reaped", flush=True)
+time.sleep(30)
+"""
+
+
+def test_the_web_cpu_counts_a_worker_that_ended_during_the_run():
+    """gunicorn recycles workers: one that burned CPU and was replaced must still count (it made the figure
+    negative when only live processes were read)."""
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "reaped"
+        assert _cpu_seconds(parent.pid, "no-such-database")["web"] >= 0.35
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
