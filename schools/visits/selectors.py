@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
@@ -225,7 +226,7 @@ def _overdue_counts(membership: Membership) -> tuple[int, int]:
         ),
     }
     clauses: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []  # the reads' own parameters, as the ORM made them
     for alias, (columns, queryset) in reads.items():
         text, values = queryset.query.sql_with_params()
         read = f"({text}) AS {alias}({columns})"
