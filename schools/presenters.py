@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 
 from partnership.charts import Chart, Series, line_chart, percent
 from schools.models import PerformanceValue, School
@@ -46,17 +46,28 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 
 
 def with_cluster_names(schools: QuerySet[School]) -> QuerySet[School]:
-    """Annotate each school with its current clusters' names (one query, whatever the size), stably ordered."""
+    """Annotate each school with its current clusters' names (one query, whatever the size), stably ordered.
+
+    The names are a subquery per school rather than a join and GROUP BY over the whole list: PostgreSQL then works
+    them out for the page of 50 rows it returns, not for every school of the region before sorting (#15: 10 ms of
+    database time on every view of a 4,000-school list), and the page count needs no grouping."""
     ordering = [*(schools.query.order_by or ["name"]), "pk"]
-    return schools.order_by(*ordering).annotate(
-        cluster_names=StringAgg(
-            "cluster_memberships__cluster__name",
-            delimiter="; ",
-            filter=Q(cluster_memberships__left_on__isnull=True, cluster_memberships__cluster__archived_at__isnull=True),
-            order_by="cluster_memberships__cluster__name",
-            default="",
+    names = (
+        School.objects.filter(pk=OuterRef("pk"))
+        .annotate(
+            names=StringAgg(
+                "cluster_memberships__cluster__name",
+                delimiter="; ",
+                filter=Q(
+                    cluster_memberships__left_on__isnull=True, cluster_memberships__cluster__archived_at__isnull=True
+                ),
+                order_by="cluster_memberships__cluster__name",
+                default="",
+            )
         )
+        .values("names")
     )
+    return schools.order_by(*ordering).annotate(cluster_names=Subquery(names, output_field=CharField()))
 
 
 def csv_safe(value: object) -> str:

@@ -16,6 +16,7 @@ Run it against a test database (it creates and deletes a bench partnership), e.g
 from __future__ import annotations
 
 import cProfile
+import os
 import statistics
 import time
 from collections.abc import Iterator
@@ -71,14 +72,20 @@ def _measure(
             return None
         if response.status_code != 200:
             return None
-    queries: list[str] = []
+    queries: list[tuple[float, str]] = []
 
     def count(execute, sql, params, many, context):  # a wrapper, not CaptureQueriesContext: requests reset its log
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((time.perf_counter() - started, sql))
 
     with connection.execute_wrapper(count):
         client.get(path)
+    if os.environ.get("REQUEST_COST_QUERIES"):  # the page's slowest queries, to see where its database time goes
+        for seconds, sql in sorted(queries, reverse=True)[:3]:
+            print(f"QUERY {path} {seconds * 1000:6.1f}ms {sql[:400]}")
     cpu, wall = [], []
     for _ in range(repeats):
         started_cpu, started_wall = time.process_time(), time.perf_counter()
