@@ -32,13 +32,20 @@ def cluster_list(*, membership: Membership) -> QuerySet[Cluster]:
         return clusters
     if not membership_can(membership, Permission.VIEW_REGISTER):
         return clusters.none()
-    scope = Q(lead_memberships=membership) | Q(
-        alliance_memberships__alliance__lead_memberships=membership,
-        alliance_memberships__left_on__isnull=True,
+    # Three small sets of ids, each read by its own index, rather than one join of clusters to leads, alliances and
+    # members filtered by an OR (which read every cluster of the region: #15, 5 ms of a head's home page).
+    scope = Q(pk__in=Cluster.objects.filter(lead_memberships=membership).values("pk")) | Q(
+        pk__in=AllianceMembership.objects.filter(alliance__lead_memberships=membership, left_on__isnull=True).values(
+            "cluster_id"
+        )
     )
     if membership.school_id:
-        scope |= Q(memberships__school_id=membership.school_id, memberships__left_on__isnull=True)
-    return clusters.filter(pk__in=Cluster.objects.filter(scope).values("pk"))
+        scope |= Q(
+            pk__in=ClusterMembership.objects.filter(school_id=membership.school_id, left_on__isnull=True).values(
+                "cluster_id"
+            )
+        )
+    return clusters.filter(scope)
 
 
 def cluster_list_page(*, membership: Membership) -> QuerySet[Cluster]:

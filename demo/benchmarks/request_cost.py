@@ -83,9 +83,9 @@ def _measure(
 
     with connection.execute_wrapper(count):
         client.get(path)
-    if os.environ.get("REQUEST_COST_QUERIES"):  # the page's slowest queries, to see where its database time goes
+    if shown := int(os.environ.get("REQUEST_COST_QUERIES") or 0):  # each page's 3 slowest queries, so many characters
         for seconds, sql in sorted(queries, reverse=True)[:3]:
-            print(f"QUERY {path} {seconds * 1000:6.1f}ms {sql[:400]}")
+            print(f"QUERY {path} {seconds * 1000:6.1f}ms {sql[:shown]}")
     cpu, wall = [], []
     for _ in range(repeats):
         started_cpu, started_wall = time.process_time(), time.perf_counter()
