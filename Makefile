@@ -56,7 +56,7 @@ test: setup chromium ## Run the whole test suite (unit, database, worker and rea
 test-fast: setup ## Run the suite without the browser and worker tests
 	$(VENV)/bin/pytest -m "not browser and not worker" $(PYTEST_ARGS)
 
-bench: setup ## Benchmarks: England-sized GIAS import against a bare pandas read, as ratios
+bench: setup ## Benchmarks as ratios: GIAS import and risk run (England-sized), and the regional load test
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py bench
 
