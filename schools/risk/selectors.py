@@ -258,7 +258,9 @@ def risk_register_counts(*, assessments: QuerySet[RiskAssessment], by: str) -> d
 
 
 def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> pd.DataFrame:
-    """The register as the export's frame: ``REGISTER_CSV_COLUMNS``, highest category and score first.
+    """The register as a frame: ``REGISTER_CSV_COLUMNS``, highest category and score first. The download and
+    ``export_risk`` write the same rows from ``risk_register_csv_rows``; this frame (with ``risk_register_csv``) is
+    the reference their test compares them with, byte for byte.
 
     Two queries whatever the size: the assessments (each indicator's rating read out of the JSON in SQL for a
     trace stored in full), and the run's texts for compact traces (ADR 0025). ``agreed_category`` is the

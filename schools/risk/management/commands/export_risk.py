@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnership.models import Partnership
 from schools.risk.categorisation.selectors import last_agreed_round
-from schools.risk.presenters import risk_register_csv
-from schools.risk.selectors import risk_register_frame, risk_runs_latest
+from schools.risk.presenters import risk_register_csv_text
+from schools.risk.selectors import risk_register_csv_rows, risk_runs_latest
 
 
 class Command(BaseCommand):
@@ -26,13 +26,13 @@ class Command(BaseCommand):
         run, _previous = risk_runs_latest(partnership_id=partnership.pk)
         if run is None:
             self.stderr.write(f"{partnership.slug} has no finished risk run yet: the CSV has only its header")
-        frame = risk_register_frame(run=run, agreed=last_agreed_round(partnership_id=partnership.pk))
-        text = risk_register_csv(frame, version=run.ruleset_version if run else None)
+        rows = risk_register_csv_rows(run=run, agreed=last_agreed_round(partnership_id=partnership.pk))
+        text = risk_register_csv_text(rows, version=run.ruleset_version if run else None)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
             source = f"risk run {run.pk}" if run else "no run"
-            self.stderr.write(f"Wrote {len(frame):,} schools ({source}) to {options['output']}")
+            self.stderr.write(f"Wrote {len(rows):,} schools ({source}) to {options['output']}")
         else:
             self.stdout.write(text, ending="")
 
