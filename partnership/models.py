@@ -135,6 +135,12 @@ class Partnership(TrackedModel):
         help_text="Three-digit DfE LA codes whose establishments belong to this partnership; empty = all.",
     )
     vision = models.TextField(blank=True)
+    choices_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised in the same transaction as any change to the partnership's schools, clusters or alliances: "
+        "the key of the filter forms' option lists each web process keeps (schools.choices).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,9 +6,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from clusters.models import Alliance, Cluster
-from partnership.forms import GovFilterForm, named_choices
+from partnership.forms import GovFilterForm, SharedChoiceFilter
 from partnership.models import Membership, Partnership
+from schools.choices import register_choices
 from schools.models import School
 from schools.selectors import ListColumn, school_list_columns
 
@@ -18,27 +18,19 @@ OFSTED_NONE = "__none__"
 FilterForm = GovFilterForm  # the name used before #8; new filters use partnership.forms.GovFilterForm
 
 
-def _distinct(schools: QuerySet[School], field: str) -> list[tuple[str, str]]:
-    values = schools.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
-    return [(v, v) for v in values]
-
-
 class SchoolFilter(django_filters.FilterSet):
-    """Filters on the register; choice lists come from the partnership's own data."""
+    """Filters on the register; choice lists come from the partnership's own data (kept per version: schools.choices).
+    Clusters and alliances are chosen by id among the partnership's current ones."""
 
     q = django_filters.CharFilter(method="filter_search", label="Name, URN, town or postcode")
-    phase = django_filters.ChoiceFilter(label="Phase", empty_label="Any phase")
-    type_name = django_filters.ChoiceFilter(label="Type", empty_label="Any type")
-    status = django_filters.ChoiceFilter(label="Status", empty_label="Any status")
-    district = django_filters.ChoiceFilter(label="District", empty_label="Any district")
-    trust_name = django_filters.ChoiceFilter(label="Trust", empty_label="Any trust")
-    ofsted_rating = django_filters.ChoiceFilter(label="Ofsted rating", empty_label="Any rating", method="filter_ofsted")
-    cluster = django_filters.ModelChoiceFilter(
-        label="Cluster", empty_label="Any cluster", queryset=Cluster.objects.none(), method="filter_cluster"
-    )
-    alliance = django_filters.ModelChoiceFilter(
-        label="Alliance", empty_label="Any alliance", queryset=Alliance.objects.none(), method="filter_alliance"
-    )
+    phase = SharedChoiceFilter(label="Phase", empty_label="Any phase")
+    type_name = SharedChoiceFilter(label="Type", empty_label="Any type")
+    status = SharedChoiceFilter(label="Status", empty_label="Any status")
+    district = SharedChoiceFilter(label="District", empty_label="Any district")
+    trust_name = SharedChoiceFilter(label="Trust", empty_label="Any trust")
+    ofsted_rating = SharedChoiceFilter(label="Ofsted rating", empty_label="Any rating", method="filter_ofsted")
+    cluster = SharedChoiceFilter(label="Cluster", empty_label="Any cluster", method="filter_cluster")
+    alliance = SharedChoiceFilter(label="Alliance", empty_label="Any alliance", method="filter_alliance")
     isolated = django_filters.BooleanFilter(
         label="Only schools in no cluster (open, state-funded)",
         method="filter_isolated",
@@ -66,19 +58,12 @@ class SchoolFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if membership is not None:
             self._add_columns(membership)
-        schools = School.objects.filter(partnership=partnership)
+        choices = register_choices(partnership)
         for name in ("phase", "type_name", "status", "district", "trust_name"):
-            self.filters[name].extra["choices"] = _distinct(schools, name)
-        self.filters["ofsted_rating"].extra["choices"] = [
-            *_distinct(schools, "ofsted_rating"),
-            (OFSTED_NONE, "Not inspected"),
-        ]
-        self.filters["cluster"].queryset = named_choices(
-            Cluster.objects.filter(partnership=partnership, archived_at__isnull=True)
-        )
-        self.filters["alliance"].queryset = named_choices(
-            Alliance.objects.filter(partnership=partnership, archived_at__isnull=True)
-        )
+            self.filters[name].extra["choices"] = list(getattr(choices, name))
+        self.filters["ofsted_rating"].extra["choices"] = [*choices.ofsted_rating, (OFSTED_NONE, "Not inspected")]
+        self.filters["cluster"].extra["choices"] = list(choices.clusters)
+        self.filters["alliance"].extra["choices"] = list(choices.alliances)
 
     def _add_columns(self, membership: Membership) -> None:
         """A filter for each column another app added to the list (``selectors.school_list_columns``), before
@@ -89,7 +74,7 @@ class SchoolFilter(django_filters.FilterSet):
             def apply(queryset: QuerySet[School], name: str, value: str, column: ListColumn = column) -> QuerySet:
                 return column.apply(queryset, value, membership)
 
-            self.filters[column.key] = django_filters.ChoiceFilter(
+            self.filters[column.key] = SharedChoiceFilter(
                 label=column.filter_label,
                 empty_label=f"Any {column.label.lower()}",
                 choices=column.choices(membership),
@@ -103,13 +88,13 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_ofsted(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         return queryset.filter(ofsted_rating="" if value == OFSTED_NONE else value)
 
-    def filter_cluster(self, queryset: QuerySet[School], name: str, value: Cluster) -> QuerySet[School]:
-        return queryset.filter(cluster_memberships__cluster=value, cluster_memberships__left_on__isnull=True)
+    def filter_cluster(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        return queryset.filter(cluster_memberships__cluster_id=value, cluster_memberships__left_on__isnull=True)
 
-    def filter_alliance(self, queryset: QuerySet[School], name: str, value: Alliance) -> QuerySet[School]:
+    def filter_alliance(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         return queryset.filter(
             cluster_memberships__left_on__isnull=True,
-            cluster_memberships__cluster__alliance_memberships__alliance=value,
+            cluster_memberships__cluster__alliance_memberships__alliance_id=value,
             cluster_memberships__cluster__alliance_memberships__left_on__isnull=True,
         ).distinct()
 

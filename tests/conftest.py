@@ -29,6 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MFA_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret (160 bits), tests only
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_choices():
+    """Each test starts with no filter-form option lists kept from another (ids can repeat between databases)."""
+    from schools.choices import choices_forget
+
+    choices_forget()
+
+
 @pytest.fixture
 def world(db) -> SimpleNamespace:
     """Two partnerships with schools, clusters, an alliance, a network, a board, invitations and import jobs."""

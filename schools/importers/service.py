@@ -30,6 +30,7 @@ from django.utils import timezone
 from partnership.celery import task_named
 from partnership.jobs import job_progress, job_transition, jobs_requeue
 from partnership.models import Partnership, User
+from schools.choices import choices_changed
 from schools.importers import checking, links, networks, register
 from schools.importers.columns import KIND_LINKS, missing_headings, sniff_kind
 from schools.importers.db import partnership_import_lock
@@ -118,6 +119,7 @@ def _schools_import(partnership: Partnership, source: CsvSource, job: ImportJob 
     with transaction.atomic():
         counts, current = register.school_rows_apply(partnership=partnership, rows=rows, job=job, now=now)
         counts |= networks.gias_networks_sync(partnership=partnership, current=current, fields=rows.fields, now=now)
+        choices_changed(partnership_id=partnership.pk)  # the filter forms' lists (written by COPY: no signals)
         touched = [int(i) for i in current.loc[current["touched"], "school_id"]]
         # a new head, a closure or a conversion changes the risk picture: recompute the schools this file touched
         transaction.on_commit(lambda: signals.register_imported(partnership=partnership, school_ids=touched))

@@ -65,3 +65,43 @@ def test_gov_forms_use_it_for_plain_selects_only():
     assert type(form.fields["one"].widget) is FastSelect
     assert type(form.fields["many"].widget) is forms.SelectMultiple
     assert 'class="govuk-select"' in str(form["one"])
+
+
+def test_shared_choice_fields_share_their_options_and_behave_as_djangos():
+    """``SharedChoiceField``: a form's copy of the field holds the same option list (not a deep copy), and the
+    field validates and renders as django-filter's own choice field does."""
+    import django_filters
+    from django_filters.fields import ChoiceField as FilterChoiceField
+
+    from partnership.forms import GovFilterForm, SharedChoiceFilter
+    from schools.models import School
+
+    options = [(f"d{i}", f"District {i}") for i in range(500)]
+
+    class Shared(django_filters.FilterSet):
+        district = SharedChoiceFilter(label="District", empty_label="Any district", choices=options)
+
+        class Meta:
+            model = School
+            fields: list[str] = []
+            form = GovFilterForm
+
+    class Plain(django_filters.FilterSet):
+        district = django_filters.ChoiceFilter(label="District", empty_label="Any district", choices=options)
+
+        class Meta:
+            model = School
+            fields: list[str] = []
+            form = GovFilterForm
+
+    shared, plain = Shared({"district": "d7"}).form, Plain({"district": "d7"}).form
+    base, copy = shared.base_fields["district"], shared.fields["district"]
+    assert copy is not base and copy.widget is not base.widget
+    assert copy.choices is base.choices  # shared, not copied
+    assert plain.fields["district"].choices is not plain.base_fields["district"].choices  # Django copies its own
+    assert isinstance(copy, FilterChoiceField)
+    assert shared.is_valid() and plain.is_valid() and shared.cleaned_data == plain.cleaned_data == {"district": "d7"}
+    assert _same(str(shared["district"])) == _same(str(plain["district"]))
+    for value in ("nowhere", "<script>"):
+        refused, refused_too = Shared({"district": value}).form, Plain({"district": value}).form
+        assert not refused.is_valid() and refused.errors == refused_too.errors
