@@ -35,15 +35,18 @@ def copy_frame(*, table: str, frame: pd.DataFrame, nullable: list[str] | tuple[s
     """
     if frame.empty:
         return
-    fields = [copy_fields(frame[c].to_numpy(dtype=object), nullable=c in nullable) for c in frame.columns]
+    columns = [(frame[c].to_numpy(dtype=object), c in nullable) for c in frame.columns]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
     )
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+            # Each block's fields are built just before it is sent, so PostgreSQL starts on the first block at once
+            # instead of waiting while every column of the whole frame is formatted (#15: 0.15 s of a national file).
             for start in range(0, len(frame), COPY_BLOCK_ROWS):
-                copy.write(copy_block([f[start : start + COPY_BLOCK_ROWS] for f in fields]))
+                end = start + COPY_BLOCK_ROWS
+                copy.write(copy_block([copy_fields(values[start:end], nullable=null) for values, null in columns]))
 
 
 def copy_fields(values: np.ndarray, *, nullable: bool = False) -> list[str]:
