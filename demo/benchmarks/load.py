@@ -41,6 +41,7 @@ from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMember
 from demo.benchmarks.gias import Timing
 from demo.benchmarks.risk import AS_AT, bench_partnerships_delete, risk_bench_partnership_create
 from partnership.models import Membership, Partnership, Role, User
+from schools.choices import choices_changed
 from schools.models import School
 from schools.risk.services import risk_run_create, risk_run_execute
 
@@ -127,6 +128,7 @@ def _clusters(partnership: Partnership, schools: list[School]) -> list[Cluster]:
         for cluster, la in zip(clusters, cluster_la, strict=True)
     ]
     AllianceMembership.objects.bulk_create(links)
+    choices_changed(partnership_id=partnership.pk)  # bulk_create sends no signals (schools.choices)
     return clusters
 
 
