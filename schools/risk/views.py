@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from partnership.access import PartnershipViewMixin, request_user
 from partnership.permissions import Permission
+from partnership.presenters import pk_url
 from partnership.views import apply_validation_error
 from schools.risk import DEFAULT_RULESET, ruleset_to_dict, selectors, services
 from schools.risk.categorisation.presenters import decision_rows, officer_trace
@@ -31,6 +32,7 @@ from schools.risk.presenters import (
     category_labels,
     count_table,
     history_rows,
+    register_rows_html,
     risk_register_csv_text,
     ruleset_json,
     run_count_rows,
@@ -250,14 +252,22 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
                 ("phase", "Phase", "Schools by proposed category and phase"),
             )
         ]
+        movements = dict(selectors.Movement.choices)
         return super().get_context_data(
             run=run,
             previous=previous,
             agreed=agreed,
             filter=register_filter,
             page_obj=page,
+            rows_html=register_rows_html(
+                page.object_list,
+                categories=categories,
+                movements=movements,
+                version=run.ruleset_version if run else None,
+                school_url=pk_url("risk:school"),
+            ),
             categories=categories,
-            movements=dict(selectors.Movement.choices),
+            movements=movements,
             movement_label=register_filter.filters["movement"].label,
             tables=tables,
             **kwargs,
