@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from partnership.charts import Chart, Series, line_chart, percent
 from schools.models import PerformanceValue, School
 from schools.performance.layouts import ABSENCE_LAYOUT, KS2_LAYOUT, KS4_LAYOUT, PERCENT
 from schools.performance.years import academic_year_label
-from schools.selectors import RESULT_CODES, SchoolResults
+from schools.selectors import RESULT_CODES, ListColumn, SchoolResults
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,6 +72,61 @@ def with_cluster_names(schools: QuerySet[School]) -> QuerySet[School]:
         .values("names")
     )
     return schools.order_by(*ordering).annotate(cluster_names=Subquery(names, output_field=CharField()))
+
+
+_SCHOOL_ROW = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{url}">{name}</a>{trust}</td>'
+    '<td class="govuk-table__cell">{urn}</td>'
+    '<td class="govuk-table__cell">{phase}</td>'
+    '<td class="govuk-table__cell">{type_name}</td>'
+    '<td class="govuk-table__cell">{status}</td>'
+    '<td class="govuk-table__cell">{district}</td>'
+    '<td class="govuk-table__cell">{clusters}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{pupils}</td>'
+    "{extra}</tr>"
+)
+_NO_CLUSTER = '<strong class="govuk-tag govuk-tag--orange">No cluster</strong>'
+
+
+def school_rows_html(
+    schools: Iterable[School], *, columns: list[tuple[ListColumn, dict]], school_url: Callable[[int], str]
+) -> SafeString:
+    """The schools list's rows (schools from ``with_cluster_names``, annotated with each column's ``key``) as HTML,
+    every value escaped: written here rather than by a template loop, which was most of the list's rendering time
+    at regional size (#15). ``columns``: the other apps' columns with their page context; each cell is written by
+    the column's ``cell_html`` or, lacking one, its ``cell_template``. The same markup as the loop it replaced (a
+    test renders both)."""
+    esc = conditional_escape
+    parts = []
+    for school in schools:
+        extra = "".join(
+            f'<td class="govuk-table__cell">{_column_cell(column, getattr(school, column.key), cell)}</td>'
+            for column, cell in columns
+        )
+        names = school.cluster_names  # type: ignore[attr-defined]  # with_cluster_names
+        parts.append(
+            _SCHOOL_ROW.format(
+                url=esc(school_url(school.urn)),
+                name=esc(school.name),
+                trust=f'<br><span class="govuk-body-s">{esc(school.trust_name)}</span>' if school.trust_name else "",
+                urn=school.urn,
+                phase=esc(school.phase),
+                type_name=esc(school.type_name),
+                status=esc(school.status),
+                district=esc(school.district),
+                clusters=esc(names) if names else (_NO_CLUSTER if school.is_open else ""),
+                pupils=esc(intcomma("" if school.number_of_pupils is None else school.number_of_pupils)),
+                extra=extra,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped, every cell is safe HTML
+
+
+def _column_cell(column: ListColumn, value: object, cell: dict) -> str:
+    if column.cell_html is not None:
+        return column.cell_html(value, cell)
+    return render_to_string(column.cell_template, {"value": value, "cell": cell})
 
 
 def csv_safe(value: object) -> str:

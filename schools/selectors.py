@@ -39,7 +39,8 @@ class ListColumn:
     ``annotate(schools, membership)`` adds the attribute ``key`` to each school (in SQL: no query per row);
     ``choices(membership)`` lists the filter's values; ``apply(schools, value, membership)`` filters on one;
     ``cell_template`` renders a cell from ``value`` and ``cell`` (what ``cell_context(membership)`` returns, read
-    once per page). Only shown to memberships for which ``visible`` holds."""
+    once per page), and ``cell_html``, when given, writes the same cell in Python. Only shown to memberships for
+    which ``visible`` holds."""
 
     key: str
     label: str
@@ -50,6 +51,9 @@ class ListColumn:
     apply: Callable[[QuerySet[School], str, Membership], QuerySet[School]]
     cell_template: str
     cell_context: Callable[[Membership], dict] = lambda membership: {}
+    # The cell as HTML from (value, cell) without a template (the list's rows are written in Python, #15); the
+    # same markup as ``cell_template``. Without it, ``cell_template`` is rendered for each cell.
+    cell_html: Callable[[object, dict], str] | None = None
 
 
 _LIST_COLUMNS: list[ListColumn] = []

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from partnership.access import PartnershipViewMixin
 from partnership.permissions import Permission
+from partnership.presenters import pk_url
 from partnership.views import DatedMembershipEndView, apply_validation_error
 from schools import selectors, services
 from schools.filters import SchoolFilter
@@ -28,6 +29,7 @@ from schools.presenters import (
     results_chart,
     results_table,
     school_facts,
+    school_rows_html,
     schools_csv_rows,
     with_cluster_names,
 )
@@ -50,10 +52,12 @@ class SchoolListView(PartnershipViewMixin, TemplateView):
         rows = with_cluster_names(school_filter.qs if school_filter.is_bound else schools)
         rows = selectors.school_list_annotated(membership=self.membership, schools=rows)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        shown = [(column, column.cell_context(self.membership)) for column in columns]
         return super().get_context_data(
             filter=school_filter,
-            columns=[(column, column.cell_context(self.membership)) for column in columns],
+            columns=shown,
             page_obj=page,
+            rows_html=school_rows_html(page.object_list, columns=shown, school_url=pk_url("schools:detail")),
             sort=self.request.GET.get("sort") or "name",
             can_export=self.can(Permission.EXPORT_REGISTER),
             **kwargs,

@@ -267,7 +267,7 @@ def category_tag_html(number: int | None, label: CategoryLabel | None) -> SafeSt
     """A category as a GOV.UK tag: the markup of ``risk/includes/category_tag.html`` with one ``label``, for rows
     written in Python (a test keeps the two the same)."""
     name = label.name if label is not None else ""
-    text = f"{conditional_escape(number)}{' ' if name else ''}" if number != 0 else ""
+    text = f"{conditional_escape(str(number))}{' ' if name else ''}" if number != 0 else ""
     tag = conditional_escape(label.tag) if label is not None else ""
     return mark_safe(f'<strong class="govuk-tag {tag}">{text}{conditional_escape(name)}</strong>')  # noqa: S308
 
@@ -321,7 +321,7 @@ def register_rows_html(
                 if a.academy_view
                 else "",
                 agreed="" if a.agreed_category is None else esc(a.agreed_category),
-                movement=esc(movements.get(a.movement)),
+                movement=esc(str(movements.get(a.movement))),  # as the template did: "None" if unknown
                 was=f'<br><span class="govuk-body-s">was {esc(previous)}</span>'
                 if previous and a.movement != "same"
                 else "",

@@ -11,12 +11,13 @@ from partnership.permissions import Permission, membership_can
 from schools.models import School
 from schools.risk.categorisation.selectors import current_category_subquery
 from schools.risk.engine.compute import INSUFFICIENT
-from schools.risk.presenters import category_labels, category_text
+from schools.risk.presenters import category_labels, category_tag_html, category_text
 from schools.risk.selectors import ruleset_version_current
 from schools.selectors import ListColumn
 
 KEY = "category"
 NONE = "none"
+_NONE_AGREED = '<span class="govuk-body-s">None agreed</span>'  # as risk/includes/school_list_category.html
 
 
 def _visible(membership: Membership) -> bool:
@@ -53,4 +54,7 @@ CATEGORY_COLUMN = ListColumn(
     apply=_apply,
     cell_template="risk/includes/school_list_category.html",
     cell_context=lambda membership: {"labels": category_labels(ruleset_version_current(membership=membership))},
+    cell_html=lambda value, cell: (
+        category_tag_html(value, cell["labels"].get(value)) if value is not None else _NONE_AGREED  # type: ignore[arg-type]
+    ),
 )
