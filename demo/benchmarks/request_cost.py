@@ -143,8 +143,8 @@ def _request_costs(
             client.cookies[settings.SESSION_COOKIE_NAME] = person["session"]
             seen = set()
             for target in person["targets"]:
-                if target["path"] in seen or target["name"].endswith("_export"):
-                    continue
+                if target["path"] in seen or (only is None and target["name"].endswith("_export")):
+                    continue  # downloads only when named in ``only``
                 if only is not None and target["name"] not in only:
                     continue
                 seen.add(target["path"])

@@ -332,17 +332,6 @@ def _rating_sql(code: str, position: int | None) -> RawSQL:
     return RawSQL(f"CASE WHEN {rating} IN ('G', 'A', 'R') THEN {rating} ELSE '' END", params * 2)  # noqa: S611
 
 
-def _compact_text_sql(numbers: str) -> RawSQL:
-    """A compact list's sentences (its run's ``RiskText`` rows, in the list's order) joined with " | "."""
-    assert numbers in ("trace_missing", "trace_reasons")
-    return RawSQL(  # noqa: S611
-        "COALESCE((SELECT string_agg(t.text, ' | ' ORDER BY u.ord) "  # noqa: S608
-        f"FROM unnest({_A}.{numbers}) WITH ORDINALITY AS u(n, ord) "
-        f"JOIN risk_risktext t ON t.run_id = {_A}.run_id AND t.number = u.n), '')",
-        (),
-    )
-
-
 def _full_list_sql(field: str) -> RawSQL:
     """A list stored in full, or NULL when it is empty (then the compact list is used)."""
     assert field in ("missing_inputs", "reasons")
@@ -352,21 +341,20 @@ def _full_list_sql(field: str) -> RawSQL:
 
 
 def risk_register_csv_rows(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> list[tuple]:
-    """The register's CSV rows, highest category and score first, in one query: (urn, school name, proposed
-    category, agreed category or None, standards band, capacity band, leading, score, a letter or "" per code of
-    ``CODES``, missing inputs and reasons of a compact trace joined with " | ", then the missing inputs and reasons
-    stored in full (None when empty: then the compact ones count), exactly as ``risk_register_frame`` reads them."""
+    """The register's CSV rows, highest category and score first: (urn, school name, proposed category, agreed
+    category or None, standards band, capacity band, leading, score, a letter or "" per code of ``CODES``, missing
+    inputs and reasons of a compact trace joined with " | ", then the missing inputs and reasons stored in full
+    (None when empty: then the compact ones count), exactly as ``risk_register_frame`` reads them.
+
+    Two queries: the run's sentences once, then the rows with each compact list's sentence numbers, joined here.
+    Joining them in PostgreSQL (a subquery per list per school) was most of the download's time (#15)."""
     if run is None:
         return []
     positions = {code: n + 1 for n, code in enumerate(run.trace_codes or [])}
     ratings = {f"rating_{code}": _rating_sql(code, positions.get(code)) for code in CODES}
-    lists = {
-        "missing_text": _compact_text_sql("trace_missing"),
-        "reasons_text": _compact_text_sql("trace_reasons"),
-        "missing_full": _full_list_sql("missing_inputs"),
-        "reasons_full": _full_list_sql("reasons"),
-    }
-    return list(
+    lists = {"missing_full": _full_list_sql("missing_inputs"), "reasons_full": _full_list_sql("reasons")}
+    texts = dict(RiskText.objects.filter(run=run).values_list("number", "text"))
+    rows = (
         RiskAssessment.objects.filter(run=run)
         .annotate(agreed_category=_agreed(agreed), **ratings, **lists)
         .order_by(*REGISTER_ORDER)
@@ -380,9 +368,21 @@ def risk_register_csv_rows(*, run: RiskRun | None, agreed: CategorisationRound |
             "leading",
             "score",
             *ratings,
+            "trace_missing",
+            "trace_reasons",
             *lists,
         )
     )
+    found = texts.get  # a number without a sentence is left out, as the join in SQL left it out
+    return [
+        (
+            *row[:-4],
+            " | ".join([text for text in map(found, row[-4] or ()) if text is not None]),
+            " | ".join([text for text in map(found, row[-3] or ()) if text is not None]),
+            *row[-2:],
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

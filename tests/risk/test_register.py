@@ -336,3 +336,15 @@ def test_a_real_run_exports_and_shows_every_indicator(world, tmp_path):
     sentences = [row.sentence for row in response.context["trace"].indicators]
     assert all(sentences) and len(sentences) == len(CODES)
     assert assessment.overrides and assessment.overrides[0] in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "crlf\r\n", '",\n', "=SUM(A1)", "tab\tkept", "é ü"],
+)
+def test_csv_field_writes_what_the_csv_module_writes(text):
+    from schools.risk.presenters import csv_field
+
+    out = io.StringIO()
+    csv.writer(out).writerow([text, "x"])  # default dialect; a lone empty field would be written as ""
+    assert csv_field(text) == out.getvalue().removesuffix(",x\r\n")
