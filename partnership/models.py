@@ -148,6 +148,16 @@ class Partnership(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, never writing ``choices_version`` back: only ``schools.choices.choices_changed`` raises it, and a
+        partnership read before a change and saved after it (its settings edited) must not lower it again, or
+        lists kept under the lower number would be served as current."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.name != "choices_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 class Membership(TrackedModel):
     """A user's place in one partnership: roles, and the school/clusters/alliances the roles attach to."""

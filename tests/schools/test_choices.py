@@ -137,3 +137,13 @@ def test_a_cluster_of_another_partnership_is_not_a_choice(world):
     names = [s.name for s in response.context["page_obj"]]
     assert "Camden Secret School" not in names and "Camden Cluster" not in response.content.decode()
     assert response.context["filter"].form.errors["cluster"]
+
+
+def test_saving_a_partnership_read_before_a_change_does_not_lower_its_version(world):
+    stale = _fresh(world.home)
+    choices_changed(partnership_id=world.home.pk)  # e.g. an import while an officer edits the vision
+    stale.vision = "Every school good or better"
+    stale.save()
+    saved = _fresh(world.home)
+    assert saved.vision == "Every school good or better"
+    assert saved.choices_version == stale.choices_version + 1
