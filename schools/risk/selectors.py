@@ -314,8 +314,8 @@ def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | No
 
 
 # The CSV download reads the same rows as ``risk_register_frame`` (whose output it must equal byte for byte: tested),
-# but lets PostgreSQL pick each indicator's letter and join each compact list's sentences, so the only Python left
-# per school is writing its line (#15: the frame's per-cell pandas work was the slowest request of the load mix).
+# but lets PostgreSQL pick each indicator's letter, and joins each compact list's sentences in plain Python, so no
+# per-cell pandas work is left (#15: the frame's was the slowest request of the load mix).
 
 # Every piece of SQL below is written here: column names are this module's constants and the codes and positions
 # are parameters, so the RawSQL carries nothing anyone typed (hence the noqa for ruff's S608/S611).
@@ -353,7 +353,7 @@ def risk_register_csv_rows(*, run: RiskRun | None, agreed: CategorisationRound |
     positions = {code: n + 1 for n, code in enumerate(run.trace_codes or [])}
     ratings = {f"rating_{code}": _rating_sql(code, positions.get(code)) for code in CODES}
     lists = {"missing_full": _full_list_sql("missing_inputs"), "reasons_full": _full_list_sql("reasons")}
-    texts = dict(RiskText.objects.filter(run=run).values_list("number", "text"))
+    texts = dict(enumerate(run_texts(run=run)))  # numbered from 0, as the run wrote them
     rows = (
         RiskAssessment.objects.filter(run=run)
         .annotate(agreed_category=_agreed(agreed), **ratings, **lists)
