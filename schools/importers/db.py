@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
 from operator import methodcaller
@@ -25,8 +25,17 @@ _ESCAPE_TABLE = str.maketrans({raw: written for raw, written in _ESCAPES})
 NULL = "\\N"
 
 
-def copy_frame(*, table: str, frame: pd.DataFrame, nullable: list[str] | tuple[str, ...] = ()) -> None:
+def copy_frame(
+    *,
+    table: str,
+    frame: pd.DataFrame,
+    nullable: list[str] | tuple[str, ...] = (),
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
     """COPY ``frame`` (string columns named like the table's) into ``table``; "" means NULL in ``nullable``.
+
+    ``meanwhile``: work (no database access) to do once the last block is queued, while PostgreSQL is still
+    storing the rows; it is called exactly once, also for an empty frame.
 
     The COPY text is built a whole column at a time (issue #15: psycopg formatting row by row was most of the
     cost of writing 50,000 wide rows): ``None`` is NULL, a float NaN stays NaN, everything else is its ``str``
@@ -34,6 +43,8 @@ def copy_frame(*, table: str, frame: pd.DataFrame, nullable: list[str] | tuple[s
     together (no per-value Python), and blocks are streamed by a writer thread.
     """
     if frame.empty:
+        if meanwhile is not None:
+            meanwhile()
         return
     columns = [(frame[c].to_numpy(dtype=object), c in nullable) for c in frame.columns]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -47,6 +58,8 @@ def copy_frame(*, table: str, frame: pd.DataFrame, nullable: list[str] | tuple[s
             for start in range(0, len(frame), COPY_BLOCK_ROWS):
                 end = start + COPY_BLOCK_ROWS
                 copy.write(copy_block([copy_fields(values[start:end], nullable=null) for values, null in columns]))
+            if meanwhile is not None:
+                meanwhile()  # the writer thread is still sending, and PostgreSQL still storing, the last blocks
 
 
 def copy_fields(values: np.ndarray, *, nullable: bool = False) -> list[str]:

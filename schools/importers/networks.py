@@ -9,6 +9,7 @@ close date. Networks added by hand (``source=manual``) and their memberships are
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,25 +24,79 @@ CLOSED = "Closed"
 NO_CHANGES = {"networks_created": 0, "networks_renamed": 0, "memberships_started": 0, "memberships_ended": 0}
 
 
+@dataclass
+class StoredNetworks:
+    """What the register holds before the import writes: the partnership's GIAS networks and open memberships."""
+
+    sources: list[NetworkSource]
+    networks: list[Network]
+    held: pd.DataFrame  # id, school_id, network_id, joined_on (ISO text)
+
+
+@dataclass
+class NetworkPlan:
+    """The writes that bring networks and memberships in line with a file (``gias_networks_plan``).
+
+    Networks not stored yet carry placeholder ids (-2, -3, ...) in ``joining`` until ``gias_networks_write``
+    creates them.
+    """
+
+    missing: pd.DataFrame  # kind, code, name, identity, placeholder
+    renamed: list[Network]
+    gone: pd.DataFrame  # id, left_on
+    joining: pd.DataFrame  # network_id, school_id, joined_on
+
+
 def gias_networks_sync(
     *, partnership: Partnership, current: pd.DataFrame, fields: list[str], now: dt.datetime
 ) -> dict[str, int]:
     """Bring GIAS networks and memberships in line with ``current`` rows (school_id, changed_on, network fields)."""
+    stored = gias_networks_read(partnership=partnership, fields=fields)
+    plan = gias_networks_plan(stored=stored, current=current, now=now)
+    return gias_networks_write(partnership=partnership, plan=plan, now=now)
+
+
+def gias_networks_read(*, partnership: Partnership, fields: list[str]) -> StoredNetworks:
+    """Read (before any write of the import) the networks and open memberships the file's columns can change."""
     sources = [s for s in NETWORK_SOURCES if s.name_field in fields]
-    if not sources or current.empty:
-        return dict(NO_CHANGES)
-    desired, named = _desired_memberships(current, sources)
-    network_ids, created, renamed = _networks_upsert(partnership, named, now)
+    if not sources:
+        return StoredNetworks(sources, [], pd.DataFrame())
+    networks = list(Network.objects.filter(partnership=partnership, source=Network.Source.GIAS))
+    return StoredNetworks(sources, networks, _current_memberships(partnership, [s.kind for s in sources]))
+
+
+def gias_networks_plan(*, stored: StoredNetworks, current: pd.DataFrame, now: dt.datetime) -> NetworkPlan | None:
+    """Work out the writes (no database access, so it can run while the schools are still being written); None
+    when the file carries no network columns or no rows."""
+    if not stored.sources or current.empty:
+        return None
+    desired, named = _desired_memberships(current, stored.sources)
+    network_ids, missing, renamed = _networks_match(stored.networks, named, now)
     desired["network_id"] = network_ids[desired["network"].to_numpy()]
     desired = desired.drop_duplicates(["school_id", "network_id"])
-    held = _current_memberships(partnership, current["school_id"].to_numpy(), [s.kind for s in sources])
-    ended = _memberships_end(held, desired, _leaving_dates(current), now)
-    started = _memberships_start(held, desired, now)
+    held = stored.held[stored.held["school_id"].isin(current["school_id"].to_numpy())]
+    return NetworkPlan(
+        missing=missing,
+        renamed=renamed,
+        gone=_memberships_gone(held, desired, _leaving_dates(current)),
+        joining=_memberships_joining(held, desired),
+    )
+
+
+def gias_networks_write(*, partnership: Partnership, plan: NetworkPlan | None, now: dt.datetime) -> dict[str, int]:
+    """Create and rename networks, end and start memberships, as ``plan`` says; returns the counts."""
+    if plan is None:
+        return dict(NO_CHANGES)
+    created = _networks_create(partnership, plan.missing, now)
+    joining = plan.joining
+    if created:
+        joining = joining.assign(network_id=joining["network_id"].replace(created))
+    Network.objects.bulk_update(plan.renamed, ["code", "name", "modified_at"])
     return {
-        "networks_created": created,
-        "networks_renamed": renamed,
-        "memberships_started": started,
-        "memberships_ended": ended,
+        "networks_created": len(plan.missing),
+        "networks_renamed": len(plan.renamed),
+        "memberships_started": _memberships_start(joining, now),
+        "memberships_ended": _memberships_end(plan.gone, now),
     }
 
 
@@ -81,17 +136,19 @@ def _is_network(code: str, name: str) -> bool:
     return name.casefold() not in NO_NETWORK_NAMES and not (code and set(code) == {"0"})
 
 
-def _networks_upsert(partnership: Partnership, named: pd.DataFrame, now: dt.datetime) -> tuple[np.ndarray, int, int]:
-    """Find or create each network the file names (a few thousand at most); rename those GIAS renamed.
+def _networks_match(
+    stored: list[Network], named: pd.DataFrame, now: dt.datetime
+) -> tuple[np.ndarray, pd.DataFrame, list[Network]]:
+    """Match each network the file names (a few thousand at most) with a stored one; note those GIAS renamed.
 
-    Returns the network id for every row of ``named`` (-1 for "no network" rows), and the counts.
+    Returns the network id for every row of ``named`` (-1 for "no network" rows; a placeholder from -2 down for a
+    network not stored yet), the networks to create (with their placeholders) and the renamed ones.
     """
     named = named.assign(code=named["code"].str.strip(), name=named["name"].str.strip())
     named["identity"] = [
         f"{kind}|{code}" if code else f"{kind}|name:{name.casefold()}"
         for kind, code, name in zip(named["kind"], named["code"], named["name"], strict=True)
     ]
-    stored = list(Network.objects.filter(partnership=partnership, source=Network.Source.GIAS))
     by_code = {(n.kind, n.code): n for n in stored if n.code}
     by_name = {(n.kind, n.name.casefold()): n for n in stored}
     found: dict[str, int] = {}
@@ -101,19 +158,20 @@ def _networks_upsert(partnership: Partnership, named: pd.DataFrame, now: dt.date
     for row, kind, code, name, identity in distinct[["kind", "code", "name", "identity"]].itertuples(name=None):
         network = (by_code.get((kind, code)) if code else None) or by_name.get((kind, name.casefold()))
         if network is None:
+            found[identity] = -2 - len(missing)
             missing.append(row)
             continue
         found[identity] = network.pk
         if _refresh(network, code, name, now):
             renamed.append(network)
-    found |= _networks_create(partnership, named.loc[missing], now)
-    Network.objects.bulk_update(renamed, ["code", "name", "modified_at"])
+    new = named.loc[missing, ["kind", "code", "name", "identity"]]
+    new["placeholder"] = [found[identity] for identity in new["identity"]]
     ids = named["identity"].map(found).where(named["real"]).fillna(-1).to_numpy(dtype=np.int64)
-    return ids, len(missing), len(renamed)
+    return ids, new, renamed
 
 
-def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.datetime) -> dict[str, int]:
-    """COPY the networks not stored yet, with ids drawn up front; returns identity → id."""
+def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.datetime) -> dict[int, int]:
+    """COPY the networks not stored yet, with ids drawn up front; returns placeholder → id."""
     if missing.empty:
         return {}
     ids = allocate_ids(table=Network._meta.db_table, count=len(missing))
@@ -131,7 +189,7 @@ def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.da
         }
     )
     copy_frame(table=Network._meta.db_table, frame=frame)
-    return dict(zip(missing["identity"], ids.tolist(), strict=True))
+    return dict(zip(missing["placeholder"].tolist(), ids.tolist(), strict=True))
 
 
 def _refresh(network: Network, code: str, name: str, now: dt.datetime) -> bool:
@@ -144,8 +202,8 @@ def _refresh(network: Network, code: str, name: str, now: dt.datetime) -> bool:
     return changed
 
 
-def _current_memberships(partnership: Partnership, school_ids: np.ndarray, kinds: list[str]) -> pd.DataFrame:
-    """Open GIAS memberships of these schools (joined_on as ISO text)."""
+def _current_memberships(partnership: Partnership, kinds: list[str]) -> pd.DataFrame:
+    """Open GIAS memberships of the partnership's schools (joined_on as ISO text)."""
     query = NetworkMembership.objects.filter(
         network__partnership=partnership,
         network__source=Network.Source.GIAS,
@@ -153,8 +211,7 @@ def _current_memberships(partnership: Partnership, school_ids: np.ndarray, kinds
         left_on__isnull=True,
     ).values_list("id", "school_id", "network_id", "joined_on")
     held = queryset_frame(query, ["id", "school_id", "network_id", "joined_on"])
-    held = held.astype({"id": np.int64, "school_id": np.int64, "network_id": np.int64})
-    return held[held["school_id"].isin(school_ids)]
+    return held.astype({"id": np.int64, "school_id": np.int64, "network_id": np.int64})
 
 
 def _leaving_dates(current: pd.DataFrame) -> pd.Series:
@@ -166,35 +223,50 @@ def _leaving_dates(current: pd.DataFrame) -> pd.Series:
     return pd.Series(leave, index=current["school_id"].to_numpy())
 
 
-def _memberships_end(held: pd.DataFrame, desired: pd.DataFrame, leaving: pd.Series, now: dt.datetime) -> int:
-    """Close memberships of networks a school no longer belongs to (never before the day it joined)."""
+def _memberships_gone(held: pd.DataFrame, desired: pd.DataFrame, leaving: pd.Series) -> pd.DataFrame:
+    """Memberships of networks a school no longer belongs to, with the day each ends (never before it began)."""
     keep = held.merge(desired[["school_id", "network_id"]], how="left", indicator=True)
     gone = keep[keep["_merge"] == "left_only"]
-    if gone.empty:
-        return 0
     leave = gone["school_id"].map(leaving).to_numpy(dtype=object)
     joined = gone["joined_on"].to_numpy(dtype=object)
-    left_on = np.where(leave > joined, leave, joined)  # ISO dates compare as text
+    return pd.DataFrame({"id": gone["id"].to_numpy(), "left_on": np.where(leave > joined, leave, joined)})
+
+
+def _memberships_end(gone: pd.DataFrame, now: dt.datetime) -> int:
+    """Close the memberships ``_memberships_gone`` found."""
+    if gone.empty:
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {NetworkMembership._meta.db_table} AS m SET left_on = v.left_on, modified_at = %s "  # noqa: S608
             "FROM unnest(%s::bigint[], %s::date[]) AS v(id, left_on) WHERE m.id = v.id",
-            [now, gone["id"].tolist(), left_on.tolist()],
+            [now, gone["id"].tolist(), gone["left_on"].tolist()],
         )
     return len(gone)
 
 
-def _memberships_start(held: pd.DataFrame, desired: pd.DataFrame, now: dt.datetime) -> int:
-    """Open memberships of networks a school has joined, from the row's change date."""
+def _memberships_joining(held: pd.DataFrame, desired: pd.DataFrame) -> pd.DataFrame:
+    """Memberships of networks a school has joined, from the row's change date."""
     merged = desired.merge(held[["school_id", "network_id"]], how="left", indicator=True)
     joining = merged[merged["_merge"] == "left_only"]
+    return pd.DataFrame(
+        {
+            "network_id": joining["network_id"].to_numpy(),
+            "school_id": joining["school_id"].to_numpy(),
+            "joined_on": joining["changed_on"].to_numpy(dtype=object),
+        }
+    )
+
+
+def _memberships_start(joining: pd.DataFrame, now: dt.datetime) -> int:
+    """Open the memberships ``_memberships_joining`` found."""
     if joining.empty:
         return 0
     frame = pd.DataFrame(
         {
             "network_id": joining["network_id"].to_numpy(dtype=object),
             "school_id": joining["school_id"].to_numpy(dtype=object),
-            "joined_on": joining["changed_on"].to_numpy(dtype=object),
+            "joined_on": joining["joined_on"].to_numpy(dtype=object),
             "created_at": now.isoformat(),
             "modified_at": now.isoformat(),
         }

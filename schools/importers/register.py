@@ -9,6 +9,7 @@ LastChangedDate is older than the one stored are skipped, so an old file cannot 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,14 +73,36 @@ class Plan:
 
 
 def school_rows_apply(
-    *, partnership: Partnership, rows: SchoolRows, job: ImportJob | None, now: dt.datetime
+    *,
+    partnership: Partnership,
+    rows: SchoolRows,
+    job: ImportJob | None,
+    now: dt.datetime,
+    meanwhile: Callable[[pd.DataFrame], None] | None = None,
 ) -> tuple[dict[str, int], pd.DataFrame]:
     """Upsert ``rows`` and write their change history; returns counts and the current rows with school ids
-    (``touched``: the school was created or changed by this import)."""
+    (``touched``: the school was created or changed by this import).
+
+    ``meanwhile(current)``: work without database access (the networks' plan) done while PostgreSQL is still
+    storing the schools, once, with the same frame this returns.
+    """
     plan = school_plan(partnership=partnership, rows=rows)
     changed = plan.changed
-    _insert_new(partnership, plan, now)
-    _update_changed(partnership, plan, changed, now)
+    new = int(plan.is_new.sum())
+    if new:
+        plan.ids[plan.is_new] = allocate_ids(table=School._meta.db_table, count=new)
+    current = plan.incoming[plan.current].assign(
+        school_id=plan.ids[plan.current], touched=(plan.is_new | changed)[plan.current]
+    )
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def run_pending() -> None:
+        while pending:
+            pending.pop()(current)
+
+    _insert_new(partnership, plan, now, meanwhile=run_pending)
+    _update_changed(partnership, plan, changed, now, meanwhile=run_pending)
+    run_pending()
     recorded = _record_changes(plan, job, now)
     counts = {
         "rows": rows.rows,
@@ -90,9 +113,6 @@ def school_rows_apply(
         "skipped_older": int(plan.stale.sum()),
         "changes_recorded": recorded,
     }
-    current = plan.incoming[plan.current].assign(
-        school_id=plan.ids[plan.current], touched=(plan.is_new | changed)[plan.current]
-    )
     return counts, current
 
 
@@ -194,18 +214,16 @@ def _floats(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _insert_new(partnership: Partnership, plan: Plan, now: dt.datetime) -> None:
-    """COPY new schools straight into the table, with ids drawn from its sequence beforehand.
+def _insert_new(partnership: Partnership, plan: Plan, now: dt.datetime, *, meanwhile: Callable[[], None]) -> None:
+    """COPY new schools straight into the table, with the ids ``school_rows_apply`` drew from its sequence.
 
     The diff says none of them exists; should one have appeared meanwhile, the unique constraint fails the
     transaction and nothing is written.
     """
-    count = int(plan.is_new.sum())
-    if not count:
+    if not plan.is_new.any():
         return
-    plan.ids[plan.is_new] = allocate_ids(table=School._meta.db_table, count=count)
     frame = _write_frame(partnership, plan, plan.is_new, now)
-    copy_frame(table=School._meta.db_table, frame=frame, nullable=NULLABLE_COLUMNS)
+    copy_frame(table=School._meta.db_table, frame=frame, nullable=NULLABLE_COLUMNS, meanwhile=meanwhile)
 
 
 def _update_columns(fields: list[str]) -> list[str]:
@@ -215,13 +233,15 @@ def _update_columns(fields: list[str]) -> list[str]:
     return [*columns, "imported_at"]
 
 
-def _update_changed(partnership: Partnership, plan: Plan, changed: np.ndarray, now: dt.datetime) -> None:
+def _update_changed(
+    partnership: Partnership, plan: Plan, changed: np.ndarray, now: dt.datetime, *, meanwhile: Callable[[], None]
+) -> None:
     """Changed schools go through a staging table and one INSERT … ON CONFLICT DO UPDATE of the file's columns."""
     if not changed.any():
         return
     frame = _write_frame(partnership, plan, changed, now)
     temp_table_like(name=STAGING_TABLE, source=School._meta.db_table, columns=list(WRITE_COLUMNS))
-    copy_frame(table=STAGING_TABLE, frame=frame, nullable=NULLABLE_COLUMNS)
+    copy_frame(table=STAGING_TABLE, frame=frame, nullable=NULLABLE_COLUMNS, meanwhile=meanwhile)
     columns = sql.SQL(", ").join(map(sql.Identifier, WRITE_COLUMNS))
     updates = sql.SQL(", ").join(
         sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _update_columns(plan.fields)

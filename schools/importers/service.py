@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -117,8 +118,17 @@ def _schools_import(partnership: Partnership, source: CsvSource, job: ImportJob 
     report(50, f"Writing {len(rows.frame):,} schools to the register")
     now = timezone.now()
     with transaction.atomic():
-        counts, current = register.school_rows_apply(partnership=partnership, rows=rows, job=job, now=now)
-        counts |= networks.gias_networks_sync(partnership=partnership, current=current, fields=rows.fields, now=now)
+        # The networks are read before the schools are written, and planned while PostgreSQL stores the schools.
+        stored = networks.gias_networks_read(partnership=partnership, fields=rows.fields)
+        planned: list[networks.NetworkPlan | None] = []
+
+        def plan_networks(current: pd.DataFrame) -> None:
+            planned.append(networks.gias_networks_plan(stored=stored, current=current, now=now))
+
+        counts, current = register.school_rows_apply(
+            partnership=partnership, rows=rows, job=job, now=now, meanwhile=plan_networks
+        )
+        counts |= networks.gias_networks_write(partnership=partnership, plan=planned[0], now=now)
         choices_changed(partnership_id=partnership.pk)  # the filter forms' lists (written by COPY: no signals)
         touched = [int(i) for i in current.loc[current["touched"], "school_id"]]
         # a new head, a closure or a conversion changes the risk picture: recompute the schools this file touched

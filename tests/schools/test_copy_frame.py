@@ -53,3 +53,17 @@ def test_none_and_missing_values_are_null_a_float_nan_stays_nan_and_other_types_
     assert [r[1] for r in rows] == ["carriage\rreturn", "x", "y", "z"]
     assert [r[2] for r in rows] == [None, None, "kept", "7"]
     assert rows[0][3] is None and math.isnan(rows[1][3]) and rows[2][3] == 2.0 and rows[3][3] == 3.25
+
+
+@pytest.mark.parametrize("rows", [0, 3, 12_001], ids=["empty", "one block", "three blocks"])
+def test_meanwhile_runs_once_after_the_last_block_is_queued_and_the_rows_are_still_stored(db, rows):
+    """The GIAS import plans its networks in ``meanwhile`` while PostgreSQL stores the schools (#15)."""
+    calls: list[int] = []
+    frame = pd.DataFrame({"id": range(rows), "name": [f"n{i}" for i in range(rows)], "note": "", "x": 1.0})
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE copy_frame_t (id int, name text NOT NULL, note text, x float8)")
+        copy_frame(table="copy_frame_t", frame=frame, nullable=["note"], meanwhile=lambda: calls.append(1))
+        cursor.execute("SELECT count(*), count(note), min(name) FROM copy_frame_t")
+        stored = cursor.fetchone()
+    assert calls == [1]
+    assert stored == (rows, 0, "n0" if rows else None)

@@ -9,7 +9,7 @@ import pytest
 from schools.importers import values as v
 from schools.importers.columns import KIND_ESTABLISHMENTS, KIND_LINKS, resolve_headings, sniff_kind
 from schools.importers.errors import ImportRejected
-from schools.importers.reading import _check_cp1252, csv_open
+from schools.importers.reading import _UTF8_CHECK_BYTES, _check_cp1252, _is_utf8, csv_open
 
 
 def _series(*values: str) -> pd.Series:
@@ -135,3 +135,23 @@ def test_the_cp1252_check_refuses_exactly_the_bytes_the_codec_refuses(byte):
         assert refused.value.errors[0].row == 2 and refused.value.errors[0].column == "EstablishmentName"
     else:
         _check_cp1252(raw)
+
+
+@pytest.mark.parametrize("shift", range(4), ids=lambda s: f"shift {s}")
+@pytest.mark.parametrize("tail", ["utf-8", "cp1252"])
+def test_utf8_is_recognised_a_megabyte_at_a_time(shift, tail):
+    """``_is_utf8`` decodes in 1MB pieces (#15): a character split across two pieces is still UTF-8, and one
+    Windows-1252 byte well past the first piece still makes the file Windows-1252."""
+    head = b"URN,EstablishmentName\n" + b"x" * (_UTF8_CHECK_BYTES - 24 + shift)
+    raw = head + "\u2019s\n".encode(tail)  # UTF-8 ’ (three bytes) split 2+1, 1+2, or just after the boundary
+    assert _is_utf8(raw) is (tail == "utf-8")
+    assert _is_utf8(raw) is _decodes_as_utf8(raw)
+    assert _is_utf8(b"plain ascii") and not _is_utf8(b"cut short \xe2\x80")
+
+
+def _decodes_as_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
