@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from clusters.models import Alliance, AllianceMembership, Cluster, ClusterMembership
 from partnership.models import Membership, Role
+from schools.choices import choices_changed
 from schools.models import Network, NetworkMembership, School, SchoolChange
 from tests.conftest import client_for, make_member
 from tests.factories import SchoolFactory, UserFactory
@@ -19,23 +20,39 @@ from tests.risk.helpers import grown_entries, grown_runs, succeeded_run
 
 
 def _grow(world, n: int) -> None:
-    """Add ``n`` schools in clusters of 5 (clusters in the alliance), a trust each, and history rows."""
-    schools = SchoolFactory.create_batch(n, partnership=world.home)
+    """Add ``n`` schools in clusters of 5 (clusters in the alliance), a trust each, and history rows.
+
+    Written with bulk_create (a few queries, not one per row: this runs twice in each of some 130 tests), then
+    the filter forms' lists are marked changed, as the models' save signals would have done.
+    """
+    schools = School.objects.bulk_create(SchoolFactory.build_batch(n, partnership=world.home))
     joined = dt.date(2024, 9, 1)
-    for i in range(0, n, 5):
-        cluster = Cluster.objects.create(partnership=world.home, name=f"Grown cluster {n}-{i}")
-        AllianceMembership.objects.create(alliance=world.alliance, cluster=cluster, joined_on=joined)
-        ClusterMembership.objects.bulk_create(
-            ClusterMembership(cluster=cluster, school=s, joined_on=joined) for s in schools[i : i + 5]
-        )
-        ClusterMembership.objects.create(cluster=world.cluster, school=schools[i], joined_on=joined)
-    trust = Network.objects.create(partnership=world.home, kind=Network.Kind.TRUST, name=f"Grown trust {n}")
-    NetworkMembership.objects.bulk_create(NetworkMembership(network=trust, school=s, joined_on=joined) for s in schools)
-    NetworkMembership.objects.bulk_create(
-        NetworkMembership(network=world.network, school=s, joined_on=joined) for s in schools
+    clusters = Cluster.objects.bulk_create(
+        Cluster(partnership=world.home, name=f"Grown cluster {n}-{i}") for i in range(0, n, 5)
     )
-    for s in [*schools, world.own_school]:
-        Network.objects.create(partnership=world.home, kind=Network.Kind.FEDERATION, name=f"Fed {s.pk}")
+    AllianceMembership.objects.bulk_create(
+        AllianceMembership(alliance=world.alliance, cluster=cluster, joined_on=joined) for cluster in clusters
+    )
+    ClusterMembership.objects.bulk_create(
+        [
+            *(
+                ClusterMembership(cluster=cluster, school=s, joined_on=joined)
+                for number, cluster in enumerate(clusters)
+                for s in schools[number * 5 : number * 5 + 5]
+            ),
+            *(ClusterMembership(cluster=world.cluster, school=s, joined_on=joined) for s in schools[::5]),
+        ]
+    )
+    trust = Network.objects.create(partnership=world.home, kind=Network.Kind.TRUST, name=f"Grown trust {n}")
+    NetworkMembership.objects.bulk_create(
+        NetworkMembership(network=network, school=s, joined_on=joined)
+        for network in (trust, world.network)
+        for s in schools
+    )
+    Network.objects.bulk_create(
+        Network(partnership=world.home, kind=Network.Kind.FEDERATION, name=f"Fed {s.pk}")
+        for s in [*schools, world.own_school]
+    )
     SchoolChange.objects.bulk_create(
         SchoolChange(
             school=world.own_school, field="head_last_name", old_value=str(i), new_value=str(i + 1), changed_on=joined
@@ -43,6 +60,7 @@ def _grow(world, n: int) -> None:
         for i in range(n)
     )
     Alliance.objects.create(partnership=world.home, name=f"Extra alliance {n}")
+    choices_changed(partnership_id=world.home.pk)
 
 
 PAGES = [

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from clusters.health.models import ClusterAction, ClusterMeeting, HealthCheck, IndividualRating
+from clusters.health.models import ClusterAction, ClusterMeeting, ConsensusRating, HealthCheck, IndividualRating, Strand
 from clusters.models import Cluster, ClusterMembership
-from tests.clusters.health.helpers import agree_all, make_check, strands
+from tests.clusters.health.helpers import make_check, shipped, strands
 
 State = HealthCheck.State
 
@@ -16,14 +16,39 @@ State = HealthCheck.State
 def _grown(w) -> HealthCheck:
     """Two published checks a year apart for every cluster without one, a meeting attended by every member,
     and, on the head's cluster, a check with ratings open and a rating per member school per strand."""
-    today = timezone.localdate()
-    for cluster in Cluster.objects.filter(partnership=w.home, health_checks__isnull=True):
-        for years, level in ((1, 0), (0, 2)):
-            check = make_check(
-                cluster, state=State.PUBLISHED, held_on=today - dt.timedelta(days=365 * years), term=f"T{years}"
-            )
-            agree_all(check, level=level)
-            ClusterAction.objects.create(check_obj=check, title="Act", owner="Lead", due_on=today)
+    today, now = timezone.localdate(), timezone.now()
+    version = shipped()
+    version_strands = list(Strand.objects.filter(dimension__version=version).order_by("dimension__order", "order"))
+    # Rows as make_check and agree_all write them, in bulk: some 100 clusters, twice in each of a dozen tests.
+    checks = HealthCheck.objects.bulk_create(
+        HealthCheck(
+            partnership=cluster.partnership,
+            cluster=cluster,
+            version=version,
+            term=f"T{years}",
+            held_on=today - dt.timedelta(days=365 * years),
+            state=State.PUBLISHED,
+        )
+        for cluster in Cluster.objects.filter(partnership=w.home, health_checks__isnull=True)
+        for years in (1, 0)
+    )
+    ConsensusRating.objects.bulk_create(
+        ConsensusRating(
+            check_obj=check,
+            strand=strand,
+            level=0 if check.term == "T1" else 2,
+            evidence="Evidence",
+            next_step=f"Next step for {strand.name}",
+            owner="Cluster lead",
+            due_on=check.held_on + dt.timedelta(days=60),
+            agreed_at=now,
+        )
+        for check in checks
+        for strand in version_strands
+    )
+    ClusterAction.objects.bulk_create(
+        ClusterAction(check_obj=check, title="Act", owner="Lead", due_on=today) for check in checks
+    )
     members = list(
         ClusterMembership.objects.filter(cluster=w.cluster, left_on__isnull=True).values_list("school_id", flat=True)
     )
