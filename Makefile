@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2  # pytest-xdist processes for `make test` (ADR 0029); TEST_WORKERS=0 runs the suite in one process
 
 .PHONY: backup restore help setup assets chromium demo run worker test test-fast bench lint stop clean
 
@@ -49,12 +50,12 @@ chromium: ## Make sure Debian's Chromium is there for the browser tests (install
 	  else echo "Browser tests need Chromium: install Debian's 'chromium' package (sudo apt-get install chromium)"; exit 1; fi; \
 	fi
 
-test: setup chromium ## Run the whole test suite (unit, database, worker and real-browser tests)
+test: setup chromium ## Run the whole test suite (unit, database, worker and real-browser tests), in TEST_WORKERS processes
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: setup ## Run the suite without the browser and worker tests
-	$(VENV)/bin/pytest -m "not browser and not worker" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not worker" $(PYTEST_ARGS)
 
 bench: setup ## Benchmarks as ratios: GIAS import and risk run (England-sized), and the regional load test
 	$(PY) manage.py migrate --noinput

@@ -30,6 +30,23 @@ MFA_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a well-know
 
 
 @pytest.fixture(autouse=True)
+def _shipped_frameworks_after_a_flush(request, django_db_blocker):
+    """Put back the frameworks data migrations ship (peer review, cluster health) after a test that empties every
+    table (``transactional_db``, the browser tests' live server), so no later test depends on the order tests run in
+    (pytest-xdist runs them in another order than a serial run)."""
+    yield
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from clusters.health.services import shipped_frameworks_ensure
+    from peerreview.frameworks_default import load_shipped
+    from peerreview.models import Framework, FrameworkQuestion, FrameworkTheme
+
+    with django_db_blocker.unblock():
+        load_shipped(Framework, FrameworkTheme, FrameworkQuestion)
+        shipped_frameworks_ensure()
+
+
+@pytest.fixture(autouse=True)
 def _no_kept_choices():
     """Each test starts with no filter-form option lists kept from another (ids can repeat between databases)."""
     from schools.choices import choices_forget
