@@ -41,7 +41,7 @@ class NetworkPlan:
     creates them.
     """
 
-    missing: pd.DataFrame  # kind, code, name, identity, placeholder
+    missing: pd.DataFrame  # kind, code, name, identity; the k-th is placeholder -2 - k until created
     renamed: list[Network]
     gone: pd.DataFrame  # id, left_on
     joining: pd.DataFrame  # network_id, school_id, joined_on
@@ -89,8 +89,11 @@ def gias_networks_write(*, partnership: Partnership, plan: NetworkPlan | None, n
         return dict(NO_CHANGES)
     created = _networks_create(partnership, plan.missing, now)
     joining = plan.joining
-    if created:
-        joining = joining.assign(network_id=joining["network_id"].replace(created))
+    if len(created):
+        network_ids = joining["network_id"].to_numpy(dtype=np.int64, copy=True)
+        new = network_ids <= -2  # placeholder -2 - k stands for the k-th network created
+        network_ids[new] = created[-2 - network_ids[new]]
+        joining = joining.assign(network_id=network_ids)
     Network.objects.bulk_update(plan.renamed, ["code", "name", "modified_at"])
     return {
         "networks_created": len(plan.missing),
@@ -164,16 +167,14 @@ def _networks_match(
         found[identity] = network.pk
         if _refresh(network, code, name, now):
             renamed.append(network)
-    new = named.loc[missing, ["kind", "code", "name", "identity"]]
-    new["placeholder"] = [found[identity] for identity in new["identity"]]
     ids = named["identity"].map(found).where(named["real"]).fillna(-1).to_numpy(dtype=np.int64)
-    return ids, new, renamed
+    return ids, named.loc[missing, ["kind", "code", "name", "identity"]], renamed
 
 
-def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.datetime) -> dict[int, int]:
-    """COPY the networks not stored yet, with ids drawn up front; returns placeholder → id."""
+def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.datetime) -> np.ndarray:
+    """COPY the networks not stored yet, with ids drawn up front; returns their ids, in ``missing``'s order."""
     if missing.empty:
-        return {}
+        return np.empty(0, dtype=np.int64)
     ids = allocate_ids(table=Network._meta.db_table, count=len(missing))
     frame = pd.DataFrame(
         {
@@ -189,7 +190,7 @@ def _networks_create(partnership: Partnership, missing: pd.DataFrame, now: dt.da
         }
     )
     copy_frame(table=Network._meta.db_table, frame=frame)
-    return dict(zip(missing["placeholder"].tolist(), ids.tolist(), strict=True))
+    return ids
 
 
 def _refresh(network: Network, code: str, name: str, now: dt.datetime) -> bool:
