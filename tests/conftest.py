@@ -29,19 +29,28 @@ ROOT = Path(__file__).resolve().parent.parent
 MFA_TEST_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a well-known example secret (160 bits), tests only
 
 
-@pytest.fixture(autouse=True)
-def _shipped_frameworks_after_a_flush(request, django_db_blocker):
-    """Put back the frameworks data migrations ship (peer review, cluster health) after a test that empties every
-    table (``transactional_db``, the browser tests' live server), so no later test depends on the order tests run in
-    (pytest-xdist runs them in another order than a serial run)."""
+_FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the frameworks data migrations ship (peer review, cluster health) once a test that empties every
+    table (``transactional_db``, ``django_db(transaction=True)``, the browser tests' live server) is torn down, so no
+    later test depends on the order tests run in (pytest-xdist runs them in another order than a serial run, where
+    pytest-django runs such tests last). A hook, not a fixture: it runs after every fixture's teardown, the flush
+    included, whichever way the test asked for it."""
     yield
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = item.get_closest_marker("django_db")
+    flushed = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    if not (flushed or _FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ()))):
         return
+    from pytest_django.plugin import blocking_manager_key
+
     from clusters.health.services import shipped_frameworks_ensure
     from peerreview.frameworks_default import load_shipped
     from peerreview.models import Framework, FrameworkQuestion, FrameworkTheme
 
-    with django_db_blocker.unblock():
+    with item.config.stash[blocking_manager_key].unblock():
         load_shipped(Framework, FrameworkTheme, FrameworkQuestion)
         shipped_frameworks_ensure()
 
