@@ -40,6 +40,8 @@ def pytest_runtest_teardown(item, nextitem):
     pytest-django runs such tests last). A hook, not a fixture: it runs after every fixture's teardown, the flush
     included, whichever way the test asked for it."""
     yield
+    if nextitem is None:  # the session's (this worker's) last test: the test database has just been destroyed
+        return
     marker = item.get_closest_marker("django_db")
     flushed = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
     if not (flushed or _FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ()))):
@@ -51,6 +53,7 @@ def pytest_runtest_teardown(item, nextitem):
     from peerreview.models import Framework, FrameworkQuestion, FrameworkTheme
 
     with item.config.stash[blocking_manager_key].unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "only ever write to a test database"
         load_shipped(Framework, FrameworkTheme, FrameworkQuestion)
         shipped_frameworks_ensure()
 
