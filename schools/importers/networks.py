@@ -4,6 +4,9 @@ A network is identified by its GIAS code where the file has codes (the full extr
 exports). When a school's network changes, its current membership ends (``left_on`` = the row's change date)
 and a new one starts on that date. A closed school is a current member of nothing: its memberships end on its
 close date. Networks added by hand (``source=manual``) and their memberships are never read or written here.
+
+Three steps, so the import can overlap the middle one with the schools' COPY: ``gias_networks_read`` before any
+write, ``gias_networks_plan`` (no database access), ``gias_networks_write``.
 """
 
 from __future__ import annotations
@@ -45,15 +48,6 @@ class NetworkPlan:
     renamed: list[Network]
     gone: pd.DataFrame  # id, left_on
     joining: pd.DataFrame  # network_id, school_id, joined_on
-
-
-def gias_networks_sync(
-    *, partnership: Partnership, current: pd.DataFrame, fields: list[str], now: dt.datetime
-) -> dict[str, int]:
-    """Bring GIAS networks and memberships in line with ``current`` rows (school_id, changed_on, network fields)."""
-    stored = gias_networks_read(partnership=partnership, fields=fields)
-    plan = gias_networks_plan(stored=stored, current=current, now=now)
-    return gias_networks_write(partnership=partnership, plan=plan, now=now)
 
 
 def gias_networks_read(*, partnership: Partnership, fields: list[str]) -> StoredNetworks:
