@@ -386,7 +386,10 @@ def risk_assessments_write(*, run: RiskRun, schools: pd.DataFrame) -> int:
     if schools.empty:
         return 0
     trace = compact_trace(schools)
-    RiskRun.objects.filter(pk=run.pk).update(trace_codes=list(trace.codes))
+    # The UPDATE also locks the run's row until the commit: the texts, which have no foreign-key constraint
+    # (ADR 0030), are written for a run that exists and cannot be deleted meanwhile.
+    if not RiskRun.objects.filter(pk=run.pk).update(trace_codes=list(trace.codes)):
+        raise RiskRun.DoesNotExist(f"Risk run {run.pk} no longer exists: its assessments were not written")
     run.trace_codes = list(trace.codes)
     with connection.cursor() as cursor:
         raw = cursor.cursor

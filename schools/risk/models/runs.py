@@ -107,8 +107,10 @@ class RiskAssessment(models.Model):
       sentences. Readers take both; compact rows leave these empty until expanded.
     """
 
-    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="assessments")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="risk_assessments")
+    # No index of their own: "one_assessment_per_school_per_run" (run, school) and the (school, run) index below
+    # lead with each of them, so two more indexes would only be written (#15).
+    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="assessments", db_index=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="risk_assessments", db_index=False)
     proposed_category = models.PositiveSmallIntegerField()
     standards_band = models.CharField(max_length=1)
     capacity_band = models.CharField(max_length=1)
@@ -144,7 +146,11 @@ class RiskText(models.Model):
     """
 
     pk = models.CompositePrimaryKey("run_id", "number")
-    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No foreign-key constraint in the database (ADR 0030): a national run writes about 58,000 texts, and
+    # PostgreSQL's check of each against the run row was 0.2 s of the run's commit. Only
+    # ``risk_assessments_write`` writes texts, for a run whose row it has just updated and so holds locked until
+    # the commit (it cannot be deleted meanwhile); deleting a run deletes its texts (``on_delete``, in Django).
+    run = models.ForeignKey(RiskRun, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     number = models.PositiveIntegerField()
     text = models.TextField()
 

@@ -67,6 +67,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("C9", "capacity", "Self-evaluation and peer review", True, _intel("C9")),
 )
 CODES = tuple(i.code for i in INDICATORS)
+COMPUTED_CODES = tuple(i.code for i in INDICATORS if i.compute is not None)  # all but S9, made from the others
 TREND_CODES = ("S2", "S3", "S4", "S5", "S6", "S7", "S8")
 
 
@@ -106,13 +107,24 @@ def s9_trend(ctx: RiskContext, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def indicators_compute(ctx: RiskContext) -> dict[str, pd.DataFrame]:
     """Every indicator frame, keyed by code, in display order."""
-    frames: dict[str, pd.DataFrame] = {}
+    return indicators_complete(ctx, indicator_frames(ctx, COMPUTED_CODES))
+
+
+def indicator_frames(ctx: RiskContext, codes: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The frames of ``codes`` (any of ``COMPUTED_CODES``, each independent of the others), keyed by code."""
+    frames = {}
     for ind in INDICATORS:
-        if ind.compute is not None:
+        if ind.code in codes and ind.compute is not None:
             frames[ind.code] = ind.compute(ctx)
-    for code in COMPARED_CODES:
-        frames[code] = _like_with_like(ctx, code, frames[code])
-    frames["S9"] = s9_trend(ctx, frames)
+            if ind.code in COMPARED_CODES:
+                frames[ind.code] = _like_with_like(ctx, ind.code, frames[ind.code])
+    return frames
+
+
+def indicators_complete(ctx: RiskContext, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every indicator frame in display order, from the frames of all of ``COMPUTED_CODES``: adds S9, which is
+    made from the others."""
+    frames = {**frames, "S9": s9_trend(ctx, frames)}
     return {code: frames[code] for code in CODES}
 
 
