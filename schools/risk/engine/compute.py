@@ -34,7 +34,7 @@ INSUFFICIENT = 0  # the proposed "category" of a school with too little evidence
 INSUFFICIENT_NAME = "Insufficient evidence: officer to categorise"
 # The indicators computed in a forked child (with the overrides and the register of concern) while this process
 # computes the rest and the evidence: the split that gave the two the most even times on a national run.
-BESIDE_CODES = ("S6", "S7", "S8", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9")
+BESIDE_CODES = ("S7", "S8", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9")
 HERE_CODES = tuple(code for code in COMPUTED_CODES if code not in BESIDE_CODES)
 LONG_COLUMNS = ("school_id", "code", "dimension", "label", "rating", "points", "value", "sentence", "missing")
 
