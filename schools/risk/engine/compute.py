@@ -51,10 +51,13 @@ def risk_compute(inputs: RiskInputs, ruleset: Ruleset = DEFAULT_RULESET) -> Risk
     ctx = RiskContext(inputs, ruleset)
     started = time.perf_counter()
     beside = Forked(lambda: _beside(ctx))  # about half of the independent work, on the other core (ADR 0030)
-    frames = indicator_frames(ctx, HERE_CODES)
-    evidence, evidence_text = _evidence(ctx)
-    # The child needs about as long as this process did; the timeout is only for a child that hangs.
-    side_frames, overrides, concerns = beside.result(timeout=60 + 10 * (time.perf_counter() - started))
+    try:
+        frames = indicator_frames(ctx, HERE_CODES)
+        evidence, evidence_text = _evidence(ctx)
+        # The child needs about as long as this process did; the timeout is only for a child that hangs.
+        side_frames, overrides, concerns = beside.result(timeout=60 + 10 * (time.perf_counter() - started))
+    finally:
+        beside.close()  # a failure here (or a worker's time limit) must not leave the child behind
     frames = indicators_complete(ctx, {**frames, **side_frames})
     idx = ctx.index
     ratings = pd.DataFrame({code: frames[code]["rating"] for code in CODES}, index=idx)

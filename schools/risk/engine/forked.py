@@ -64,12 +64,25 @@ class Forked(Generic[T]):
 
     def result(self, *, timeout: float) -> T:
         """The work's result: the child's if it answered within ``timeout`` seconds, else computed here."""
-        if self.forked:
+        if self._pid:
             data = self._collect(timeout)
             if data is not None:
                 self.from_child = True
                 return pickle.loads(data)  # noqa: S301 - bytes from our own child, through our own pipe
         return self._work()
+
+    def close(self) -> None:
+        """Stop a child whose result is no longer wanted (the caller failed first) and reap it; idempotent."""
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> int:
+        """Close the pipe and wait for the child to end; its wait status."""
+        os.close(self._read)
+        _, status = os.waitpid(self._pid, 0)
+        self._pid, self._read = 0, -1
+        return status
 
     def _collect(self, timeout: float) -> bytes | None:
         """The child's pickled answer, or None if it failed, died or took longer than ``timeout``."""
@@ -86,8 +99,7 @@ class Forked(Generic[T]):
                     break
                 chunks.append(chunk)
         finally:
-            os.close(self._read)
-            _, status = os.waitpid(self._pid, 0)
+            status = self._reap()
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not chunks:
             return None
         return b"".join(chunks)

@@ -122,3 +122,40 @@ def test_no_fork_where_other_threads_run_or_where_it_is_turned_off(monkeypatch: 
     finally:
         stop.set()
         other.join()
+
+
+def test_a_child_no_longer_wanted_is_stopped_and_reaped(may_fork: None) -> None:
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return "here"
+
+    forked = Forked(work)
+    pid = forked._pid
+    assert forked.forked and pid
+    forked.close()  # what risk_compute does when its own half fails, e.g. at a Celery time limit
+    forked.close()  # twice is harmless
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert forked.result(timeout=30) == "here"  # a closed one computes in process
+
+
+def test_the_engine_stops_its_child_when_its_own_half_fails(may_fork: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Forked] = []
+    original = compute.Forked
+
+    def recorded(work):  # noqa: ANN001, ANN202
+        forked = original(work)
+        started.append(forked)
+        return forked
+
+    def failing(ctx):  # noqa: ANN001, ANN202
+        raise RuntimeError("the process's half failed")
+
+    monkeypatch.setattr(compute, "Forked", recorded)
+    monkeypatch.setattr(compute, "_evidence", failing)
+    with pytest.raises(RuntimeError, match="half failed"):
+        risk_compute(generated_inputs(200, seed=3))
+    assert started[0].forked and started[0]._pid == 0  # reaped
