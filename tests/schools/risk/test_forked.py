@@ -97,12 +97,14 @@ def test_a_child_that_hangs_is_killed_after_the_timeout(may_fork: None) -> None:
         return "here"
 
     forked = Forked(work)
+    pid = forked._pid
+    assert forked.forked and pid
     started = time.monotonic()
     assert forked.result(timeout=0.5) == "here"
     assert time.monotonic() - started < 30
     assert not forked.from_child
     with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
-        os.waitpid(forked._pid, os.WNOHANG)
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_no_fork_where_other_threads_run_or_where_it_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
