@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
@@ -23,10 +24,9 @@ def may_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISK_ENGINE_FORK", "threads")
 
 
-def test_a_run_computed_beside_equals_a_run_computed_in_one_process(
-    may_fork: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inputs = generated_inputs(3_000, seed=7)
+@pytest.fixture
+def engine_forks(monkeypatch: pytest.MonkeyPatch) -> list[Forked]:
+    """Every ``Forked`` the engine starts, in order."""
     started: list[Forked] = []
     original = compute.Forked
 
@@ -36,6 +36,26 @@ def test_a_run_computed_beside_equals_a_run_computed_in_one_process(
         return forked
 
     monkeypatch.setattr(compute, "Forked", recorded)
+    return started
+
+
+def _hangs_in_child() -> Callable[[], str]:
+    """Work that answers "here" in this process and sleeps for a minute in a child."""
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return "here"
+
+    return work
+
+
+def test_a_run_computed_beside_equals_a_run_computed_in_one_process(
+    may_fork: None, engine_forks: list[Forked], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = generated_inputs(3_000, seed=7)
+    started = engine_forks
     beside = risk_compute(inputs)
     assert started and started[0].forked and started[0].from_child  # the child's answer was used
 
@@ -89,14 +109,7 @@ def test_a_child_that_dies_is_replaced_by_computing_here(may_fork: None) -> None
 
 
 def test_a_child_that_hangs_is_killed_after_the_timeout(may_fork: None) -> None:
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            time.sleep(60)
-        return "here"
-
-    forked = Forked(work)
+    forked = Forked(_hangs_in_child())
     pid = forked._pid
     assert forked.forked and pid
     started = time.monotonic()
@@ -127,14 +140,7 @@ def test_no_fork_where_other_threads_run_or_where_it_is_turned_off(monkeypatch: 
 
 
 def test_a_child_no_longer_wanted_is_stopped_and_reaped(may_fork: None) -> None:
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            time.sleep(60)
-        return "here"
-
-    forked = Forked(work)
+    forked = Forked(_hangs_in_child())
     pid = forked._pid
     assert forked.forked and pid
     forked.close()  # what risk_compute does when its own half fails, e.g. at a Celery time limit
@@ -144,19 +150,14 @@ def test_a_child_no_longer_wanted_is_stopped_and_reaped(may_fork: None) -> None:
     assert forked.result(timeout=30) == "here"  # a closed one computes in process
 
 
-def test_the_engine_stops_its_child_when_its_own_half_fails(may_fork: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[Forked] = []
-    original = compute.Forked
-
-    def recorded(work):  # noqa: ANN001, ANN202
-        forked = original(work)
-        started.append(forked)
-        return forked
+def test_the_engine_stops_its_child_when_its_own_half_fails(
+    may_fork: None, engine_forks: list[Forked], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = engine_forks
 
     def failing(ctx):  # noqa: ANN001, ANN202
         raise RuntimeError("the process's half failed")
 
-    monkeypatch.setattr(compute, "Forked", recorded)
     monkeypatch.setattr(compute, "_evidence", failing)
     with pytest.raises(RuntimeError, match="half failed"):
         risk_compute(generated_inputs(200, seed=3))
