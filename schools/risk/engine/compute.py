@@ -4,6 +4,10 @@ Pure and vectorised (pandas/numpy over all schools at once; loops only over the 
 in docs DOMAIN "The risk categorisation model": hard overrides (floors), indicators S1-S8 and C1-C9 scored
 G/A/R, bands A-D by counts, the S9 trend modifier, the standards x capacity matrix, overrides applied as floors,
 the score for ranking within a category, the Leading tag, and the academy view.
+
+About half of the independent work (``BESIDE_CODES``, the overrides, the concerns) is computed in a forked child
+on the machine's other core, and in process wherever that cannot be done (``forked.py``, ADR 0030): the result is
+the same either way.
 """
 
 from __future__ import annotations
