@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from typing import cast
 
 import django_filters
@@ -12,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django_filters.fields import ChoiceField as ChoiceFilterField
+from django_filters.fields import ChoiceIterator as FilterChoiceIterator
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -54,7 +58,11 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
-        parts = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        start = format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))
+        plain = _plain_choices(self.choices) if not self.allow_multiple_selected else None
+        if plain is not None:  # a long filter list: its options were written once, only the chosen one is new
+            return mark_safe(start + _options_with_choice(plain, chosen) + "</select>")  # noqa: S308 - escaped
+        parts = [start]
         found = False
 
         def option(option_value, label) -> str:
@@ -62,9 +70,7 @@ class FastSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = (not found or self.allow_multiple_selected) and text in chosen
             found = found or selected
-            # plain concatenation of escaped parts: format_html per option was half of this widget's time (#15)
-            chosen_attribute = " selected" if selected else ""
-            return f'<option value="{_escaped(text)}"{chosen_attribute}>{_escaped(label)}</option>'
+            return _option(text, label, selected=selected)
 
         for group_value, group_label in self.choices:
             if isinstance(group_label, list | tuple):
@@ -75,6 +81,62 @@ class FastSelect(forms.Select):
                 parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html
+
+
+def _option(text: str, label: object, *, selected: bool) -> str:
+    # plain concatenation of escaped parts: format_html per option was half of this widget's time (#15)
+    return f'<option value="{_escaped(text)}"{" selected" if selected else ""}>{_escaped(label)}</option>'
+
+
+def _plain_choices(choices: object) -> tuple[tuple[str | int | None, str], ...] | None:
+    """``choices`` as a tuple when it is a list of (value, label) pairs of plain strings and numbers (a filter's
+    option list, or django-filter's iterator over one), the key its written options are kept by; None for anything
+    else (option groups, model choices, lazy or safe labels: a safe label equals the plain string it would be
+    escaped from)."""
+    if type(choices) not in (list, FilterChoiceIterator):
+        return None
+    pairs = tuple(choices)  # type: ignore[call-overload]  # a list or django-filter's iterator over one
+    # checked with C-level iteration (map), a tenth of a Python loop's time over a region's thousands of options
+    if set(map(type, pairs)) - {tuple} or set(map(len, pairs)) - {2}:
+        return None
+    if set(map(type, map(itemgetter(1), pairs))) - {str} or set(map(type, map(itemgetter(0), pairs))) - _PLAIN_VALUES:
+        return None
+    return pairs
+
+
+_PLAIN_VALUES = {str, int, type(None)}
+
+
+@dataclass(frozen=True)
+class _WrittenOptions:
+    html: str  # every option, none selected
+    spans: dict[str, tuple[int, int, str]]  # a value's first option: its start and end in ``html``, and its label
+
+
+@lru_cache(maxsize=64)
+def _written_options(choices: tuple[tuple[str | int | None, str], ...]) -> _WrittenOptions:
+    """A plain option list written once (kept per process, by its content: a filter's lists change only when the
+    partnership's data does, ADR 0028). Labels are escaped here, once, instead of on every page view."""
+    parts: list[str] = []
+    spans: dict[str, tuple[int, int, str]] = {}
+    at = 0
+    for option_value, label in choices:
+        text = "" if option_value is None else str(option_value)
+        written = _option(text, label, selected=False)
+        spans.setdefault(text, (at, at + len(written), label))
+        parts.append(written)
+        at += len(written)
+    return _WrittenOptions("".join(parts), spans)
+
+
+def _options_with_choice(choices: tuple[tuple[str | int | None, str], ...], chosen: set[str]) -> str:
+    """The options of a single select with the first option whose value is ``chosen`` selected, as Django does."""
+    written = _written_options(choices)
+    spans = [(*written.spans[text], text) for text in chosen if text in written.spans]
+    if not spans:
+        return written.html
+    start, end, label, text = min(spans)
+    return written.html[:start] + _option(text, label, selected=True) + written.html[end:]
 
 
 class SharedChoiceField(ChoiceFilterField):

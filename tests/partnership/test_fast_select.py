@@ -105,3 +105,48 @@ def test_shared_choice_fields_share_their_options_and_behave_as_djangos():
     for value in ("nowhere", "<script>"):
         refused, refused_too = Shared({"district": value}).form, Plain({"district": value}).form
         assert not refused.is_valid() and refused.errors == refused_too.errors
+
+
+@pytest.mark.parametrize("value", [None, "", "d7", "d499", 12, "<x>", "nowhere", ["d3", "d2"]])
+def test_a_long_plain_list_is_written_once_and_still_as_djangos(value):
+    """A filter's long list of plain strings is written once per process (``_written_options``): each page view
+    only writes its chosen option, and the markup is still Django's own, whichever value is chosen."""
+    from partnership.forms import _written_options
+
+    choices = [("", "Any district"), *((f"d{i}", f"District {i} & <co>") for i in range(500)), (12, "Twelve")]
+    choices += [("<x>", "<script>"), ("d7", "District 7 again")]  # a value listed twice: only the first is chosen
+    _written_options.cache_clear()
+    for _ in range(2):  # written, then read from what was kept
+        django_html, fast = _both(forms.Select(choices=list(choices)), "district", value)
+        assert fast == django_html
+    assert _written_options.cache_info().hits == 1
+
+
+def test_safe_or_lazy_labels_are_never_taken_from_a_kept_list_of_plain_ones():
+    """A safe label equals the plain string it would be escaped from: such a list is written as Django writes it,
+    never from a list kept for plain labels."""
+    from django.utils.translation import gettext_lazy
+
+    plain = forms.Select(choices=[("a", "<b>x</b>")])
+    safe = forms.Select(choices=[("a", mark_safe("<b>x</b>"))])  # noqa: S308 - the point of the test
+    lazy = forms.Select(choices=[("a", gettext_lazy("<b>x</b>"))])
+    for widget in (plain, safe, lazy, plain):
+        django_html, fast = _both(widget, "s", "a")
+        assert fast == django_html
+    assert "&lt;b&gt;" in _both(plain, "s", "a")[1] and "<b>x</b>" in _both(safe, "s", "a")[1]
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("a", "A"), ("g", [("b", "B")])],  # an option group
+        [("a", "A"), ("b", "B", "extra")],
+        [("a", "A"), (1.5, "One and a half")],
+        [("a", "A"), ["b", "B"]],
+    ],
+)
+def test_lists_that_are_not_plain_pairs_are_written_as_django_writes_them(choices):
+    from partnership.forms import _plain_choices
+
+    assert _plain_choices(list(choices)) is None
+    assert _plain_choices([("a", "A"), (None, "None"), (3, "Three")]) is not None
