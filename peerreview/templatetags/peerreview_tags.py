@@ -37,8 +37,11 @@ def school_reviews(context, school, full_access: bool = False) -> dict:
         selectors.reviews_of_school(membership=membership, school_id=school.pk).select_related("programme")[:10]
     )
     ids = [r.pk for r in reviews]
-    reports = set(acc.reviews_with_report_access(membership).filter(pk__in=ids).values_list("pk", flat=True))
-    workspaces = set(acc.reviews_with_evidence_access(membership).filter(pk__in=ids).values_list("pk", flat=True))
+    reports: set[int] = set()
+    workspaces: set[int] = set()
+    if ids:  # most schools have had no review: the confidentiality matrix is only asked about reviews listed
+        reports = set(acc.reviews_with_report_access(membership).filter(pk__in=ids).values_list("pk", flat=True))
+        workspaces = set(acc.reviews_with_evidence_access(membership).filter(pk__in=ids).values_list("pk", flat=True))
     return {
         "shown": True,
         "school": school,

@@ -171,9 +171,6 @@ def due_date(
     return due, due < timezone.localdate()
 
 
-SETTING_FIELDS = ("category_1", "category_2", "category_3", "category_4", "uncategorised")
-
-
 def _latest_agreed() -> QuerySet[SchoolCategory]:
     """The school in ``OuterRef("pk")``'s rows in agreed rounds, its current one first."""
     return SchoolCategory.objects.filter(school=OuterRef("pk"), round__state__in=AGREED_STATES).order_by(
@@ -249,9 +246,10 @@ def _overdue_counts(membership: Membership) -> tuple[int, int]:
 
 def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[ScheduleRow]:
     """Every open state-funded school (or the one ``school_id``) with its latest agreed category, its last visit
-    and the partnership's frequencies, in one query (the home page asks for this on every visit)."""
+    and the partnership's frequencies, in two queries: the schools, and the partnership's one settings row (read
+    once: as five subqueries per school it cost more to build than to run, #15)."""
     latest = _latest_agreed()
-    settings_row = VisitSettings.objects.filter(partnership_id=OuterRef("partnership_id"))
+    saved = VisitSettings.objects.filter(partnership_id=partnership_id).first() or VisitSettings()
     adviser = LinkAdviser.objects.filter(school=OuterRef("pk"))
     schools = School.objects.filter(partnership_id=partnership_id)
     schools = schools.filter(pk=school_id) if school_id is not None else schools.open().state_funded()
@@ -262,7 +260,6 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
             agreed_on=Subquery(latest.values("round__agreed_on")[:1]),
             adviser_id=Subquery(adviser.values("adviser_id")[:1]),
             adviser_email=Subquery(adviser.values("adviser__email")[:1]),
-            **{f"setting_{f}": Subquery(settings_row.values(f)[:1]) for f in SETTING_FIELDS},
         )
         .only("pk", "urn", "name", "partnership_id")
         .order_by("name")
@@ -272,8 +269,8 @@ def _schedule(partnership_id: int, *, school_id: int | None = None) -> list[Sche
     rows = []
     for school in schools:
         category = school.agreed_category or None  # type: ignore[attr-defined]  # 0: insufficient evidence
-        field = f"category_{category}" if category in (1, 2, 3, 4) else "uncategorised"
-        frequency = getattr(school, f"setting_{field}") or getattr(defaults, field)
+        known = category if category in (1, 2, 3, 4) else None
+        frequency = saved.frequency_for(known) or defaults.frequency_for(known)
         last = school.last_visit_on  # type: ignore[attr-defined]
         due, overdue = due_date(frequency=frequency, last_visit_on=last, agreed_on=school.agreed_on)  # type: ignore[attr-defined]
         adviser_id, adviser_email = school.adviser_id, school.adviser_email or ""  # type: ignore[attr-defined]
