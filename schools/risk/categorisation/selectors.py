@@ -346,6 +346,23 @@ class SchoolPageCategory:
     proposal_newer: bool = False
 
 
+# What the school page never shows of an assessment or its run: the trace, and the run's lists and counts (a run an
+# import asked for lists thousands of school ids). Left unread, a school page decodes no arrays or JSON it drops.
+_ASSESSMENT_TRACE = (
+    "indicators",
+    "reasons",
+    "missing_inputs",
+    "overrides",
+    "trace_ratings",
+    "trace_values",
+    "trace_sentences",
+    "trace_reasons",
+    "trace_missing",
+    "trace_overrides",
+)
+_RUN_BULK = ("school_ids", "trace_codes", "counts", "errors", "message")
+
+
 def school_page_category(*, membership: Membership, school: School) -> SchoolPageCategory:
     """What the school page says about ``school``'s category: at most three queries, whatever the data."""
     if school.partnership_id != membership.partnership_id:
@@ -358,6 +375,7 @@ def school_page_category(*, membership: Membership, school: School) -> SchoolPag
         current_categories(partnership_id=membership.partnership_id, published_only=not officer)
         .filter(school_id=school.pk)
         .select_related("round", "round__run", "round__run__ruleset_version", "assessment")
+        .defer(*(f"assessment__{name}" for name in _ASSESSMENT_TRACE), *(f"round__run__{name}" for name in _RUN_BULK))
         .first()
     )
     if not officer:
@@ -367,7 +385,7 @@ def school_page_category(*, membership: Membership, school: School) -> SchoolPag
             school_id=school.pk, run__partnership_id=membership.partnership_id, run__state=RiskRun.State.SUCCEEDED
         )
         .select_related("run", "run__ruleset_version")
-        .defer("indicators", "reasons", "missing_inputs", "overrides")
+        .defer(*_ASSESSMENT_TRACE, *(f"run__{name}" for name in _RUN_BULK))
         .order_by("-run__created_at", "-run__pk")
         .first()
     )
