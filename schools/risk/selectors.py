@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import models
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -246,15 +247,44 @@ def risk_register_list(
     )
 
 
-def risk_register_counts(*, assessments: QuerySet[RiskAssessment], by: str) -> dict[tuple[str, int], int]:
-    """Number of assessments per (school ``by`` value, proposed category), in one query."""
-    rows = (
-        assessments.order_by()
-        .values_list(f"school__{by}", "proposed_category")
-        .annotate(n=Count("pk"))
-        .values_list(f"school__{by}", "proposed_category", "n")
+@dataclass(frozen=True)
+class RegisterFacets:
+    """How many assessments a (filtered) register holds, and per (school field value, proposed category)."""
+
+    total: int
+    counts: dict[str, dict[tuple[str, int], int]]
+
+
+def risk_register_facets(*, assessments: QuerySet[RiskAssessment], by: tuple[str, ...]) -> RegisterFacets:
+    """The register's total and its count tables by each school field in ``by``, in one statement (GROUPING SETS):
+    the page read them as three, each joining the run's assessments to their schools again (#15). Each
+    assessment counts once, however many rows a filter's joins give it."""
+    fields = [f"school__{field}" for field in by]
+    counts: dict[str, dict[tuple[str, int], int]] = {field: {} for field in by}
+    listed = assessments.order_by().values_list("pk", *fields, "proposed_category")
+    try:
+        rows_sql, params = listed.query.sql_with_params()
+    except EmptyResultSet:  # no run yet (``none()``): nothing to count, and nothing to ask the database
+        return RegisterFacets(total=0, counts=counts)
+    columns = [f"f{i}" for i in range(len(by))]
+    grouped = ", ".join(f"({column}, category)" for column in columns)
+    flags = ", ".join(f"GROUPING({column})" for column in columns)
+    # Every part is generated here or by Django's compiler; values travel separately, as params.
+    statement = (
+        f"SELECT {', '.join(columns)}, category, ARRAY[{flags}], COUNT(*) "  # noqa: S608
+        f"FROM (SELECT DISTINCT * FROM ({rows_sql}) AS r (pk, {', '.join(columns)}, category)) AS a "
+        f"GROUP BY GROUPING SETS ({grouped}, ())"
     )
-    return {(value, category): n for value, category, n in rows}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for *values, category, absent, n in cursor.fetchall():
+            if all(absent):
+                total = n
+                continue
+            position = absent.index(0)
+            counts[by[position]][(values[position], category)] = n
+    return RegisterFacets(total=total, counts=counts)
 
 
 def risk_register_frame(*, run: RiskRun | None, agreed: CategorisationRound | None = None) -> pd.DataFrame:

@@ -239,18 +239,17 @@ class RiskRegisterView(PartnershipViewMixin, TemplateView):
             against_agreed=agreed is not None,
         )
         rows = register_filter.qs if register_filter.is_bound else assessments
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        tabled = (
+            ("district", "District", "Schools by proposed category and district"),
+            ("phase", "Phase", "Schools by proposed category and phase"),
+        )
+        facets = selectors.risk_register_facets(assessments=rows, by=tuple(field for field, _, _ in tabled))
+        paginator = Paginator(rows, PAGE_SIZE)
+        paginator.count = facets.total  # type: ignore[misc]  # counted with the tables: no COUNT query of its own
+        page = paginator.get_page(self.request.GET.get("page"))
         tables = [
-            count_table(
-                selectors.risk_register_counts(assessments=rows, by=field),
-                caption=caption,
-                row_label=label,
-                labels=categories,
-            )
-            for field, label, caption in (
-                ("district", "District", "Schools by proposed category and district"),
-                ("phase", "Phase", "Schools by proposed category and phase"),
-            )
+            count_table(facets.counts[field], caption=caption, row_label=label, labels=categories)
+            for field, label, caption in tabled
         ]
         movements = dict(selectors.Movement.choices)
         return super().get_context_data(

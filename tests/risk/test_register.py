@@ -348,3 +348,28 @@ def test_csv_field_writes_what_the_csv_module_writes(text):
     out = io.StringIO()
     csv.writer(out).writerow([text, "x"])  # default dialect; a lone empty field would be written as ""
     assert csv_field(text) == out.getvalue().removesuffix(",x\r\n")
+
+
+def test_register_facets_count_each_assessment_once_in_one_query(world, register, django_assert_num_queries):
+    """The total and both tables come from one statement (GROUPING SETS), equal to counting the listed rows, even
+    where a filter's join lists a school twice (here: a school in two clusters)."""
+    from collections import Counter
+
+    from schools.risk.selectors import risk_register_facets
+
+    second = Cluster.objects.create(partnership=world.home, name="Second cluster")
+    ClusterMembership.objects.create(cluster=second, school=world.own_school, joined_on=dt.date(2025, 9, 1))
+    world.isolated_school.phase = "Secondary"
+    world.isolated_school.save()
+    run = register["latest"]
+    base = RiskAssessment.objects.filter(run=run)
+    joined = base.filter(school__cluster_memberships__left_on__isnull=True)  # own school twice
+    assert joined.count() == base.filter(school__cluster_memberships__left_on__isnull=True).distinct().count() + 1
+    for rows, queries in ((base, 1), (base.filter(proposed_category=3), 1), (joined, 1), (base.none(), 0)):
+        listed = {a.pk: a for a in rows.select_related("school")}.values()
+        with django_assert_num_queries(queries):
+            facets = risk_register_facets(assessments=rows, by=("district", "phase"))
+        assert facets.total == len(listed)
+        for field in ("district", "phase"):
+            expected = Counter((getattr(a.school, field), a.proposed_category) for a in listed)
+            assert facets.counts[field] == dict(expected)
