@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -83,8 +83,13 @@ def partnership_overview(*, membership: Membership) -> Overview:
     )
     phases = list(schools.open().exclude(phase="").values_list("phase").annotate(n=Count("pk")).order_by("-n", "phase"))
     isolated_qs = schools.isolated()
-    isolated_count = isolated_qs.count()
     show_schools = membership_can(membership, Permission.VIEW_REGISTER)
+    if show_schools:  # the first twenty and how many there are, in one scan (the count is a window over them all)
+        listed = isolated_qs.only("pk", "urn", "name").order_by("name").annotate(isolated_total=Window(Count("pk")))
+        isolated = list(listed[:20])
+        isolated_count = isolated[0].isolated_total if isolated else 0  # type: ignore[attr-defined]
+    else:
+        isolated, isolated_count = [], isolated_qs.count()
     clusters = membership.partnership.clusters.filter(archived_at__isnull=True)
     return Overview(
         school_counts=totals,
@@ -92,7 +97,7 @@ def partnership_overview(*, membership: Membership) -> Overview:
         cluster_count=clusters.count(),
         alliance_count=membership.partnership.alliances.filter(archived_at__isnull=True).count(),
         isolated_count=isolated_count,
-        isolated=list(isolated_qs.order_by("name")[:20]) if show_schools else [],
+        isolated=isolated,
         own_school=membership.school,
         my_clusters=list(cluster_list(membership=membership).order_by("name")[:10])
         if not membership_can(membership, Permission.VIEW_ALL_CLUSTERS)
