@@ -64,3 +64,18 @@ def test_nav_current_rules():
     assert state("/board/strategy/", "/board/overview/", "/board/", x1="/board/strategy/") == "[][/board/]"
     assert state("/peer-review/board/", "/board/overview/", "/board/") == "[][/board/]"  # a prefix, not a substring
     assert state("/x/", "/", exact=True) == "[][/]"
+
+
+def test_nav_item_markup_current_and_not_and_escaped():
+    from partnership.templatetags.partnership_tags import nav_item
+
+    assert nav_item("/risk/runs/", "/risk/register/", "Risk", "/risk/") == (
+        '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+        '<a class="govuk-service-navigation__link" href="/risk/register/" aria-current="true">'
+        '<strong class="govuk-service-navigation__active-fallback">Risk</strong></a></li>'
+    )
+    assert nav_item("/", "/schools/?a=1&b=2", "<Schools>") == (
+        '<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" '
+        'href="/schools/?a=1&amp;b=2">&lt;Schools&gt;</a></li>'
+    )
+    assert 'aria-current="page"' in nav_item("/", "/", "Home", "", True)
