@@ -734,8 +734,14 @@ def schools_without_review_since(*, partnership: Partnership, since: dt.date) ->
     """Ids of the partnership's schools with no agreed review on or after ``since`` (for isolation)."""
     from schools.models import School
 
-    recent = Review.objects.filter(host_id=OuterRef("pk"), report_agreed_on__gte=since)
-    return School.objects.filter(partnership=partnership).exclude(Exists(recent)).values_list("pk", flat=True)
+    return (
+        School.objects.filter(partnership=partnership).exclude(_agreed_review_since(since)).values_list("pk", flat=True)
+    )
+
+
+def _agreed_review_since(since: dt.date) -> Exists:
+    """A school (the outer query's row) has a review whose report was agreed on or after ``since``."""
+    return Exists(Review.objects.filter(host_id=OuterRef("pk"), report_agreed_on__gte=since))
 
 
 # ---------------------------------------------------------------------------- for brokerage (added by #11)
@@ -884,10 +890,9 @@ def home_work_items(*, membership: Membership) -> list:
     if membership_can(membership, Permission.VIEW_ALL_SCHOOLS):
         since = timezone.localdate() - dt.timedelta(days=round(NO_REVIEW_MONTHS * 30.44))
         open_schools = School.objects.filter(partnership_id=membership.partnership_id).open().state_funded()
-        recent = Review.objects.filter(host_id=OuterRef("pk"), report_agreed_on__gte=since)
         items.append(
             WorkItem(  # one scan of the open schools (``schools_without_review_since`` within them, #15)
-                count=open_schools.exclude(Exists(recent)).count(),
+                count=open_schools.exclude(_agreed_review_since(since)).count(),
                 text=f"Open schools with no agreed peer review in {NO_REVIEW_MONTHS} months",
                 href=reverse("peerreview:programme_list"),
             )

@@ -249,7 +249,7 @@ _NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td
 def count_table(
     counts: dict[tuple[str, int], int], *, caption: str, row_label: str, labels: dict[int, CategoryLabel]
 ) -> CountTable:
-    """A category × field table from ``risk_register_counts`` output: every category with a name or a count."""
+    """A category × field table from ``risk_register_facets`` counts: every category with a name or a count."""
     numbers = sorted({*(n for n in labels if n != INSUFFICIENT), *(category for _, category in counts)})
     categories = [labels.get(n, CategoryLabel(n, "", "")) for n in numbers]
     values = sorted({value for value, _ in counts}, key=lambda v: (v == "", v))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -257,13 +257,13 @@ class RegisterFacets:
 
 def risk_register_facets(*, assessments: QuerySet[RiskAssessment], by: tuple[str, ...]) -> RegisterFacets:
     """The register's total and its count tables by each school field in ``by``, in one statement (GROUPING SETS):
-    the page read them as three, each joining the run's assessments to their schools again (#15). Each
-    assessment counts once, however many rows a filter's joins give it."""
+    the page read them as three, each joining the run's assessments to their schools again (#15). The rows are
+    counted as ``assessments.count()`` counts them (the paginator is given this total), on its database."""
     fields = [f"school__{field}" for field in by]
     counts: dict[str, dict[tuple[str, int], int]] = {field: {} for field in by}
     listed = assessments.order_by().values_list("pk", *fields, "proposed_category")
     try:
-        rows_sql, params = listed.query.sql_with_params()
+        rows_sql, params = listed.query.get_compiler(using=assessments.db).as_sql()
     except EmptyResultSet:  # no run yet (``none()``): nothing to count, and nothing to ask the database
         return RegisterFacets(total=0, counts=counts)
     columns = [f"f{i}" for i in range(len(by))]
@@ -272,11 +272,11 @@ def risk_register_facets(*, assessments: QuerySet[RiskAssessment], by: tuple[str
     # Every part is generated here or by Django's compiler; values travel separately, as params.
     statement = (
         f"SELECT {', '.join(columns)}, category, ARRAY[{flags}], COUNT(*) "  # noqa: S608
-        f"FROM (SELECT DISTINCT * FROM ({rows_sql}) AS r (pk, {', '.join(columns)}, category)) AS a "
+        f"FROM ({rows_sql}) AS a (pk, {', '.join(columns)}, category) "
         f"GROUP BY GROUPING SETS ({grouped}, ())"
     )
     total = 0
-    with connection.cursor() as cursor:
+    with connections[assessments.db].cursor() as cursor:
         cursor.execute(statement, params)
         for *values, category, absent, n in cursor.fetchall():
             if all(absent):

@@ -140,13 +140,46 @@ def test_safe_or_lazy_labels_are_never_taken_from_a_kept_list_of_plain_ones():
     "choices",
     [
         [("a", "A"), ("g", [("b", "B")])],  # an option group
-        [("a", "A"), ("b", "B", "extra")],
         [("a", "A"), (1.5, "One and a half")],
-        [("a", "A"), ["b", "B"]],
+        [("a", "A"), (True, "Yes")],
+        [("a", "A"), ("b", mark_safe("<b>B</b>"))],  # noqa: S308 - the point of the test
     ],
 )
 def test_lists_that_are_not_plain_pairs_are_written_as_django_writes_them(choices):
+    """Only exact strings, integers and None are kept: Django's own normalised list of anything else is written
+    per request, as Django writes it."""
     from partnership.forms import _plain_choices
 
-    assert _plain_choices(list(choices)) is None
-    assert _plain_choices([("a", "A"), (None, "None"), (3, "Three")]) is not None
+    widget = forms.Select(choices=choices)
+    assert _plain_choices(widget.choices) is None
+    for value in ("a", "b", "1.5", "True"):
+        django_html, fast = _both(widget, "x", value)
+        assert fast == django_html
+
+
+def test_equal_keys_of_other_types_never_share_written_options():
+    """``(1, "a")``, ``(True, "a")`` and ``(1.0, "a")`` are equal tuples to Python: only the first may be kept, or a
+    bool or float list would be served the int list's markup (the exact-type check keeps them apart)."""
+    from partnership.forms import _written_options
+
+    _written_options.cache_clear()
+    for value in (1, True, 1.0, 1):
+        django_html, fast = _both(forms.Select(choices=[(value, "a"), ("b", "B")]), "x", str(value))
+        assert fast == django_html
+    assert _written_options.cache_info().currsize == 1
+
+
+def test_the_register_filters_reach_the_kept_lists(db, world):
+    """The real filter forms (django-filter's choice iterator, with its empty label) are plain lists: the second
+    form built reads its options from what the first wrote."""
+    from partnership.forms import _plain_choices, _written_options
+    from schools.filters import SchoolFilter
+    from schools.models import School
+
+    _written_options.cache_clear()
+    for _ in range(2):
+        form = SchoolFilter({"district": "Elmbridge"}, partnership=world.home, queryset=School.objects.all()).form
+        assert _plain_choices(form.fields["district"].widget.choices) is not None
+        html = str(form["district"])
+        assert '<option value="Elmbridge" selected>Elmbridge</option>' in html
+    assert _written_options.cache_info().hits >= 1
