@@ -90,10 +90,10 @@ def _option(text: str, label: object, *, selected: bool) -> str:
 
 
 def _plain_choices(choices: object) -> tuple[tuple[str | int | None, str], ...] | None:
-    """``choices`` as a tuple when it is a list of (value, label) pairs of plain strings and numbers (a filter's
-    option list, or django-filter's iterator over one), the key its written options are kept by; None for anything
-    else (option groups, model choices, lazy or safe labels: a safe label equals the plain string it would be
-    escaped from)."""
+    """``choices`` as a tuple when it is a list of (value, label) pairs, values exactly strings, integers or None
+    and labels exactly strings (a filter's option list, or django-filter's iterator over one): the key its written
+    options are kept by. None for anything else (option groups, model choices, bool or float values, lazy or safe
+    labels: a safe label equals the plain string it would be escaped from)."""
     if type(choices) not in (list, FilterChoiceIterator):
         return None
     pairs: tuple = tuple(cast(Iterable, choices))  # a list or django-filter's iterator over one
