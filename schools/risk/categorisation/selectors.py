@@ -15,6 +15,8 @@ from django.http import Http404
 from partnership.models import Membership, SchoolHoliday
 from partnership.permissions import Permission, membership_can
 from schools.models import School
+from schools.risk.engine.assessment_text import COLUMNS as ASSESSMENT_COLUMNS
+from schools.risk.engine.assessment_text import SCALARS
 from schools.risk.engine.compute import INSUFFICIENT
 from schools.risk.models import (
     CategorisationRound,
@@ -348,18 +350,7 @@ class SchoolPageCategory:
 
 # What the school page never shows of an assessment or its run: the trace, and the run's lists and counts (a run an
 # import asked for lists thousands of school ids). Left unread, a school page decodes no arrays or JSON it drops.
-_ASSESSMENT_TRACE = (
-    "indicators",
-    "reasons",
-    "missing_inputs",
-    "overrides",
-    "trace_ratings",
-    "trace_values",
-    "trace_sentences",
-    "trace_reasons",
-    "trace_missing",
-    "trace_overrides",
-)
+_ASSESSMENT_TRACE = ASSESSMENT_COLUMNS[SCALARS:]  # the full and the compact trace
 _RUN_BULK = ("school_ids", "trace_codes", "counts", "errors", "message")
 
 
